@@ -1,0 +1,50 @@
+"""The debtor self-service payment portal."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import Flask
+
+from portal.config import load_config
+from portal.extensions import babel, csrf, db, limiter, migrate
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app from the environment; *overrides* replace settings (used by tests)."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_mapping(load_config(overrides))
+    app.permanent_session_lifetime = timedelta(minutes=app.config["SESSION_MINUTES"])
+
+    from portal import i18n, security
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    logging.getLogger("portal").setLevel(logging.INFO)
+
+    from portal import errors
+    from portal.collector.commands import register_commands
+    from portal.debtor.routes import bp as debtor_bp
+    from portal.links.routes import bp as links_bp
+    from portal.payments.routes import bp as payments_bp
+    from portal.payments.webhook import bp as webhook_bp
+
+    app.register_blueprint(links_bp)
+    app.register_blueprint(debtor_bp)
+    app.register_blueprint(payments_bp)
+    app.register_blueprint(webhook_bp)
+    errors.init_app(app)
+    register_commands(app)
+    return app
+
+
+def _migrations_dir():
+    from portal.config import ROOT
+
+    return ROOT / "migrations"

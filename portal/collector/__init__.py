@@ -1,0 +1,1 @@
+"""What collectors do: import accounts, issue and revoke links, read the timeline."""

@@ -1,0 +1,86 @@
+"""Collector commands: `flask --app wsgi import-accounts`, `issue-link`, `revoke-link`, `timeline`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from portal.collector.importer import ImportFileError, import_accounts
+from portal.extensions import db
+from portal.links import service as links
+from portal.models import Account, Creditor, Event, MagicLink
+
+
+def _find_account(reference: str, creditor_slug: str | None) -> Account:
+    query = select(Account).where(Account.reference == reference)
+    if creditor_slug:
+        query = query.join(Creditor).where(Creditor.slug == creditor_slug)
+    found = db.session.scalars(query).all()
+    if not found:
+        raise click.ClickException(f"No account with reference {reference!r}"
+                                   + (f" for creditor {creditor_slug!r}" if creditor_slug else ""))
+    if len(found) > 1:
+        slugs = ", ".join(sorted(a.creditor.slug for a in found))
+        raise click.ClickException(
+            f"Reference {reference!r} exists for several creditors ({slugs}); add --creditor SLUG")
+    return found[0]
+
+
+@click.command("import-accounts")
+@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+def import_accounts_command(file):
+    """Import or update accounts from a CSV file."""
+    try:
+        report = import_accounts(file)
+    except ImportFileError as error:
+        raise click.ClickException(str(error)) from None
+    for line, reason in report.rejected:
+        click.echo(f"line {line}: rejected: {reason}", err=True)
+    click.echo(report.summary())
+
+
+@click.command("issue-link")
+@click.argument("reference")
+@click.option("--creditor", "creditor_slug", help="Creditor slug, when references repeat across creditors.")
+@click.option("--days", type=click.IntRange(1, 365), default=None, help="Days until the link expires.")
+def issue_link_command(reference, creditor_slug, days):
+    """Issue a magic link for an account; the URL is the last line printed."""
+    account = _find_account(reference, creditor_slug)
+    link = links.issue(account, days=days)
+    db.session.commit()
+    click.echo(f"Link for {account.creditor.slug}/{account.reference}, valid until "
+               f"{link.expires_at:%Y-%m-%d %H:%M} UTC:")
+    click.echo(links.url_for_link(link))
+
+
+@click.command("revoke-links")
+@click.argument("reference")
+@click.option("--creditor", "creditor_slug")
+def revoke_links_command(reference, creditor_slug):
+    """Revoke every link issued for an account."""
+    account = _find_account(reference, creditor_slug)
+    issued = db.session.scalars(select(MagicLink).where(MagicLink.account_id == account.id)).all()
+    for link in issued:
+        links.revoke(link)
+    db.session.commit()
+    click.echo(f"Revoked {len(issued)} link(s) for {account.creditor.slug}/{account.reference}")
+
+
+@click.command("timeline")
+@click.argument("reference")
+@click.option("--creditor", "creditor_slug")
+def timeline_command(reference, creditor_slug):
+    """Print everything that happened on an account, oldest first."""
+    account = _find_account(reference, creditor_slug)
+    events = db.session.scalars(
+        select(Event).where(Event.account_id == account.id).order_by(Event.created_at, Event.id)
+    ).all()
+    for event in events:
+        details = " ".join(f"{k}={v}" for k, v in sorted(event.data.items()))
+        click.echo(f"{event.created_at:%Y-%m-%d %H:%M:%S} {event.actor:<9} {event.kind} {details}".rstrip())
+
+
+def register_commands(app: Flask) -> None:
+    for command in (import_accounts_command, issue_link_command, revoke_links_command, timeline_command):
+        app.cli.add_command(command)

@@ -1,0 +1,97 @@
+"""Settings read from the environment, with safe defaults for local development only."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = ROOT / "instance"
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - refused outside development below
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when a required production setting is missing."""
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Build the Flask config from the environment, then apply *overrides* (tests use these)."""
+    env = _env("PORTAL_ENV", "development")
+    development = env in {"development", "test"}
+    database_url = _env("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'portal.db'}"
+    # Heroku-style URLs name the old driver; psycopg 3 is the one installed.
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://") :]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+
+    config = {
+        "PORTAL_ENV": env,
+        "SECRET_KEY": _env("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PORTAL_BASE_URL": _env("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "LINK_DAYS": int(_env("LINK_DAYS", "30")),
+        "STRIPE_SECRET_KEY": _env("STRIPE_SECRET_KEY"),
+        "STRIPE_PUBLISHABLE_KEY": _env("STRIPE_PUBLISHABLE_KEY"),
+        "STRIPE_API_BASE": _env("STRIPE_API_BASE"),
+        "STRIPE_JS_URL": _env("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
+        "STRIPE_WEBHOOK_SECRET": _env("STRIPE_WEBHOOK_SECRET"),
+        "SMTP_HOST": _env("SMTP_HOST"),
+        "SMTP_PORT": int(_env("SMTP_PORT", "25")),
+        "SMTP_USERNAME": _env("SMTP_USERNAME"),
+        "SMTP_PASSWORD": _env("SMTP_PASSWORD"),
+        "SMTP_STARTTLS": _flag("SMTP_STARTTLS", False),
+        "MAIL_FROM": _env("MAIL_FROM", "Example Recovery Services <help@example.com>"),
+        "COLLECTOR_NAME": _env("COLLECTOR_NAME", "Example Recovery Services"),
+        "COLLECTOR_ADDRESS": _env("COLLECTOR_ADDRESS", "100 Main Street, Suite 200, Springfield, IL 62701"),
+        "COLLECTOR_PHONE": _env("COLLECTOR_PHONE", "1-800-555-0100"),
+        "COLLECTOR_EMAIL": _env("COLLECTOR_EMAIL", "help@example.com"),
+        "COLLECTOR_HOURS": _env("COLLECTOR_HOURS", "Monday to Friday, 8 am to 8 pm Central Time"),
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", not development),
+        "SESSION_MINUTES": int(_env("SESSION_MINUTES", "30")),
+        "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "i18n"),
+        "SUPPORTED_LOCALES": ("en", "es"),
+    }
+    config.update(overrides or {})
+    _check(config)
+    return config
+
+
+def _check(config: dict) -> None:
+    """Refuse to run outside development with a missing or development secret."""
+    development = config["PORTAL_ENV"] in {"development", "test"}
+    if not config["SECRET_KEY"]:
+        if not development:
+            raise ConfigError(
+                "SECRET_KEY is not set. Set SECRET_KEY to a long random value "
+                "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        config["SECRET_KEY"] = DEV_SECRET
+    if not development:
+        if config["SECRET_KEY"] == DEV_SECRET:
+            raise ConfigError("SECRET_KEY is the development placeholder; set a real secret.")
+        missing = [
+            name
+            for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
+            if not config[name]
+        ]
+        if missing:
+            raise ConfigError("Missing required settings: " + ", ".join(missing))

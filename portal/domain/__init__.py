@@ -1,0 +1,1 @@
+"""The rules of the business as plain Python: no Flask, no database session."""

@@ -1,0 +1,35 @@
+"""How a debtor's answer to the identity question is compared with the record."""
+
+from __future__ import annotations
+
+import hmac
+import re
+from datetime import date
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+
+
+def normalise_postal_code(value: str) -> str:
+    """Compare postal codes without case, spaces or dashes ("sw1a 1aa" == "SW1A1AA")."""
+    return re.sub(r"[\s-]", "", value or "").upper()
+
+
+def postal_code_matches(given: str, on_record: str) -> bool:
+    """True when the given postal code is the one on record (US ZIP+4 may match the first 5)."""
+    a, b = normalise_postal_code(given), normalise_postal_code(on_record)
+    if not a or not b:
+        return False
+    if a.isdigit() and b.isdigit() and len(b) >= 5 and len(a) in (5, 9):
+        a, b = a[:5], b[:5]
+    return hmac.compare_digest(a, b)
+
+
+def date_of_birth_matches(given: date, on_record: date) -> bool:
+    """True when the given date of birth is the one on record."""
+    return hmac.compare_digest(given.isoformat(), on_record.isoformat())
+
+
+def should_lock(failures: int) -> bool:
+    """After this many wrong answers in a row the link is locked for a while."""
+    return failures >= MAX_FAILURES

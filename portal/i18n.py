@@ -1,0 +1,51 @@
+"""Which language a page is in, and formatting of money and dates for that language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.numbers import format_currency
+from flask import Flask, current_app, g, request, session
+from flask_babel import format_date, format_datetime, get_locale
+
+from portal.domain.money import Money
+
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+
+
+def select_locale() -> str:
+    """An explicit choice from the switch wins, then the account's language, then the browser."""
+    supported = current_app.config["SUPPORTED_LOCALES"]
+    chosen = session.get("lang")
+    if chosen in supported:
+        return chosen
+    account_language = getattr(g, "account_language", None)
+    if account_language in supported:
+        return account_language
+    return request.accept_languages.best_match(supported) or "en"
+
+
+def money(value: Money) -> str:
+    """Format an amount for the page's locale, in the amount's own currency."""
+    return format_currency(value.as_decimal(), value.currency, locale=str(get_locale()))
+
+
+def long_date(value: date | datetime) -> str:
+    if isinstance(value, datetime):
+        return format_date(value, format="long")
+    return format_date(value, format="long")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["long_datetime"] = lambda v: format_datetime(v, format="medium")
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+
+    @app.context_processor
+    def _language_context():
+        current = str(get_locale())
+        return {
+            "current_language": current,
+            "languages": LANGUAGE_NAMES,
+        }

@@ -1,0 +1,1 @@
+"""Magic links: issuing, checking and revoking them, and the pages that open them and check identity."""

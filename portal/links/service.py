@@ -1,0 +1,123 @@
+"""Issue, read and revoke magic links. The token is signed and carries only an opaque id."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+
+from portal import timeline
+from portal.domain import identity
+from portal.extensions import db
+from portal.models import Account, MagicLink
+from portal.models.types import utcnow
+
+SALT = "portal.magic-link.v1"
+
+
+class LinkProblem(enum.StrEnum):
+    INVALID = "invalid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+@dataclass
+class LinkCheck:
+    link: MagicLink | None
+    problem: LinkProblem | None
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def token_for(link: MagicLink) -> str:
+    return _serializer().dumps(link.public_id)
+
+
+def url_for_link(link: MagicLink) -> str:
+    return f"{current_app.config['PORTAL_BASE_URL']}/l/{token_for(link)}"
+
+
+def issue(account: Account, days: int | None = None, actor: str = "collector") -> MagicLink:
+    """Create a link for the account, valid for *days*; the caller commits."""
+    days = days if days is not None else current_app.config["LINK_DAYS"]
+    if days < 1:
+        raise ValueError("a link must be valid for at least one day")
+    link = MagicLink(
+        public_id=secrets.token_urlsafe(24),
+        account=account,
+        expires_at=utcnow() + timedelta(days=days),
+    )
+    db.session.add(link)
+    db.session.flush()
+    timeline.record(account, "link_issued", actor=actor, link_id=link.id, expires_at=link.expires_at.isoformat())
+    return link
+
+
+def find(public_id: str | None) -> LinkCheck:
+    """Look up a link by its opaque id and say whether it may be used now."""
+    if not public_id:
+        return LinkCheck(None, LinkProblem.INVALID)
+    link = db.session.scalar(select(MagicLink).where(MagicLink.public_id == public_id))
+    if link is None:
+        return LinkCheck(None, LinkProblem.INVALID)
+    if link.revoked_at is not None:
+        return LinkCheck(link, LinkProblem.REVOKED)
+    if link.expires_at <= utcnow():
+        return LinkCheck(link, LinkProblem.EXPIRED)
+    return LinkCheck(link, None)
+
+
+def check_token(token: str) -> LinkCheck:
+    """Verify the signature, then the server-side record."""
+    try:
+        public_id = _serializer().loads(token)
+    except BadSignature:
+        return LinkCheck(None, LinkProblem.INVALID)
+    if not isinstance(public_id, str):
+        return LinkCheck(None, LinkProblem.INVALID)
+    return find(public_id)
+
+
+def revoke(link: MagicLink, actor: str = "collector") -> None:
+    if link.revoked_at is None:
+        link.revoked_at = utcnow()
+        timeline.record(link.account_id, "link_revoked", actor=actor, link_id=link.id)
+
+
+def note_opened(link: MagicLink) -> None:
+    """Opening changes nothing but this note: mail scanners open links too."""
+    timeline.record(link.account_id, "link_opened", actor="debtor", link_id=link.id)
+
+
+def locked_until(link: MagicLink, now: datetime | None = None) -> datetime | None:
+    """When the link unlocks, or None if it is not locked now."""
+    now = now or utcnow()
+    if link.locked_until and link.locked_until > now:
+        return link.locked_until
+    return None
+
+
+def note_wrong_answer(link: MagicLink) -> bool:
+    """Count a wrong identity answer; lock the link after too many. True if it is now locked."""
+    link.failed_attempts += 1
+    timeline.record(link.account_id, "identity_failed", actor="debtor", link_id=link.id,
+                    attempt=link.failed_attempts)
+    if identity.should_lock(link.failed_attempts):
+        link.locked_until = utcnow() + timedelta(minutes=identity.LOCK_MINUTES)
+        link.failed_attempts = 0
+        timeline.record(link.account_id, "identity_locked", actor="system", link_id=link.id,
+                        until=link.locked_until.isoformat())
+        return True
+    return False
+
+
+def note_right_answer(link: MagicLink) -> None:
+    link.failed_attempts = 0
+    timeline.record(link.account_id, "identity_confirmed", actor="debtor", link_id=link.id)

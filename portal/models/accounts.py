@@ -1,0 +1,68 @@
+"""An account: one debt owed by one person to one creditor."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.domain.money import Money
+from portal.extensions import db
+from portal.models.people import Creditor, Debtor
+from portal.models.types import UTCDateTime, utcnow
+
+
+class AccountStatus(enum.StrEnum):
+    OPEN = "open"
+    PAID = "paid"
+
+
+class Account(db.Model):
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("creditor_id", "reference", name="uq_account_reference"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    creditor_id: Mapped[int] = mapped_column(ForeignKey("creditors.id"))
+    debtor_id: Mapped[int] = mapped_column(ForeignKey("debtors.id"))
+    reference: Mapped[str] = mapped_column(String(80))
+    currency: Mapped[str] = mapped_column(String(3))
+    #: Amounts in the currency's minor units, as itemised by the creditor.
+    principal: Mapped[int]
+    interest: Mapped[int] = mapped_column(default=0)
+    fees: Mapped[int] = mapped_column(default=0)
+    original_creditor: Mapped[str | None] = mapped_column(String(200))
+    itemization_date: Mapped[date | None] = mapped_column(Date)
+    #: IANA zone for contact hours; empty falls back to the creditor's.
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[AccountStatus] = mapped_column(
+        Enum(AccountStatus, name="account_status", native_enum=False, length=20,
+             values_callable=lambda e: [m.value for m in e]),
+        default=AccountStatus.OPEN,
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    creditor: Mapped[Creditor] = relationship()
+    debtor: Mapped[Debtor] = relationship(back_populates="accounts")
+    payments: Mapped[list[Payment]] = relationship(  # noqa: F821
+        back_populates="account", order_by="Payment.paid_at"
+    )
+
+    def money(self, minor: int) -> Money:
+        return Money(minor, self.currency)
+
+    @property
+    def total_owed(self) -> Money:
+        """What the creditor itemised: principal + interest + fees."""
+        return self.money(self.principal + self.interest + self.fees)
+
+    @property
+    def paid(self) -> Money:
+        return self.money(sum(p.amount for p in self.payments))
+
+    @property
+    def balance(self) -> Money:
+        """What is still owed after payments recorded here."""
+        return self.total_owed - self.paid

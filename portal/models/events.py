@@ -1,0 +1,37 @@
+"""The append-only timeline of everything that happened on an account."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.extensions import db
+from portal.models.types import UTCDateTime, utcnow
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or remove a timeline event."""
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    #: Who caused it: "debtor", "collector", "stripe", "system".
+    actor: Mapped[str] = mapped_column(String(20), default="system")
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+@event.listens_for(Event, "before_update")
+def _refuse_update(mapper, connection, target):
+    raise AppendOnlyError("timeline events are never changed")
+
+
+@event.listens_for(Event, "before_delete")
+def _refuse_delete(mapper, connection, target):
+    raise AppendOnlyError("timeline events are never deleted")

@@ -1,0 +1,71 @@
+"""Card payment attempts (one per Stripe PaymentIntent) and the payments they produced."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.accounts import Account
+from portal.models.types import UTCDateTime, utcnow
+
+
+class AttemptStatus(enum.StrEnum):
+    CREATED = "created"  # recorded before Stripe was called
+    REQUIRES_ACTION = "requires_action"  # waiting for 3-D Secure in the browser
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+
+LIVE_STATUSES = frozenset({AttemptStatus.CREATED, AttemptStatus.REQUIRES_ACTION})
+
+
+class PaymentAttempt(db.Model):
+    __tablename__ = "payment_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    #: Equals account_id while the attempt is live, else NULL: the unique index makes
+    #: "one live PaymentIntent per obligation" a database rule, not just a habit.
+    live_account_id: Mapped[int | None] = mapped_column(unique=True)
+    amount: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
+    stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    stripe_payment_method_id: Mapped[str | None] = mapped_column(String(64))
+    card_brand: Mapped[str | None] = mapped_column(String(30))
+    card_last4: Mapped[str | None] = mapped_column(String(4))
+    status: Mapped[AttemptStatus] = mapped_column(
+        Enum(AttemptStatus, name="attempt_status", native_enum=False, length=20,
+             values_callable=lambda e: [m.value for m in e]),
+        default=AttemptStatus.CREATED,
+    )
+    failure_code: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    account: Mapped[Account] = relationship()
+
+
+class Payment(db.Model):
+    """Money received. The unique PaymentIntent id is what makes recording exactly-once."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("payment_attempts.id"))
+    stripe_payment_intent_id: Mapped[str] = mapped_column(String(64), unique=True)
+    amount: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    method: Mapped[str] = mapped_column(String(20), default="card")
+    card_brand: Mapped[str | None] = mapped_column(String(30))
+    card_last4: Mapped[str | None] = mapped_column(String(4))
+    paid_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    account: Mapped[Account] = relationship(back_populates="payments")
+    attempt: Mapped[PaymentAttempt | None] = relationship()

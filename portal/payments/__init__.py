@@ -1,0 +1,1 @@
+"""Card payments: the Stripe gateway, paying in full, recording each payment exactly once."""

@@ -1,0 +1,155 @@
+"""The only module that speaks to Stripe. The rest of the portal speaks in its own terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import stripe
+from flask import current_app
+
+
+class CardDeclined(Exception):
+    """The card was refused; *code* is Stripe's error or decline code."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+class GatewayUnavailable(Exception):
+    """Stripe could not be reached or answered with an error that is not about the card."""
+
+
+class InvalidWebhook(Exception):
+    """A webhook whose signature does not verify."""
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    brand: str
+    last4: str
+
+
+@dataclass(frozen=True)
+class Intent:
+    id: str
+    status: str
+    amount: int
+    currency: str
+    client_secret: str | None
+    error_code: str | None = None
+
+
+def intent_from(obj) -> Intent:
+    """Read a PaymentIntent (an API object or a webhook dict) into our Intent."""
+    error = obj.get("last_payment_error") or {}
+    return Intent(
+        id=obj["id"],
+        status=obj["status"],
+        amount=int(obj["amount"]),
+        currency=str(obj["currency"]).upper(),
+        client_secret=obj.get("client_secret"),
+        error_code=(error.get("decline_code") or error.get("code")) if error else None,
+    )
+
+
+def _declined(error: stripe.CardError) -> CardDeclined:
+    return CardDeclined(getattr(error, "code", None) or "card_declined")
+
+
+class StripeGateway:
+    """Stripe through its public API, at the configured base (empty means Stripe itself)."""
+
+    def __init__(self, secret_key: str, api_base: str = "", webhook_secret: str = ""):
+        options = {"max_network_retries": 2}
+        if api_base:
+            options["base_addresses"] = {"api": api_base}
+        self._client = stripe.StripeClient(secret_key or "sk_test_missing", **options)
+        self._webhook_secret = webhook_secret
+
+    def ensure_customer(self, existing_id: str | None, *, key: str, name: str, email: str | None) -> str:
+        if existing_id:
+            return existing_id
+        params = {"name": name}
+        if email:
+            params["email"] = email
+        with _translate_errors():
+            customer = self._client.v1.customers.create(params=params, options={"idempotency_key": key})
+        return customer.id
+
+    def attach_card_token(self, customer_id: str, token: str) -> Card:
+        """Save a card tokenised by Stripe.js to the customer, so a PaymentIntent can use it."""
+        with _translate_errors():
+            card = self._client.v1.customers.payment_sources.create(customer_id, params={"source": token})
+        return Card(id=card.id, brand=str(card.get("brand") or "card"), last4=str(card.get("last4") or ""))
+
+    def create_intent(self, *, amount: int, currency: str, customer_id: str, card_id: str,
+                      key: str, metadata: dict[str, str]) -> Intent:
+        """Create (not yet confirm) a PaymentIntent for the card; *key* makes retries safe."""
+        params = {
+            "amount": amount,
+            "currency": currency.lower(),
+            "customer": customer_id,
+            "payment_method": card_id,
+            "payment_method_types": ["card"],
+            "metadata": metadata,
+        }
+        with _translate_errors():
+            obj = self._client.v1.payment_intents.create(params=params, options={"idempotency_key": key})
+        return intent_from(obj)
+
+    def confirm_intent(self, intent_id: str) -> Intent:
+        with _translate_errors():
+            obj = self._client.v1.payment_intents.confirm(intent_id)
+        return intent_from(obj)
+
+    def retrieve_intent(self, intent_id: str) -> Intent:
+        with _translate_errors():
+            obj = self._client.v1.payment_intents.retrieve(intent_id)
+        return intent_from(obj)
+
+    def cancel_intent(self, intent_id: str) -> Intent:
+        with _translate_errors():
+            obj = self._client.v1.payment_intents.cancel(intent_id)
+        return intent_from(obj)
+
+    def parse_webhook(self, payload: bytes, signature: str | None) -> dict:
+        """Verify the signature on the raw body and return the event as a plain dict."""
+        if not self._webhook_secret or not signature:
+            raise InvalidWebhook("no signature or no secret configured")
+        try:
+            event = stripe.Webhook.construct_event(payload, signature, self._webhook_secret)
+        except (stripe.SignatureVerificationError, ValueError) as error:
+            raise InvalidWebhook(str(error)) from error
+        return event.to_dict()
+
+
+class _translate_errors:
+    """Turn Stripe's exceptions into the portal's own two kinds."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, tb):
+        if error is None:
+            return False
+        if isinstance(error, stripe.CardError):
+            raise _declined(error) from error
+        if isinstance(error, stripe.StripeError):
+            raise GatewayUnavailable(str(error)) from error
+        return False
+
+
+def get_gateway() -> StripeGateway:
+    """The app's gateway, built once from its configuration."""
+    app = current_app._get_current_object()
+    gateway = app.extensions.get("portal.gateway")
+    if gateway is None:
+        gateway = StripeGateway(
+            app.config["STRIPE_SECRET_KEY"],
+            app.config["STRIPE_API_BASE"],
+            app.config["STRIPE_WEBHOOK_SECRET"],
+        )
+        app.extensions["portal.gateway"] = gateway
+    return gateway

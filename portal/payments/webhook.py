@@ -1,0 +1,33 @@
+"""Stripe's webhook: verify the signature on the raw body, then record what happened, once."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, request
+
+from portal.extensions import csrf
+from portal.payments import service
+from portal.payments.gateway import InvalidWebhook, get_gateway, intent_from
+
+bp = Blueprint("webhook", __name__)
+log = logging.getLogger("portal.webhook")
+
+
+@bp.post("/stripe/webhook")
+@csrf.exempt
+def stripe_webhook():
+    try:
+        event = get_gateway().parse_webhook(request.get_data(), request.headers.get("Stripe-Signature"))
+    except InvalidWebhook:
+        log.warning("webhook with a bad signature refused")
+        return {"error": "invalid signature"}, 400
+    kind = event.get("type")
+    obj = (event.get("data") or {}).get("object") or {}
+    if obj.get("object") == "payment_intent":
+        intent = intent_from(obj)
+        if kind == "payment_intent.succeeded":
+            service.record_success(intent, source="webhook")
+        elif kind == "payment_intent.payment_failed":
+            service.record_failure_from_webhook(intent)
+    return {"received": True}, 200

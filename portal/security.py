@@ -1,0 +1,60 @@
+"""Response headers every page gets: CSP with nonces, no referrer leaks, no caching of debts."""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Flask, g, request
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def stripe_origins(config) -> tuple[str, str]:
+    """(script origin, API origin) the browser must reach for card entry."""
+    script = _origin(config["STRIPE_JS_URL"]) or "https://js.stripe.com"
+    api = _origin(config["STRIPE_API_BASE"]) or "https://api.stripe.com"
+    return script, api
+
+
+def content_security_policy(nonce: str, config) -> str:
+    script, api = stripe_origins(config)
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}' {script}",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            f"connect-src 'self' {script} {api}",
+            f"frame-src {script} https://hooks.stripe.com",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "object-src 'none'",
+        ]
+    )
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _make_nonce():
+        g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.context_processor
+    def _nonce():
+        return {"csp_nonce": g.get("csp_nonce", "")}
+
+    @app.after_request
+    def _headers(response):
+        nonce = g.get("csp_nonce") or secrets.token_urlsafe(16)
+        response.headers["Content-Security-Policy"] = content_security_policy(nonce, app.config)
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        if request.endpoint != "static":
+            # Pages here show or lead to a debt: never keep them in a shared cache or history.
+            response.headers["Cache-Control"] = "no-store"
+        return response
