@@ -81,18 +81,28 @@ def verify():
             if locked:
                 return render_template("links/locked.html"), 429
             left = identity.MAX_FAILURES - link.failed_attempts
-            what = _("date of birth") if uses_dob else _("postal code")
-            errors.append((field_id, ngettext(
-                "The %(what)s you entered does not match our records. Check it and try again. "
-                "You can try %(num)d more time before we pause this link for 15 minutes.",
-                "The %(what)s you entered does not match our records. Check it and try again. "
-                "You can try %(num)d more times before we pause this link for 15 minutes.",
-                left, what=what)))
+            errors.append((field_id, _wrong_answer_message(uses_dob, left)))
     elif request.method == "POST":
         errors.append((field_id, _("Something went wrong with the form. Please try again.")))
     # The answer is never sent back: fields are rendered empty on every response.
     template = "links/verify_dob.html" if uses_dob else "links/verify_postal.html"
     return render_template(template, form=form, errors=errors), (400 if errors else 200)
+
+
+def _wrong_answer_message(uses_dob: bool, left: int) -> str:
+    if uses_dob:
+        return ngettext(
+            "The date of birth you entered does not match our records. Check it and try again. "
+            "You can try %(num)d more time before we pause this link for 15 minutes.",
+            "The date of birth you entered does not match our records. Check it and try again. "
+            "You can try %(num)d more times before we pause this link for 15 minutes.",
+            left)
+    return ngettext(
+        "The postal code you entered does not match our records. Check it and try again. "
+        "You can try %(num)d more time before we pause this link for 15 minutes.",
+        "The postal code you entered does not match our records. Check it and try again. "
+        "You can try %(num)d more times before we pause this link for 15 minutes.",
+        left)
 
 
 @bp.get("/session-ended")

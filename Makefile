@@ -1,0 +1,56 @@
+# Targets say what they do. `make demo` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+POSTGRES_SERVER ?= postgresql://postgres@127.0.0.1:5432
+PYBABEL_EXTRACT := $(BIN)/pybabel extract -F i18n/babel.cfg -k _l -k lazy_gettext --no-location \
+	--sort-output --project debtor-portal --version 0.1 --msgid-bugs-address help@example.com
+
+.PHONY: demo test test-sqlite test-postgres install browser translations translations-update lint clean
+
+## Install everything, then run the portal with demo data, localstripe and a mail catcher.
+demo: install
+	$(BIN)/python demo/run.py
+
+## Install everything, then run the whole suite on SQLite and again on PostgreSQL.
+test: install browser
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	$(BIN)/python -m pytest
+
+test-postgres:
+	TEST_POSTGRES_SERVER=$(POSTGRES_SERVER) $(BIN)/python -m pytest
+
+install: $(VENV)/.installed translations
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+## Debian's Chromium for the browser tests (Playwright cannot download its own here).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+## Compile the translation catalogs (run after editing a .po file).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d i18n --statistics
+
+## Re-extract the strings and merge them into every catalog.
+translations-update: $(VENV)/.installed
+	$(PYBABEL_EXTRACT) -o i18n/messages.pot .
+	$(BIN)/pybabel update -i i18n/messages.pot -d i18n --no-wrap --ignore-obsolete
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check portal tests demo
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

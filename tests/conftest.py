@@ -1,0 +1,173 @@
+"""Fixtures: a migrated database per test (SQLite, or PostgreSQL when asked), the app, real
+localstripe and SMTP servers, and factories for the things tests need."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from datetime import date
+
+import psycopg
+import pytest
+from sqlalchemy import text
+
+from portal import create_app
+from portal.extensions import db
+from portal.models import Account, Creditor, Debtor
+from tests.support import LocalStripe, MailServer
+
+WEBHOOK_SECRET = "whsec_test_portal"  # noqa: S105 - a test value, not a secret
+POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_SERVER", "")  # e.g. postgresql://postgres@127.0.0.1:5432
+
+
+@pytest.fixture(scope="session")
+def localstripe():
+    server = LocalStripe()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def mail_server():
+    server = MailServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(mail_server):
+    mail_server.clear()
+    return mail_server
+
+
+def _config(url: str, localstripe: LocalStripe, mail_server: MailServer) -> dict:
+    return {
+        "PORTAL_ENV": "test",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "PORTAL_BASE_URL": "http://portal.test",
+        "STRIPE_SECRET_KEY": "sk_test_portal",
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_portal",
+        "STRIPE_API_BASE": localstripe.url,
+        "STRIPE_JS_URL": f"{localstripe.url}/js.stripe.com/v3/",
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": mail_server.port,
+    }
+
+
+@pytest.fixture(scope="session")
+def _migrated_template(tmp_path_factory, localstripe, mail_server):
+    """Migrate once; each test then gets a copy (SQLite) or emptied tables (PostgreSQL)."""
+    if POSTGRES_SERVER:
+        name = f"portal_test_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(POSTGRES_SERVER + "/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = POSTGRES_SERVER.replace("postgresql://", "postgresql+psycopg://") + "/" + name
+        _upgrade(url, localstripe, mail_server)
+        yield ("postgresql", url)
+        with psycopg.connect(POSTGRES_SERVER + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        path = tmp_path_factory.mktemp("db") / "template.db"
+        _upgrade(f"sqlite:///{path}", localstripe, mail_server)
+        yield ("sqlite", str(path))
+
+
+def _upgrade(url, localstripe, mail_server):
+    from flask_migrate import upgrade
+
+    app = create_app(_config(url, localstripe, mail_server))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def database_url(_migrated_template, tmp_path):
+    kind, where = _migrated_template
+    if kind == "sqlite":
+        copy = tmp_path / "portal.db"
+        shutil.copyfile(where, copy)
+        return f"sqlite:///{copy}"
+    return where
+
+
+@pytest.fixture
+def app(database_url, localstripe, mail_server):
+    app = create_app(_config(database_url, localstripe, mail_server))
+    with app.app_context():
+        if database_url.startswith("postgresql"):
+            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_account(app):
+    """Create an account (and its creditor and debtor) with sensible defaults."""
+
+    def make(reference="ACC-1", creditor_slug="acme", creditor_name="Acme Bank", *,
+             full_name="Jane Doe", email="jane@example.com", date_of_birth=date(1980, 3, 27),
+             postal_code="62701", currency="USD", principal=100000, interest=5025, fees=1000,
+             language=None) -> Account:
+        creditor = db.session.scalar(db.select(Creditor).where(Creditor.slug == creditor_slug))
+        if creditor is None:
+            creditor = Creditor(slug=creditor_slug, name=creditor_name)
+        debtor = Debtor(full_name=full_name, email=email, date_of_birth=date_of_birth,
+                        postal_code=postal_code, language=language)
+        account = Account(creditor=creditor, debtor=debtor, reference=reference, currency=currency,
+                          principal=principal, interest=interest, fees=fees)
+        db.session.add(account)
+        db.session.commit()
+        return account
+
+    return make
+
+
+@pytest.fixture
+def issue_link(app):
+    """Issue a link for an account and return the path that opens it (/l/<token>)."""
+    from portal.links import service
+
+    def issue(account, days=None):
+        link = service.issue(account, days=days)
+        db.session.commit()
+        return f"/l/{service.token_for(link)}"
+
+    return issue
+
+
+@pytest.fixture
+def sign_in(client, issue_link):
+    """Open a fresh link for the account and pass the identity check, as the debtor would."""
+
+    def sign(account):
+        client.get(issue_link(account))
+        dob = account.debtor.date_of_birth
+        if dob:
+            answer = {"day": str(dob.day), "month": str(dob.month), "year": str(dob.year)}
+        else:
+            answer = {"postal_code": account.debtor.postal_code}
+        response = client.post("/verify", data=answer)
+        assert response.status_code == 303 and response.headers["Location"].endswith("/account")
+        return client
+
+    return sign
