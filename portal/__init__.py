@@ -17,7 +17,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(overrides))
     app.permanent_session_lifetime = timedelta(minutes=app.config["SESSION_MINUTES"])
 
-    from portal import i18n, security
+    from portal import i18n, log_redaction, security
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
@@ -27,6 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     logging.getLogger("portal").setLevel(logging.INFO)
+    log_redaction.install()
 
     from portal import errors
     from portal.collector.commands import register_commands

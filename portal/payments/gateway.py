@@ -43,6 +43,8 @@ class Intent:
 
 def intent_from(obj) -> Intent:
     """Read a PaymentIntent (an API object or a webhook dict) into our Intent."""
+    if hasattr(obj, "to_dict"):
+        obj = obj.to_dict()
     error = obj.get("last_payment_error") or {}
     return Intent(
         id=obj["id"],
@@ -82,7 +84,8 @@ class StripeGateway:
         """Save a card tokenised by Stripe.js to the customer, so a PaymentIntent can use it."""
         with _translate_errors():
             card = self._client.v1.customers.payment_sources.create(customer_id, params={"source": token})
-        return Card(id=card.id, brand=str(card.get("brand") or "card"), last4=str(card.get("last4") or ""))
+        data = card.to_dict()
+        return Card(id=data["id"], brand=str(data.get("brand") or ""), last4=str(data.get("last4") or ""))
 
     def create_intent(self, *, amount: int, currency: str, customer_id: str, card_id: str,
                       key: str, metadata: dict[str, str]) -> Intent:

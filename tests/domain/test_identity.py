@@ -1,0 +1,76 @@
+"""The identity question: date of birth or postal code, compared forgivingly but exactly."""
+
+from datetime import date
+
+import pytest
+
+from portal.domain.identity import (
+    LOCK_MINUTES,
+    MAX_FAILURES,
+    date_of_birth_matches,
+    normalise_postal_code,
+    postal_code_matches,
+    should_lock,
+)
+
+
+def test_same_date_of_birth_matches():
+    assert date_of_birth_matches(date(1980, 3, 27), date(1980, 3, 27))
+
+
+@pytest.mark.parametrize("given", [date(1980, 3, 28), date(1980, 4, 27), date(1981, 3, 27)])
+def test_different_date_of_birth_does_not_match(given):
+    assert not date_of_birth_matches(given, date(1980, 3, 27))
+
+
+def test_day_and_month_swapped_does_not_match():
+    assert not date_of_birth_matches(date(1980, 3, 4), date(1980, 4, 3))
+
+
+@pytest.mark.parametrize(
+    ("given", "on_record"),
+    [
+        ("SW1A 1AA", "SW1A 1AA"),
+        ("sw1a 1aa", "SW1A 1AA"),
+        ("SW1A1AA", "sw1a 1aa"),
+        ("  sw1a-1aa ", "SW1A 1AA"),
+        ("K1A 0B1", "k1a0b1"),
+        ("62701", "62701"),
+        ("62701-1234", "62701"),
+        ("627011234", "62701"),
+        ("62701", "62701-1234"),
+        ("62701 1234", "62701-1234"),
+    ],
+)
+def test_postal_codes_match_ignoring_case_spaces_dashes_and_zip4(given, on_record):
+    assert postal_code_matches(given, on_record)
+
+
+@pytest.mark.parametrize(
+    ("given", "on_record"),
+    [
+        ("62702", "62701"),
+        ("6270", "62701"),
+        ("627", "62701"),
+        ("62701-12", "62701"),
+        ("SW1A 1AB", "SW1A 1AA"),
+        ("SW1A", "SW1A 1AA"),
+        ("", "62701"),
+        ("   ", "62701"),
+        ("62701", ""),
+        ("", ""),
+    ],
+)
+def test_different_or_partial_postal_codes_do_not_match(given, on_record):
+    assert not postal_code_matches(given, on_record)
+
+
+def test_normalise_postal_code_drops_case_spaces_and_dashes():
+    assert normalise_postal_code(" sw1a-1aa ") == "SW1A1AA"
+    assert normalise_postal_code(None) == ""
+
+
+def test_lock_after_five_wrong_answers_for_fifteen_minutes():
+    assert MAX_FAILURES == 5
+    assert LOCK_MINUTES == 15
+    assert [should_lock(n) for n in range(7)] == [False, False, False, False, False, True, True]

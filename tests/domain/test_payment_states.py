@@ -1,0 +1,45 @@
+"""Which moves a card payment attempt may make."""
+
+import itertools
+
+import pytest
+
+from portal.domain.payment_states import InvalidTransition, check_transition
+
+STATES = ["created", "requires_action", "succeeded", "failed", "canceled"]
+
+#: Written out here, not read from the module, so a change to the rules shows up as a failure.
+ALLOWED = {
+    ("created", "requires_action"),
+    ("created", "succeeded"),
+    ("created", "failed"),
+    ("created", "canceled"),
+    ("requires_action", "succeeded"),
+    ("requires_action", "failed"),
+    ("requires_action", "canceled"),
+}
+FORBIDDEN = sorted(set(itertools.product(STATES, STATES)) - ALLOWED)
+
+
+@pytest.mark.parametrize(("current", "new"), sorted(ALLOWED))
+def test_allowed_move(current, new):
+    check_transition(current, new)  # raises if refused
+
+
+@pytest.mark.parametrize(("current", "new"), FORBIDDEN)
+def test_forbidden_move_raises(current, new):
+    with pytest.raises(InvalidTransition, match=f"from {current} to {new}"):
+        check_transition(current, new)
+
+
+def test_a_finished_attempt_never_moves_again():
+    for final in ("succeeded", "failed", "canceled"):
+        for new in STATES:
+            with pytest.raises(InvalidTransition):
+                check_transition(final, new)
+
+
+@pytest.mark.parametrize(("current", "new"), [("bogus", "succeeded"), ("created", "bogus"), ("", "created")])
+def test_unknown_states_are_refused(current, new):
+    with pytest.raises(InvalidTransition):
+        check_transition(current, new)

@@ -1,0 +1,169 @@
+"""A live portal (real HTTP, real database), a webhook relay in front of it, and Chromium."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from tests.conftest import WEBHOOK_SECRET
+from tests.support import free_port
+
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 320, "height": 640}
+DESKTOP = {"width": 1280, "height": 900}
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+class WebhookRelay:
+    """Receives localstripe's signed webhooks and passes them to the portal now or later.
+
+    Holding events lets a test choose whether the webhook arrives before or after the browser.
+    """
+
+    def __init__(self):
+        self.target: str | None = None
+        self.hold = False
+        self.held: list[tuple[bytes, dict]] = []
+        self.delivered: list[str] = []
+        self._lock = threading.Lock()
+        relay = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's name
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                headers = {"Content-Type": self.headers["Content-Type"],
+                           "Stripe-Signature": self.headers["Stripe-Signature"]}
+                relay._receive(body, headers)
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.port = free_port()
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.port}/"
+
+    def _receive(self, body: bytes, headers: dict) -> None:
+        with self._lock:
+            self.held.append((body, headers))
+            hold, target = self.hold, self.target
+        if not hold and target:
+            self._post(body, headers)
+
+    def _post(self, body: bytes, headers: dict) -> int:
+        request = urllib.request.Request(self.target, data=body, headers=headers, method="POST")
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback only
+            self.delivered.append(json.loads(body)["type"])
+            return response.status
+
+    def reset(self, target: str | None, hold: bool = False) -> None:
+        with self._lock:
+            self.target, self.hold, self.held, self.delivered = target, hold, [], []
+
+    def events(self, kind: str) -> list[tuple[bytes, dict]]:
+        with self._lock:
+            return [(b, h) for b, h in self.held if json.loads(b)["type"] == kind]
+
+    def wait_for(self, kind: str, seconds: float = 15) -> list[tuple[bytes, dict]]:
+        deadline = time.monotonic() + seconds
+        while not self.events(kind):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"localstripe sent no {kind} webhook")
+            time.sleep(0.1)
+        return self.events(kind)
+
+    def deliver(self, kind: str) -> None:
+        """Pass every held event of this kind to the portal (again, if already passed)."""
+        for body, headers in self.events(kind):
+            assert self._post(body, headers) == 200
+
+
+@pytest.fixture(scope="session")
+def relay(localstripe):
+    relay = WebhookRelay()
+    localstripe.register_webhook(relay.url, WEBHOOK_SECRET, name="e2e-relay")
+    yield relay
+    relay.server.shutdown()
+    relay.server.server_close()
+
+
+@pytest.fixture
+def live_portal(app, relay):
+    """The test's app served over HTTP on a free port, in a thread of this process."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    app.config["PORTAL_BASE_URL"] = base
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    relay.reset(f"{base}/stripe/webhook")
+    yield base
+    relay.reset(None)
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=["phone", "desktop"])
+def viewport(request):
+    return PHONE if request.param == "phone" else DESKTOP
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open a page in a fresh browser context (its own cookies), at the given size and language."""
+    contexts = []
+
+    def open_page(viewport=DESKTOP, locale="en-US"):
+        context = browser.new_context(viewport=viewport, locale=locale)
+        context.set_default_timeout(15000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+_axe = Axe()
+
+
+def check_page(page) -> None:
+    """What every debtor page must pass: axe (WCAG 2.2 A/AA) with zero violations, one h1,
+    a title that starts with the h1 (after any "Error:"), no horizontal scroll, and <html lang>."""
+    results = _axe.run(
+        page,
+        # localstripe's stand-in card inputs are test scaffolding; real Stripe draws a labelled frame.
+        context={"exclude": [["#card-element"]]},
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+    assert page.locator("h1").count() == 1, f"{page.url} should have exactly one h1"
+    h1 = " ".join(page.locator("h1").inner_text().split())
+    title = page.title().removeprefix("Error: ").removeprefix("Error:").strip()
+    assert title.startswith(h1), f"title {page.title()!r} should start with h1 {h1!r}"
+    assert page.get_attribute("html", "lang") in ("en", "es")
+    scroll = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert scroll <= 0, f"{page.url} scrolls sideways by {scroll}px"
