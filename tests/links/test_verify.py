@@ -144,7 +144,7 @@ def test_after_the_lock_ends_there_are_five_tries_again(opened, make_account, cl
     assert statuses == [400, 400, 400, 400, 429]
 
 
-def test_a_right_answer_resets_the_count_of_wrong_ones(opened, make_account, client, sign_in):
+def test_a_right_answer_resets_the_count_of_wrong_ones(opened, make_account, client):
     account = make_account()
     opened(account)
     for _ in range(4):

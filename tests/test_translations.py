@@ -1,0 +1,50 @@
+"""The catalogs are complete and current: CI fails on a stale template or a missing translation."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES = ["es"]
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def _ids(catalog):
+    return {m.id if isinstance(m.id, str) else tuple(m.id) for m in catalog if m.id}
+
+
+def test_template_matches_the_code(tmp_path):
+    fresh = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "i18n/babel.cfg",
+         "-k", "_l", "-k", "lazy_gettext", "--no-location", "--sort-output", "-o", str(fresh), "."],
+        cwd=ROOT, check=True, capture_output=True,
+    )
+    with open(fresh, "rb") as new, open(ROOT / "i18n" / "messages.pot", "rb") as old:
+        added = _ids(read_po(new)) ^ _ids(read_po(old))
+    assert not added, f"i18n/messages.pot is stale; run `make translations-update`: {sorted(map(str, added))[:5]}"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_catalog_is_complete(locale):
+    with open(ROOT / "i18n" / "messages.pot", "rb") as handle:
+        template = _ids(read_po(handle))
+    with open(ROOT / "i18n" / locale / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        catalog = read_po(handle)
+    assert _ids(catalog) == template, "catalog out of step with the template"
+    for message in catalog:
+        if not message.id:
+            continue
+        assert not message.fuzzy, f"fuzzy: {message.id!r}"
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"untranslated: {ids[0]!r}"
+        wanted = set(PLACEHOLDER.findall(ids[-1]))
+        for string in strings:
+            assert set(PLACEHOLDER.findall(string)) == wanted, f"placeholders differ in {ids[0]!r}"
