@@ -59,6 +59,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "COLLECTOR_PHONE": _env("COLLECTOR_PHONE", "1-800-555-0100"),
         "COLLECTOR_EMAIL": _env("COLLECTOR_EMAIL", "help@example.com"),
         "COLLECTOR_HOURS": _env("COLLECTOR_HOURS", "Monday to Friday, 8 am to 8 pm Central Time"),
+        # Free text shown to debtors may be given per language: COLLECTOR_HOURS_ES, ...
+        "COLLECTOR_HOURS_ES": _env(
+            "COLLECTOR_HOURS_ES", "De lunes a viernes, de 8 a. m. a 8 p. m., hora del centro"
+        ),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "SESSION_COOKIE_HTTPONLY": True,

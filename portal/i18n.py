@@ -36,10 +36,17 @@ def long_date(value: date | datetime) -> str:
     return format_date(value, format="long")
 
 
+def localized_setting(name: str) -> str:
+    """A free-text setting in the page's language (NAME_ES, ...), else the default NAME."""
+    config = current_app.config
+    return config.get(f"{name}_{str(get_locale()).upper()}") or config[name]
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["long_datetime"] = lambda v: format_datetime(v, format="medium")
+    app.jinja_env.globals["collector_hours"] = lambda: localized_setting("COLLECTOR_HOURS")
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 

@@ -58,13 +58,19 @@ class WebhookRelay:
             self.held.append((body, headers))
             hold, target = self.hold, self.target
         if not hold and target:
-            self._post(body, headers)
+            self._forward(body, headers)
 
     def _post(self, body: bytes, headers: dict) -> int:
         request = urllib.request.Request(self.target, data=body, headers=headers, method="POST")
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback only
             self.delivered.append(json.loads(body)["type"])
             return response.status
+
+    def _forward(self, body: bytes, headers: dict) -> None:
+        try:
+            self._post(body, headers)
+        except OSError:
+            pass  # the portal of a finished test is gone; its late webhooks have nowhere to go
 
     def reset(self, target: str | None, hold: bool = False) -> None:
         with self._lock:
@@ -162,8 +168,14 @@ def check_page(page) -> None:
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
     assert page.locator("h1").count() == 1, f"{page.url} should have exactly one h1"
     h1 = " ".join(page.locator("h1").inner_text().split())
-    title = page.title().removeprefix("Error: ").removeprefix("Error:").strip()
+    title = " ".join(page.title().removeprefix("Error:").split())
     assert title.startswith(h1), f"title {page.title()!r} should start with h1 {h1!r}"
     assert page.get_attribute("html", "lang") in ("en", "es")
     scroll = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert scroll <= 0, f"{page.url} scrolls sideways by {scroll}px"
+    if scroll > 0:
+        wide = page.evaluate(
+            "() => [...document.querySelectorAll('body *')]"
+            ".filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)"
+            ".slice(0, 5).map(e => e.tagName + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 40))"
+        )
+        raise AssertionError(f"{page.url} scrolls sideways by {scroll}px; too wide: {wide}")

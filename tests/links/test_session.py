@@ -5,7 +5,7 @@ from __future__ import annotations
 from portal.extensions import db
 from portal.links import service
 from portal.models import Payment
-from tests.links.conftest import dob_answer, link_for
+from tests.links.conftest import dob_answer, link_for, move_into_past
 
 
 def _session_cookie(client) -> str:
@@ -97,8 +97,6 @@ def test_revoking_the_link_after_sign_in_ends_the_session(sign_in, make_account,
 
 
 def test_an_expired_link_ends_the_session(sign_in, make_account, client):
-    from tests.links.conftest import move_into_past
-
     account = make_account()
     sign_in(account)
     move_into_past(link_for(account), "expires_at")
