@@ -1,0 +1,79 @@
+"""Configuration: safe in development, strict in production."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from portal import create_app
+from portal.config import ConfigError, load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_production_without_secret_key_refuses_to_start(monkeypatch):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        load_config()
+
+
+def test_production_refuses_missing_stripe_settings(monkeypatch):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-value")
+    monkeypatch.delenv("STRIPE_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="STRIPE_SECRET_KEY"):
+        load_config()
+
+
+def test_gunicorn_style_start_fails_with_a_clear_message_without_secret():
+    env = {"PATH": "/usr/bin:/bin", "PORTAL_ENV": "production"}
+    result = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_cookies_are_secure(monkeypatch):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-value")
+    for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"):
+        monkeypatch.setenv(name, "x")
+    config = load_config()
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_development_has_a_default_database_and_stripe_js(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("PORTAL_ENV", "development")
+    config = load_config()
+    assert config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert config["STRIPE_JS_URL"] == "https://js.stripe.com/v3/"
+
+
+def test_postgres_urls_use_psycopg3(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
+    assert load_config()["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
+
+
+def test_link_tokens_are_redacted_from_access_logs(client, make_account, issue_link, caplog):
+    path = issue_link(make_account())
+    token = path.removeprefix("/l/")
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1,
+                               '127.0.0.1 - - "GET %s HTTP/1.1" 303 -', (path,), None)
+    for f in logging.getLogger("werkzeug").filters:
+        f.filter(record)
+    assert token not in record.getMessage()
+    assert "/l/[redacted]" in record.getMessage()
+
+
+def test_create_app_has_no_side_effects_on_the_database(tmp_path, monkeypatch):
+    database = tmp_path / "untouched.db"
+    create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "PORTAL_ENV": "test"})
+    assert not database.exists()
