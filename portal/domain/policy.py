@@ -1,0 +1,181 @@
+"""What a creditor allows without a human: the limits of negotiation, and checks against them."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from portal.domain.schedules import Frequency, Instalment, schedule, split_by_amount, split_by_count
+
+
+class PolicyError(ValueError):
+    """A policy setting that makes no sense (a discount over 100 %, a negative minimum, ...)."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Amounts are minor units of the policy's currency."""
+
+    currency: str = "USD"
+    part_payments: bool = True
+    part_minimum: int = 1000
+    settlement: bool = True
+    settlement_max_discount_pct: int = 20
+    settlement_days: int = 30
+    instalments: bool = True
+    frequencies: tuple[Frequency, ...] = (Frequency.WEEKLY, Frequency.EVERY_TWO_WEEKS, Frequency.MONTHLY)
+    instalment_minimum: int = 2500
+    max_instalments: int = 24
+    max_duration_days: int = 730
+    first_payment_within_days: int = 30
+    down_payment_required: bool = False
+    down_payment_minimum: int = 0
+    small_final_payment: bool = True  # may the last instalment be a remainder below the minimum?
+    grace_days: int = 3
+    retry_days: tuple[int, ...] = field(default=(3, 7))
+    misses_before_broken: int = 2
+
+    def to_dict(self) -> dict:
+        data = dataclasses.asdict(self)
+        data["frequencies"] = [f.value for f in self.frequencies]
+        data["retry_days"] = list(self.retry_days)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Policy:
+        values = dict(data)
+        if "frequencies" in values:
+            values["frequencies"] = tuple(Frequency(f) for f in values["frequencies"])
+        if "retry_days" in values:
+            values["retry_days"] = tuple(int(d) for d in values["retry_days"])
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+
+def validate(policy: Policy) -> list[str]:
+    """Every reason the policy is unusable, in plain words; empty when it is fine."""
+    problems = []
+    if not 0 <= policy.settlement_max_discount_pct <= 100:
+        problems.append("settlement_max_discount_pct must be between 0 and 100")
+    if policy.settlement and policy.settlement_days < 1:
+        problems.append("settlement_days must be at least 1")
+    for name in ("part_minimum", "instalment_minimum", "down_payment_minimum"):
+        if getattr(policy, name) < 0:
+            problems.append(f"{name} cannot be negative")
+    if policy.instalments:
+        if not policy.frequencies:
+            problems.append("instalments need at least one frequency")
+        if policy.max_instalments < 2:
+            problems.append("max_instalments must be at least 2")
+        if policy.max_instalments > 360:
+            problems.append("max_instalments must be at most 360")
+        if policy.max_duration_days < 7:
+            problems.append("max_duration_days must be at least 7")
+        if policy.first_payment_within_days < 0:
+            problems.append("first_payment_within_days cannot be negative")
+    if policy.grace_days < 0:
+        problems.append("grace_days cannot be negative")
+    if any(d < 1 for d in policy.retry_days) or list(policy.retry_days) != sorted(set(policy.retry_days)):
+        problems.append("retry_days must be increasing whole days, e.g. 3,7")
+    if policy.misses_before_broken < 1:
+        problems.append("misses_before_broken must be at least 1")
+    return problems
+
+
+def check_against_balance(policy: Policy, largest_balance: int) -> list[str]:
+    """Minimums no account could ever meet are mistakes, not limits."""
+    problems = []
+    for name in ("part_minimum", "instalment_minimum", "down_payment_minimum"):
+        if largest_balance and getattr(policy, name) > largest_balance:
+            problems.append(f"{name} is above the largest balance owed to this creditor")
+    return problems
+
+
+# --- Offers checked against a policy -------------------------------------------------------
+
+class OutsidePolicy(ValueError):
+    """A choice the policy does not allow; *code* says which limit, *limit* its value."""
+
+    def __init__(self, code: str, limit: int | str | None = None):
+        super().__init__(code)
+        self.code = code
+        self.limit = limit
+
+
+@dataclass(frozen=True)
+class Settlement:
+    amount: int
+    forgiven: int
+    pay_by: date
+
+
+def settlement_offer(policy: Policy, balance: int, today: date) -> Settlement | None:
+    """The best settlement the policy allows: the largest discount, rounded in the debtor's favour."""
+    if not policy.settlement or policy.settlement_max_discount_pct <= 0 or balance <= 0:
+        return None
+    forgiven = balance * policy.settlement_max_discount_pct // 100
+    if forgiven <= 0:
+        return None
+    return Settlement(balance - forgiven, forgiven, today + timedelta(days=policy.settlement_days))
+
+
+def check_part_payment(policy: Policy, balance: int, amount: int) -> None:
+    if not policy.part_payments:
+        raise OutsidePolicy("part_payments_not_allowed")
+    if amount <= 0:
+        raise OutsidePolicy("amount_not_positive")
+    if amount >= balance:
+        raise OutsidePolicy("amount_is_whole_balance", balance)
+    if amount < policy.part_minimum:
+        raise OutsidePolicy("below_part_minimum", policy.part_minimum)
+
+
+def build_plan(policy: Policy, balance: int, today: date, *, frequency: Frequency, first_date: date,
+               count: int | None = None, amount: int | None = None,
+               down_payment: int = 0) -> list[Instalment]:
+    """The schedule for the debtor's choice, or OutsidePolicy naming the limit it breaks.
+
+    A down payment, when there is one, is the first instalment, due on *first_date*.
+    """
+    if not policy.instalments:
+        raise OutsidePolicy("instalments_not_allowed")
+    if frequency not in policy.frequencies:
+        raise OutsidePolicy("frequency_not_allowed", frequency.value)
+    if first_date < today:
+        raise OutsidePolicy("first_date_in_past")
+    if first_date > today + timedelta(days=policy.first_payment_within_days):
+        raise OutsidePolicy("first_date_too_late", policy.first_payment_within_days)
+    if (count is None) == (amount is None):
+        raise OutsidePolicy("choose_count_or_amount")
+    if policy.down_payment_required and down_payment < max(policy.down_payment_minimum, 1):
+        raise OutsidePolicy("down_payment_required", policy.down_payment_minimum)
+    if down_payment < 0 or down_payment >= balance:
+        raise OutsidePolicy("down_payment_invalid", balance)
+    rest = balance - down_payment
+    smallest_last = 1 if policy.small_final_payment else policy.instalment_minimum
+    if count is not None:
+        if count < 1:
+            raise OutsidePolicy("too_few_instalments", 1)
+        if count + (1 if down_payment else 0) > policy.max_instalments:
+            raise OutsidePolicy("too_many_instalments", policy.max_instalments)
+        if rest // count < policy.instalment_minimum:
+            raise OutsidePolicy("below_instalment_minimum", policy.instalment_minimum)
+        amounts = split_by_count(rest, count)
+    else:
+        if amount < policy.instalment_minimum:
+            raise OutsidePolicy("below_instalment_minimum", policy.instalment_minimum)
+        if -(-rest // amount) > policy.max_instalments + 1:
+            raise OutsidePolicy("too_many_instalments", policy.max_instalments)
+        amounts = split_by_amount(rest, amount, smallest_last)
+        if len(amounts) + (1 if down_payment else 0) > policy.max_instalments:
+            raise OutsidePolicy("too_many_instalments", policy.max_instalments)
+    body = amounts if policy.small_final_payment is False else amounts[:-1]
+    if any(a < policy.instalment_minimum for a in body):
+        raise OutsidePolicy("below_instalment_minimum", policy.instalment_minimum)
+    if down_payment:
+        amounts = [down_payment, *amounts]
+    plan = schedule(first_date, frequency, amounts)
+    if (plan[-1].due - today).days > policy.max_duration_days:
+        raise OutsidePolicy("too_long", policy.max_duration_days)
+    return plan
