@@ -13,8 +13,8 @@ PYBABEL_EXTRACT := $(BIN)/pybabel extract -F i18n/babel.cfg -k _l -k lazy_gettex
 demo: install
 	$(BIN)/python demo/run.py
 
-## Install everything, then run the whole suite on SQLite and again on PostgreSQL.
-test: install browser
+## Install everything, lint, then run the whole suite on SQLite and again on PostgreSQL.
+test: install browser lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -50,7 +50,7 @@ translations-update: $(VENV)/.installed
 	$(BIN)/pybabel update -i i18n/messages.pot -d i18n --no-wrap --ignore-obsolete --no-fuzzy-matching
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check portal tests demo
+	$(BIN)/ruff check portal tests demo migrations
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -45,18 +45,20 @@ def main() -> None:
     database = instance / "demo.db"
     database.unlink(missing_ok=True)
     stripe_url = f"http://127.0.0.1:{STRIPE_PORT}"
-    os.environ.update({
-        "PORTAL_ENV": "development",
-        "DATABASE_URL": f"sqlite:///{database}",
-        "PORTAL_BASE_URL": f"http://{HOST}:{PORT}",
-        "STRIPE_SECRET_KEY": "sk_test_demo",
-        "STRIPE_PUBLISHABLE_KEY": "pk_test_demo",
-        "STRIPE_API_BASE": stripe_url,
-        "STRIPE_JS_URL": f"{stripe_url}/js.stripe.com/v3/",
-        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(SMTP_PORT),
-    })
+    os.environ.update(
+        {
+            "PORTAL_ENV": "development",
+            "DATABASE_URL": f"sqlite:///{database}",
+            "PORTAL_BASE_URL": f"http://{HOST}:{PORT}",
+            "STRIPE_SECRET_KEY": "sk_test_demo",
+            "STRIPE_PUBLISHABLE_KEY": "pk_test_demo",
+            "STRIPE_API_BASE": stripe_url,
+            "STRIPE_JS_URL": f"{stripe_url}/js.stripe.com/v3/",
+            "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(SMTP_PORT),
+        }
+    )
 
     import subprocess
     import urllib.request
@@ -66,7 +68,8 @@ def main() -> None:
     executable = Path(sys.executable).parent / "localstripe"
     stripe = subprocess.Popen(  # noqa: S603 - our own dev dependency
         [str(executable), "--port", str(STRIPE_PORT)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     mail = Controller(PrintingMailbox(), hostname="127.0.0.1", port=SMTP_PORT)
     mail.start()
@@ -79,8 +82,9 @@ def main() -> None:
     signal.signal(signal.SIGTERM, stop)
     try:
         wait_for_http(f"{stripe_url}/v1/customers")
-        hook = urllib.request.Request(
-            f"{stripe_url}/_config/webhooks/portal", method="POST",
+        hook = urllib.request.Request(  # noqa: S310 - loopback only
+            f"{stripe_url}/_config/webhooks/portal",
+            method="POST",
             data=f"url=http://{HOST}:{PORT}/stripe/webhook&secret={WEBHOOK_SECRET}".encode(),
         )
         urllib.request.urlopen(hook, timeout=5).close()  # noqa: S310 - loopback only
@@ -109,14 +113,18 @@ def main() -> None:
                     answer = f"date of birth: day {int(day)}, month {int(month)}, year {year}"
                 else:
                     answer = f"postal code: {row['postal_code']}"
-                print(f"  {row['full_name']} ({row['creditor_name']}, {row['reference']}, "
-                      f"language {row['language'] or 'from browser'})")
+                print(
+                    f"  {row['full_name']} ({row['creditor_name']}, {row['reference']}, "
+                    f"language {row['language'] or 'from browser'})"
+                )
                 print(f"    link:   {links.url_for_link(link)}")
                 print(f"    answer: {answer}\n")
         print("Test cards (any future expiry such as 12 / 30, any 3-digit code, any postal code):")
         print("  4242424242424242 pays; 4000002500003155 asks for 3-D Secure; 4000000000000341 is declined.")
-        print(f"Emails the portal sends are printed below. Portal: http://{HOST}:{PORT}/  (Ctrl+C stops)\n",
-              flush=True)
+        print(
+            f"Emails the portal sends are printed below. Portal: http://{HOST}:{PORT}/  (Ctrl+C stops)\n",
+            flush=True,
+        )
         app.run(host=HOST, port=PORT, debug=False, use_reloader=False)
     finally:
         stripe.terminate()

@@ -10,6 +10,7 @@ from datetime import date
 
 import psycopg
 import pytest
+from flask import g, request_started
 from sqlalchemy import text
 
 from portal import create_app
@@ -110,6 +111,26 @@ def app(database_url, localstripe, mail_server):
         db.engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def fresh_g_per_request(request):
+    """Start every test-client request with an empty `g`, as each real request gets.
+
+    The app fixture keeps one app context pushed for the whole test and Flask reuses it for
+    the client's requests, so `g` (and Flask-Babel's cached locale on it) would carry over.
+    """
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+
+    def clear(sender, **extra):
+        g.__dict__.clear()
+
+    request_started.connect(clear, app)
+    yield
+    request_started.disconnect(clear, app)
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
@@ -124,17 +145,40 @@ def runner(app):
 def make_account(app):
     """Create an account (and its creditor and debtor) with sensible defaults."""
 
-    def make(reference="ACC-1", creditor_slug="acme", creditor_name="Acme Bank", *,
-             full_name="Jane Doe", email="jane@example.com", date_of_birth=date(1980, 3, 27),
-             postal_code="62701", currency="USD", principal=100000, interest=5025, fees=1000,
-             language=None) -> Account:
+    def make(
+        reference="ACC-1",
+        creditor_slug="acme",
+        creditor_name="Acme Bank",
+        *,
+        full_name="Jane Doe",
+        email="jane@example.com",
+        date_of_birth=date(1980, 3, 27),
+        postal_code="62701",
+        currency="USD",
+        principal=100000,
+        interest=5025,
+        fees=1000,
+        language=None,
+    ) -> Account:
         creditor = db.session.scalar(db.select(Creditor).where(Creditor.slug == creditor_slug))
         if creditor is None:
             creditor = Creditor(slug=creditor_slug, name=creditor_name)
-        debtor = Debtor(full_name=full_name, email=email, date_of_birth=date_of_birth,
-                        postal_code=postal_code, language=language)
-        account = Account(creditor=creditor, debtor=debtor, reference=reference, currency=currency,
-                          principal=principal, interest=interest, fees=fees)
+        debtor = Debtor(
+            full_name=full_name,
+            email=email,
+            date_of_birth=date_of_birth,
+            postal_code=postal_code,
+            language=language,
+        )
+        account = Account(
+            creditor=creditor,
+            debtor=debtor,
+            reference=reference,
+            currency=currency,
+            principal=principal,
+            interest=interest,
+            fees=fees,
+        )
         db.session.add(account)
         db.session.commit()
         return account

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -23,9 +24,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_http(url: str, seconds: float = 20) -> None:
+def wait_for_http(url: str, seconds: float = 20, process: subprocess.Popen | None = None) -> None:
+    """Wait until *url* answers; give up early if the *process* serving it has exited."""
     deadline = time.monotonic() + seconds
     while True:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server for {url} exited with code {process.returncode}")
         try:
             with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback only
                 return
@@ -40,16 +44,29 @@ def wait_for_http(url: str, seconds: float = 20) -> None:
 class LocalStripe:
     """A localstripe server in a child process, on a free loopback port."""
 
-    def __init__(self):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+    def __init__(self, attempts: int = 3):
         executable = shutil.which("localstripe", path=str(Path(sys.executable).parent)) or "localstripe"
-        self.process = subprocess.Popen(  # noqa: S603 - our own dev dependency
-            [executable, "--port", str(self.port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONWARNINGS": "ignore"},
-        )
-        wait_for_http(self.url + "/v1/customers")
+        for attempt in range(attempts):
+            self.port = free_port()
+            self.url = f"http://127.0.0.1:{self.port}"
+            self._log = tempfile.TemporaryFile()
+            self.process = subprocess.Popen(  # noqa: S603 - our own dev dependency
+                [executable, "--port", str(self.port)],
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            )
+            try:
+                wait_for_http(self.url + "/v1/customers", seconds=60, process=self.process)
+                return
+            except RuntimeError:
+                self.stop()
+                if attempt == attempts - 1:
+                    raise
+
+    def output(self) -> str:
+        self._log.seek(0)
+        return self._log.read().decode(errors="replace")
 
     def register_webhook(self, url: str, secret: str, name: str = "portal") -> None:
         data = f"url={urllib.request.quote(url, safe='')}&secret={secret}".encode()
@@ -61,8 +78,10 @@ class LocalStripe:
         urllib.request.urlopen(request, timeout=5).close()  # noqa: S310 - loopback only
 
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self._log.close()
 
 
 class _Collector:

@@ -32,8 +32,9 @@ def test_production_refuses_missing_stripe_settings(monkeypatch):
 
 def test_gunicorn_style_start_fails_with_a_clear_message_without_secret():
     env = {"PATH": "/usr/bin:/bin", "PORTAL_ENV": "production"}
-    result = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
 
@@ -65,8 +66,9 @@ def test_postgres_urls_use_psycopg3(monkeypatch):
 def test_link_tokens_are_redacted_from_access_logs(client, make_account, issue_link, caplog):
     path = issue_link(make_account())
     token = path.removeprefix("/l/")
-    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1,
-                               '127.0.0.1 - - "GET %s HTTP/1.1" 303 -', (path,), None)
+    record = logging.LogRecord(
+        "werkzeug", logging.INFO, __file__, 1, '127.0.0.1 - - "GET %s HTTP/1.1" 303 -', (path,), None
+    )
     for f in logging.getLogger("werkzeug").filters:
         f.filter(record)
     assert token not in record.getMessage()

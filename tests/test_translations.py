@@ -22,13 +22,32 @@ def _ids(catalog):
 def test_template_matches_the_code(tmp_path):
     fresh = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "i18n/babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "--no-location", "--sort-output", "-o", str(fresh), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "i18n/babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "--sort-output",
+            "-o",
+            str(fresh),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with open(fresh, "rb") as new, open(ROOT / "i18n" / "messages.pot", "rb") as old:
         added = _ids(read_po(new)) ^ _ids(read_po(old))
-    assert not added, f"i18n/messages.pot is stale; run `make translations-update`: {sorted(map(str, added))[:5]}"
+    assert not added, (
+        f"i18n/messages.pot is stale; run `make translations-update`: {sorted(map(str, added))[:5]}"
+    )
 
 
 @pytest.mark.parametrize("locale", LOCALES)

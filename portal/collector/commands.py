@@ -18,12 +18,15 @@ def _find_account(reference: str, creditor_slug: str | None) -> Account:
         query = query.join(Creditor).where(Creditor.slug == creditor_slug)
     found = db.session.scalars(query).all()
     if not found:
-        raise click.ClickException(f"No account with reference {reference!r}"
-                                   + (f" for creditor {creditor_slug!r}" if creditor_slug else ""))
+        raise click.ClickException(
+            f"No account with reference {reference!r}"
+            + (f" for creditor {creditor_slug!r}" if creditor_slug else "")
+        )
     if len(found) > 1:
         slugs = ", ".join(sorted(a.creditor.slug for a in found))
         raise click.ClickException(
-            f"Reference {reference!r} exists for several creditors ({slugs}); add --creditor SLUG")
+            f"Reference {reference!r} exists for several creditors ({slugs}); add --creditor SLUG"
+        )
     return found[0]
 
 
@@ -49,8 +52,10 @@ def issue_link_command(reference, creditor_slug, days):
     account = _find_account(reference, creditor_slug)
     link = links.issue(account, days=days)
     db.session.commit()
-    click.echo(f"Link for {account.creditor.slug}/{account.reference}, valid until "
-               f"{link.expires_at:%Y-%m-%d %H:%M} UTC:")
+    click.echo(
+        f"Link for {account.creditor.slug}/{account.reference}, valid until "
+        f"{link.expires_at:%Y-%m-%d %H:%M} UTC:"
+    )
     click.echo(links.url_for_link(link))
 
 

@@ -10,8 +10,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from portal.domain.money import MoneyError, known_currency, parse_major
 
 REQUIRED_COLUMNS = (
-    "reference", "creditor", "full_name", "email", "phone", "date_of_birth",
-    "postal_code", "currency", "principal", "interest", "fees",
+    "reference",
+    "creditor",
+    "full_name",
+    "email",
+    "phone",
+    "date_of_birth",
+    "postal_code",
+    "currency",
+    "principal",
+    "interest",
+    "fees",
 )
 OPTIONAL_COLUMNS = ("language", "creditor_name", "timezone", "original_creditor", "itemization_date")
 LANGUAGES = {"en", "es"}
@@ -122,10 +131,20 @@ def parse_row(raw: dict[str, str]) -> AccountRow:
     if principal + interest + fees <= 0:
         raise RowError("the total owed is zero")
     return AccountRow(
-        reference=reference, creditor=creditor, creditor_name=_text(row, "creditor_name"),
-        full_name=full_name, email=email, phone=_text(row, "phone"), date_of_birth=date_of_birth,
-        postal_code=_text(row, "postal_code"), currency=currency, principal=principal,
-        interest=interest, fees=fees, language=language, timezone=timezone,
+        reference=reference,
+        creditor=creditor,
+        creditor_name=_text(row, "creditor_name"),
+        full_name=full_name,
+        email=email,
+        phone=_text(row, "phone"),
+        date_of_birth=date_of_birth,
+        postal_code=_text(row, "postal_code"),
+        currency=currency,
+        principal=principal,
+        interest=interest,
+        fees=fees,
+        language=language,
+        timezone=timezone,
         original_creditor=_text(row, "original_creditor"),
         itemization_date=_date(row, "itemization_date"),
     )

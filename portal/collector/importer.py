@@ -22,8 +22,10 @@ class ImportReport:
     rejected: list[tuple[int, str]] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
-                f"rejected {len(self.rejected)}")
+        return (
+            f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"rejected {len(self.rejected)}"
+        )
 
 
 class ImportFileError(ValueError):
@@ -61,7 +63,9 @@ def import_accounts(stream: TextIO) -> ImportReport:
 def _creditor(row: AccountRow) -> Creditor:
     creditor = db.session.scalar(select(Creditor).where(Creditor.slug == row.creditor))
     if creditor is None:
-        creditor = Creditor(slug=row.creditor, name=row.creditor_name or row.creditor.replace("-", " ").title())
+        creditor = Creditor(
+            slug=row.creditor, name=row.creditor_name or row.creditor.replace("-", " ").title()
+        )
         db.session.add(creditor)
         db.session.flush()
     elif row.creditor_name and creditor.name != row.creditor_name:
@@ -71,29 +75,38 @@ def _creditor(row: AccountRow) -> Creditor:
 
 def _person_fields(row: AccountRow) -> dict:
     return {
-        "full_name": row.full_name, "email": row.email, "phone": row.phone,
-        "date_of_birth": row.date_of_birth, "postal_code": row.postal_code, "language": row.language,
+        "full_name": row.full_name,
+        "email": row.email,
+        "phone": row.phone,
+        "date_of_birth": row.date_of_birth,
+        "postal_code": row.postal_code,
+        "language": row.language,
     }
 
 
 def _account_fields(row: AccountRow) -> dict:
     return {
-        "currency": row.currency, "principal": row.principal, "interest": row.interest,
-        "fees": row.fees, "original_creditor": row.original_creditor,
-        "itemization_date": row.itemization_date, "timezone": row.timezone,
+        "currency": row.currency,
+        "principal": row.principal,
+        "interest": row.interest,
+        "fees": row.fees,
+        "original_creditor": row.original_creditor,
+        "itemization_date": row.itemization_date,
+        "timezone": row.timezone,
     }
 
 
 def _find_person(row: AccountRow) -> Debtor | None:
-    """The same person across creditors: same name and same date of birth or email."""
-    query = select(Debtor).where(Debtor.full_name == row.full_name)
-    if row.date_of_birth:
-        query = query.where(Debtor.date_of_birth == row.date_of_birth)
-    elif row.email:
-        query = query.where(Debtor.email == row.email)
-    else:
-        return None
-    return db.session.scalars(query).first()
+    """The same person across creditors: every personal detail the same.
+
+    Creditors that know one person differently keep separate records, so that re-importing
+    either file never flips the other's details back and forth.
+    """
+    query = select(Debtor)
+    for name, value in _person_fields(row).items():
+        column = getattr(Debtor, name)
+        query = query.where(column.is_(None) if value is None else column == value)
+    return db.session.scalars(query.order_by(Debtor.id)).first()
 
 
 def _apply(target, values: dict) -> bool:
@@ -103,6 +116,18 @@ def _apply(target, values: dict) -> bool:
             setattr(target, name, value)
             changed = True
     return changed
+
+
+def _update_person(account: Account, row: AccountRow) -> bool:
+    """Bring the account's person up to date without changing anyone else's account."""
+    debtor = account.debtor
+    wanted = _person_fields(row)
+    if all(getattr(debtor, name) == value for name, value in wanted.items()):
+        return False
+    if len(debtor.accounts) == 1:
+        return _apply(debtor, wanted)
+    account.debtor = _find_person(row) or Debtor(**wanted)
+    return True
 
 
 def _upsert(row: AccountRow) -> str:
@@ -121,7 +146,7 @@ def _upsert(row: AccountRow) -> str:
         return "created"
     if account.payments and row.currency != account.currency:
         raise RowError("currency cannot change on an account that has payments")
-    changed_person = _apply(account.debtor, _person_fields(row))
+    changed_person = _update_person(account, row)
     changed_account = _apply(account, _account_fields(row))
     if changed_person or changed_account:
         timeline.record(account, "account_updated", actor="collector")

@@ -20,7 +20,8 @@ def postal_code_matches(given: str, on_record: str) -> bool:
     a, b = normalise_postal_code(given), normalise_postal_code(on_record)
     if not a or not b:
         return False
-    if a.isdigit() and b.isdigit() and len(b) >= 5 and len(a) in (5, 9):
+    # US ZIP+4 and plain ZIP name the same area: compare the first five digits.
+    if a.isdigit() and b.isdigit() and len(a) in (5, 9) and len(b) in (5, 9):
         a, b = a[:5], b[:5]
     return hmac.compare_digest(a, b)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 ALLOWED = {
     "created": {"requires_action", "succeeded", "failed", "canceled"},
     "requires_action": {"succeeded", "failed", "canceled"},
-    "failed": set(),
+    # Stripe is the truth about money: a charge we gave up on may still have succeeded
+    # (our cancel never reached Stripe), and that money must be recorded.
+    "failed": {"succeeded"},
     "canceled": set(),
     "succeeded": set(),
 }

@@ -94,6 +94,7 @@ def check_against_balance(policy: Policy, largest_balance: int) -> list[str]:
 
 # --- Offers checked against a policy -------------------------------------------------------
 
+
 class OutsidePolicy(ValueError):
     """A choice the policy does not allow; *code* says which limit, *limit* its value."""
 
@@ -131,9 +132,17 @@ def check_part_payment(policy: Policy, balance: int, amount: int) -> None:
         raise OutsidePolicy("below_part_minimum", policy.part_minimum)
 
 
-def build_plan(policy: Policy, balance: int, today: date, *, frequency: Frequency, first_date: date,
-               count: int | None = None, amount: int | None = None,
-               down_payment: int = 0) -> list[Instalment]:
+def build_plan(
+    policy: Policy,
+    balance: int,
+    today: date,
+    *,
+    frequency: Frequency,
+    first_date: date,
+    count: int | None = None,
+    amount: int | None = None,
+    down_payment: int = 0,
+) -> list[Instalment]:
     """The schedule for the debtor's choice, or OutsidePolicy naming the limit it breaks.
 
     A down payment, when there is one, is the first instalment, due on *first_date*.

@@ -96,13 +96,15 @@ def _wrong_answer_message(uses_dob: bool, left: int) -> str:
             "You can try %(num)d more time before we pause this link for 15 minutes.",
             "The date of birth you entered does not match our records. Check it and try again. "
             "You can try %(num)d more times before we pause this link for 15 minutes.",
-            left)
+            left,
+        )
     return ngettext(
         "The postal code you entered does not match our records. Check it and try again. "
         "You can try %(num)d more time before we pause this link for 15 minutes.",
         "The postal code you entered does not match our records. Check it and try again. "
         "You can try %(num)d more times before we pause this link for 15 minutes.",
-        left)
+        left,
+    )
 
 
 @bp.get("/session-ended")
@@ -124,15 +126,22 @@ def signed_out():
     return render_template("links/signed_out.html")
 
 
+def _is_local_path(target: str) -> bool:
+    """Only plain paths on this site: an open redirect here would help phishing.
+
+    Browsers drop tabs and line breaks from URLs, so "/\t/evil.example" means "//evil.example".
+    """
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return False
+    return target.startswith("/") and not target.startswith("//") and "\\" not in target
+
+
 @bp.get("/language/<code>")
 def change_language(code: str):
     """Remember the chosen language and go back to the page the person was on."""
     if code in current_app.config["SUPPORTED_LOCALES"]:
         session["lang"] = code
     target = request.args.get("next", "")
-    # Only paths on this site: an open redirect here would help phishing.
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+    if not _is_local_path(target):
         target = url_for("links.index")
     return redirect(target, code=303)
-
-

@@ -56,7 +56,9 @@ def issue(account: Account, days: int | None = None, actor: str = "collector") -
     )
     db.session.add(link)
     db.session.flush()
-    timeline.record(account, "link_issued", actor=actor, link_id=link.id, expires_at=link.expires_at.isoformat())
+    timeline.record(
+        account, "link_issued", actor=actor, link_id=link.id, expires_at=link.expires_at.isoformat()
+    )
     return link
 
 
@@ -107,13 +109,19 @@ def locked_until(link: MagicLink, now: datetime | None = None) -> datetime | Non
 def note_wrong_answer(link: MagicLink) -> bool:
     """Count a wrong identity answer; lock the link after too many. True if it is now locked."""
     link.failed_attempts += 1
-    timeline.record(link.account_id, "identity_failed", actor="debtor", link_id=link.id,
-                    attempt=link.failed_attempts)
+    timeline.record(
+        link.account_id, "identity_failed", actor="debtor", link_id=link.id, attempt=link.failed_attempts
+    )
     if identity.should_lock(link.failed_attempts):
         link.locked_until = utcnow() + timedelta(minutes=identity.LOCK_MINUTES)
         link.failed_attempts = 0
-        timeline.record(link.account_id, "identity_locked", actor="system", link_id=link.id,
-                        until=link.locked_until.isoformat())
+        timeline.record(
+            link.account_id,
+            "identity_locked",
+            actor="system",
+            link_id=link.id,
+            until=link.locked_until.isoformat(),
+        )
         return True
     return False
 

@@ -37,8 +37,13 @@ class Account(db.Model):
     #: IANA zone for contact hours; empty falls back to the creditor's.
     timezone: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[AccountStatus] = mapped_column(
-        Enum(AccountStatus, name="account_status", native_enum=False, length=20,
-             values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            AccountStatus,
+            name="account_status",
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         default=AccountStatus.OPEN,
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

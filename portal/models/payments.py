@@ -40,8 +40,13 @@ class PaymentAttempt(db.Model):
     card_brand: Mapped[str | None] = mapped_column(String(30))
     card_last4: Mapped[str | None] = mapped_column(String(4))
     status: Mapped[AttemptStatus] = mapped_column(
-        Enum(AttemptStatus, name="attempt_status", native_enum=False, length=20,
-             values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            AttemptStatus,
+            name="attempt_status",
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         default=AttemptStatus.CREATED,
     )
     failure_code: Mapped[str | None] = mapped_column(String(64))

@@ -39,5 +39,3 @@ class Debtor(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     accounts: Mapped[list[Account]] = relationship(back_populates="debtor")  # noqa: F821
-
-

@@ -41,8 +41,9 @@ def build(mail: Mail) -> EmailMessage:
     if mail.html:
         message.add_alternative(mail.html, subtype="html")
     for item in mail.attachments:
-        message.add_attachment(item.content, maintype=item.maintype, subtype=item.subtype,
-                               filename=item.filename)
+        message.add_attachment(
+            item.content, maintype=item.maintype, subtype=item.subtype, filename=item.filename
+        )
     return message
 
 

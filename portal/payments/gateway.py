@@ -87,8 +87,16 @@ class StripeGateway:
         data = card.to_dict()
         return Card(id=data["id"], brand=str(data.get("brand") or ""), last4=str(data.get("last4") or ""))
 
-    def create_intent(self, *, amount: int, currency: str, customer_id: str, card_id: str,
-                      key: str, metadata: dict[str, str]) -> Intent:
+    def create_intent(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        customer_id: str,
+        card_id: str,
+        key: str,
+        metadata: dict[str, str],
+    ) -> Intent:
         """Create (not yet confirm) a PaymentIntent for the card; *key* makes retries safe."""
         params = {
             "amount": amount,

@@ -9,9 +9,7 @@ _MESSAGES = {
         "Your bank declined this payment because there is not enough money available. "
         "No money has been taken. You can try another card, or choose a smaller amount later."
     ),
-    "expired_card": _l(
-        "This card has expired. No money has been taken. Please try another card."
-    ),
+    "expired_card": _l("This card has expired. No money has been taken. Please try another card."),
     "incorrect_cvc": _l(
         "The security code does not match this card. No money has been taken. "
         "Check the 3 digits on the back of the card and try again."

@@ -53,8 +53,12 @@ def _after(outcome: service.Outcome):
     if outcome.result in (R.NOTHING_OWED, R.SUCCEEDED):
         return redirect(url_for("debtor.overview"), code=303)
     if outcome.result is R.REQUIRES_ACTION:
-        return render_template("payments/authenticate.html", account=g.account,
-                               attempt=outcome.attempt, client_secret=outcome.client_secret)
+        return render_template(
+            "payments/authenticate.html",
+            account=g.account,
+            attempt=outcome.attempt,
+            client_secret=outcome.client_secret,
+        )
     if outcome.result is R.PROCESSING:
         return render_template("payments/processing.html", account=g.account, attempt=outcome.attempt)
     code = "unavailable" if outcome.result is R.UNAVAILABLE else outcome.code

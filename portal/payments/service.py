@@ -52,9 +52,7 @@ def move(attempt: PaymentAttempt, new: AttemptStatus, failure_code: str | None =
 
 def _lock(account: Account) -> Account:
     """Lock the account row (PostgreSQL) so two tabs cannot start two intents at once."""
-    return db.session.scalars(
-        select(Account).where(Account.id == account.id).with_for_update()
-    ).one()
+    return db.session.scalars(select(Account).where(Account.id == account.id).with_for_update()).one()
 
 
 def _customer_for(account: Account) -> str:
@@ -114,9 +112,12 @@ def pay_balance_by_card(account: Account, token: str) -> Outcome:
     if balance.minor <= 0:
         db.session.commit()
         return Outcome(Result.NOTHING_OWED)
-    number = 1 + (db.session.scalar(
-        select(func.count()).select_from(PaymentAttempt).where(PaymentAttempt.account_id == account.id)
-    ) or 0)
+    number = 1 + (
+        db.session.scalar(
+            select(func.count()).select_from(PaymentAttempt).where(PaymentAttempt.account_id == account.id)
+        )
+        or 0
+    )
     attempt = PaymentAttempt(
         account_id=account.id,
         live_account_id=account.id,
@@ -129,14 +130,23 @@ def pay_balance_by_card(account: Account, token: str) -> Outcome:
     )
     db.session.add(attempt)
     db.session.flush()
-    timeline.record(account, "payment_started", actor="debtor", attempt_id=attempt.id,
-                    amount=attempt.amount, currency=attempt.currency)
+    timeline.record(
+        account,
+        "payment_started",
+        actor="debtor",
+        attempt_id=attempt.id,
+        amount=attempt.amount,
+        currency=attempt.currency,
+    )
     db.session.commit()  # the attempt exists before Stripe hears of it
 
     try:
         intent = gateway.create_intent(
-            amount=attempt.amount, currency=attempt.currency, customer_id=customer_id,
-            card_id=card.id, key=attempt.idempotency_key,
+            amount=attempt.amount,
+            currency=attempt.currency,
+            customer_id=customer_id,
+            card_id=card.id,
+            key=attempt.idempotency_key,
             metadata={"account_id": str(account.id), "attempt_id": str(attempt.id)},
         )
         attempt.stripe_payment_intent_id = intent.id
@@ -156,7 +166,9 @@ def complete_after_authentication(account: Account, attempt_id: int) -> Outcome:
     if attempt is None or attempt.account_id != account.id or not attempt.stripe_payment_intent_id:
         return Outcome(Result.DECLINED, code="unknown_attempt")
     if attempt.status is AttemptStatus.SUCCEEDED:
-        return Outcome(Result.SUCCEEDED, attempt=attempt, payment=_payment_for(attempt.stripe_payment_intent_id))
+        return Outcome(
+            Result.SUCCEEDED, attempt=attempt, payment=_payment_for(attempt.stripe_payment_intent_id)
+        )
     try:
         intent = get_gateway().retrieve_intent(attempt.stripe_payment_intent_id)
     except GatewayUnavailable:
@@ -188,7 +200,9 @@ def _failed(attempt: PaymentAttempt, code: str) -> Outcome:
             except (GatewayUnavailable, CardDeclined):
                 log.warning("could not cancel failed intent %s", attempt.stripe_payment_intent_id)
         move(attempt, AttemptStatus.FAILED, failure_code=code)
-        timeline.record(attempt.account_id, "payment_failed", actor="stripe", attempt_id=attempt.id, code=code)
+        timeline.record(
+            attempt.account_id, "payment_failed", actor="stripe", attempt_id=attempt.id, code=code
+        )
         db.session.commit()
     return Outcome(Result.DECLINED, attempt=attempt, code=code)
 
@@ -226,8 +240,15 @@ def record_success(intent: Intent, source: str) -> Payment | None:
         return None
     if attempt.status is not AttemptStatus.SUCCEEDED:
         move(attempt, AttemptStatus.SUCCEEDED)
-    timeline.record(account, "payment_succeeded", actor="stripe", source=source, payment_id=payment.id,
-                    amount=payment.amount, currency=payment.currency)
+    timeline.record(
+        account,
+        "payment_succeeded",
+        actor="stripe",
+        source=source,
+        payment_id=payment.id,
+        amount=payment.amount,
+        currency=payment.currency,
+    )
     db.session.refresh(account)
     if account.balance.minor <= 0 and account.status is AccountStatus.OPEN:
         account.status = AccountStatus.PAID

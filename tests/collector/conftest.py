@@ -10,20 +10,44 @@ from sqlalchemy import text
 from portal.extensions import db
 
 COLUMNS = [
-    "reference", "creditor", "creditor_name", "full_name", "email", "phone", "date_of_birth",
-    "postal_code", "currency", "principal", "interest", "fees", "language", "timezone",
-    "original_creditor", "itemization_date",
+    "reference",
+    "creditor",
+    "creditor_name",
+    "full_name",
+    "email",
+    "phone",
+    "date_of_birth",
+    "postal_code",
+    "currency",
+    "principal",
+    "interest",
+    "fees",
+    "language",
+    "timezone",
+    "original_creditor",
+    "itemization_date",
 ]
 
 
 def account_row(**overrides) -> dict:
     """A good row; override any column."""
     row = {
-        "reference": "ACC-100", "creditor": "acme", "creditor_name": "Acme Bank",
-        "full_name": "Jane Doe", "email": "jane@example.com", "phone": "+1 217 555 0199",
-        "date_of_birth": "1980-03-27", "postal_code": "62701", "currency": "USD",
-        "principal": "1000.00", "interest": "50.25", "fees": "10.00", "language": "",
-        "timezone": "", "original_creditor": "", "itemization_date": "",
+        "reference": "ACC-100",
+        "creditor": "acme",
+        "creditor_name": "Acme Bank",
+        "full_name": "Jane Doe",
+        "email": "jane@example.com",
+        "phone": "+1 217 555 0199",
+        "date_of_birth": "1980-03-27",
+        "postal_code": "62701",
+        "currency": "USD",
+        "principal": "1000.00",
+        "interest": "50.25",
+        "fees": "10.00",
+        "language": "",
+        "timezone": "",
+        "original_creditor": "",
+        "itemization_date": "",
     }
     row.update(overrides)
     return row

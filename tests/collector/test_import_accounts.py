@@ -29,8 +29,12 @@ def _import(runner, path):
 
 
 def test_command_imports_good_rows_and_prints_a_summary(runner, write_csv):
-    path = write_csv([account_row(reference="A-1"), account_row(reference="A-2", full_name="John Roe",
-                                                                  date_of_birth="1975-01-02")])
+    path = write_csv(
+        [
+            account_row(reference="A-1"),
+            account_row(reference="A-2", full_name="John Roe", date_of_birth="1975-01-02"),
+        ]
+    )
     result = _import(runner, path)
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "created 2, updated 0, unchanged 0, rejected 0"
@@ -42,11 +46,29 @@ def test_command_imports_good_rows_and_prints_a_summary(runner, write_csv):
 def test_reimporting_the_same_file_changes_nothing(runner, write_csv, snapshot):
     rows = [
         account_row(reference="A-1"),
-        account_row(reference="A-2", creditor="globex", creditor_name="Globex", currency="JPY",
-                    principal="500", interest="", fees=""),
-        account_row(reference="A-3", full_name="Ana López", date_of_birth="", email="ana@example.com",
-                    currency="KWD", principal="1.234", interest="0", fees="0", language="es",
-                    timezone="Asia/Kuwait", original_creditor="Old Bank", itemization_date="2024-01-31"),
+        account_row(
+            reference="A-2",
+            creditor="globex",
+            creditor_name="Globex",
+            currency="JPY",
+            principal="500",
+            interest="",
+            fees="",
+        ),
+        account_row(
+            reference="A-3",
+            full_name="Ana López",
+            date_of_birth="",
+            email="ana@example.com",
+            currency="KWD",
+            principal="1.234",
+            interest="0",
+            fees="0",
+            language="es",
+            timezone="Asia/Kuwait",
+            original_creditor="Old Bank",
+            itemization_date="2024-01-31",
+        ),
     ]
     path = write_csv(rows)
     first = _import(runner, path)
@@ -57,6 +79,31 @@ def test_reimporting_the_same_file_changes_nothing(runner, write_csv, snapshot):
 
     assert again.exit_code == 0, again.output
     assert again.stdout.strip() == "created 0, updated 0, unchanged 3, rejected 0"
+    assert snapshot() == before
+
+
+def test_reimporting_one_person_known_differently_by_two_creditors_changes_nothing(
+    runner, write_csv, snapshot
+):
+    """Creditors often hold different contact details for the same person."""
+    path = write_csv(
+        [
+            account_row(reference="A-1", creditor="acme", email="jane@acme.example", phone="+1 217 555 0101"),
+            account_row(
+                reference="G-7",
+                creditor="globex",
+                creditor_name="Globex",
+                email="jane@globex.example",
+                phone="",
+            ),
+        ]
+    )
+    assert _import(runner, path).stdout.strip() == "created 2, updated 0, unchanged 0, rejected 0"
+    before = snapshot()
+
+    again = _import(runner, path)
+
+    assert again.stdout.strip() == "created 0, updated 0, unchanged 2, rejected 0"
     assert snapshot() == before
 
 
@@ -80,15 +127,20 @@ def test_a_changed_row_updates_the_account_and_notes_it(runner, write_csv):
         ({"currency": "XYZ"}, "currency 'XYZ' is not a known ISO 4217 code"),
         ({"date_of_birth": "2023-02-30"}, "date_of_birth '2023-02-30' is not a real date"),
         ({"itemization_date": "2023-02-30"}, "itemization_date '2023-02-30' is not a real date"),
-        ({"timezone": "Mars/Olympus_Mons"}, "timezone 'Mars/Olympus_Mons' is not an IANA time zone"),
+        (
+            {"timezone": "Mars/Olympus_Mons"},
+            "timezone 'Mars/Olympus_Mons' is not an IANA time zone",
+        ),
     ],
 )
 def test_a_bad_row_is_reported_by_line_and_the_good_rows_still_import(runner, write_csv, overrides, reason):
-    path = write_csv([
-        account_row(reference="GOOD-1"),
-        account_row(**{"reference": "BAD-1", **overrides}),
-        account_row(reference="GOOD-2"),
-    ])
+    path = write_csv(
+        [
+            account_row(reference="GOOD-1"),
+            account_row(**{"reference": "BAD-1", **overrides}),
+            account_row(reference="GOOD-2"),
+        ]
+    )
     result = _import(runner, path)
 
     assert result.exit_code == 0, result.output
@@ -101,11 +153,13 @@ def test_a_bad_row_is_reported_by_line_and_the_good_rows_still_import(runner, wr
 
 
 def test_a_reference_twice_in_one_file_keeps_the_first_and_rejects_the_second(runner, write_csv):
-    path = write_csv([
-        account_row(reference="A-1", principal="100.00"),
-        account_row(reference="A-2"),
-        account_row(reference="A-1", principal="999.00"),
-    ])
+    path = write_csv(
+        [
+            account_row(reference="A-1", principal="100.00"),
+            account_row(reference="A-2"),
+            account_row(reference="A-1", principal="999.00"),
+        ]
+    )
     result = _import(runner, path)
 
     assert result.stdout.strip() == "created 2, updated 0, unchanged 0, rejected 1"
@@ -118,18 +172,24 @@ def test_a_reference_twice_in_one_file_keeps_the_first_and_rejects_the_second(ru
 
 
 def test_the_same_reference_at_two_creditors_is_two_accounts(runner, write_csv):
-    path = write_csv([account_row(reference="A-1", creditor="acme"),
-                      account_row(reference="A-1", creditor="globex", creditor_name="Globex")])
+    path = write_csv(
+        [
+            account_row(reference="A-1", creditor="acme"),
+            account_row(reference="A-1", creditor="globex", creditor_name="Globex"),
+        ]
+    )
     result = _import(runner, path)
     assert result.stdout.strip() == "created 2, updated 0, unchanged 0, rejected 0"
 
 
 def test_every_bad_row_is_reported_in_one_run(runner, write_csv):
-    path = write_csv([
-        account_row(reference="BAD-1", currency="XYZ"),
-        account_row(reference="GOOD-1"),
-        account_row(reference="BAD-2", principal="abc"),
-    ])
+    path = write_csv(
+        [
+            account_row(reference="BAD-1", currency="XYZ"),
+            account_row(reference="GOOD-1"),
+            account_row(reference="BAD-2", principal="abc"),
+        ]
+    )
     result = _import(runner, path)
     lines = result.stderr.strip().splitlines()
     assert [line.split(":")[0] for line in lines] == ["line 2", "line 4"]
@@ -164,7 +224,12 @@ def test_importer_raises_on_missing_columns_without_touching_the_database(app):
 
 @pytest.mark.parametrize(
     ("currency", "principal", "minor"),
-    [("USD", "1234.50", 123450), ("JPY", "500", 500), ("KWD", "1.234", 1234), ("USD", "1,234.5", 123450)],
+    [
+        ("USD", "1234.50", 123450),
+        ("JPY", "500", 500),
+        ("KWD", "1.234", 1234),
+        ("USD", "1,234.5", 123450),
+    ],
 )
 def test_amounts_are_stored_as_integer_minor_units(app, currency, principal, minor):
     stream = io.StringIO()
@@ -177,7 +242,12 @@ def test_amounts_are_stored_as_integer_minor_units(app, currency, principal, min
 
     assert (report.created, report.rejected) == (1, [])
     (account,) = _accounts()
-    assert (account.currency, account.principal, account.interest, account.fees) == (currency, minor, 0, 0)
+    assert (account.currency, account.principal, account.interest, account.fees) == (
+        currency,
+        minor,
+        0,
+        0,
+    )
 
 
 def test_importer_reports_counts_and_rejections_with_lines(app):
@@ -196,9 +266,18 @@ def test_importer_reports_counts_and_rejections_with_lines(app):
 
 
 def test_optional_columns_are_stored(runner, write_csv):
-    path = write_csv([account_row(creditor="old-mill", creditor_name="Old Mill Credit Union",
-                                  timezone="America/Chicago", original_creditor="Springfield Store Card",
-                                  itemization_date="2024-06-30", language="es")])
+    path = write_csv(
+        [
+            account_row(
+                creditor="old-mill",
+                creditor_name="Old Mill Credit Union",
+                timezone="America/Chicago",
+                original_creditor="Springfield Store Card",
+                itemization_date="2024-06-30",
+                language="es",
+            )
+        ]
+    )
     assert _import(runner, path).exit_code == 0
     (account,) = _accounts()
     assert account.creditor.name == "Old Mill Credit Union"
@@ -209,22 +288,31 @@ def test_optional_columns_are_stored(runner, write_csv):
 
 
 def test_optional_columns_may_be_left_out_of_the_header(runner, write_csv):
-    required = [c for c in COLUMNS if c not in
-                ("creditor_name", "timezone", "original_creditor", "itemization_date", "language")]
+    required = [
+        c
+        for c in COLUMNS
+        if c not in ("creditor_name", "timezone", "original_creditor", "itemization_date", "language")
+    ]
     path = write_csv([account_row(creditor="old-mill")], columns=required)
     result = _import(runner, path)
     assert result.exit_code == 0, result.output
     (account,) = _accounts()
     assert account.creditor.name == "Old Mill"
-    assert (account.timezone, account.original_creditor, account.itemization_date) == (None, None, None)
+    assert (account.timezone, account.original_creditor, account.itemization_date) == (
+        None,
+        None,
+        None,
+    )
 
 
 def test_one_person_with_accounts_at_two_creditors_is_one_debtor(runner, write_csv):
-    path = write_csv([
-        account_row(reference="A-1", creditor="acme", creditor_name="Acme Bank"),
-        account_row(reference="G-7", creditor="globex", creditor_name="Globex"),
-        account_row(reference="X-1", creditor="globex", full_name="John Roe", date_of_birth="1975-01-02"),
-    ])
+    path = write_csv(
+        [
+            account_row(reference="A-1", creditor="acme", creditor_name="Acme Bank"),
+            account_row(reference="G-7", creditor="globex", creditor_name="Globex"),
+            account_row(reference="X-1", creditor="globex", full_name="John Roe", date_of_birth="1975-01-02"),
+        ]
+    )
     assert _import(runner, path).exit_code == 0
     accounts = {a.reference: a for a in _accounts()}
     assert accounts["A-1"].debtor_id == accounts["G-7"].debtor_id

@@ -64,8 +64,13 @@ def test_issue_link_records_link_issued_on_the_timeline(runner, make_account):
 
 def test_a_reference_at_two_creditors_needs_creditor(runner, make_account):
     make_account(reference="SHARED-1", creditor_slug="acme", creditor_name="Acme Bank")
-    globex = make_account(reference="SHARED-1", creditor_slug="globex", creditor_name="Globex",
-                          full_name="John Roe", email="john@example.com")
+    globex = make_account(
+        reference="SHARED-1",
+        creditor_slug="globex",
+        creditor_name="Globex",
+        full_name="John Roe",
+        email="john@example.com",
+    )
 
     ambiguous = runner.invoke(args=["issue-link", "SHARED-1"])
     assert ambiguous.exit_code != 0

@@ -65,6 +65,20 @@ def test_different_or_partial_postal_codes_do_not_match(given, on_record):
     assert not postal_code_matches(given, on_record)
 
 
+@pytest.mark.parametrize(
+    ("given", "on_record"),
+    [
+        ("11000", "110001"),  # a six-digit code (India, China, Singapore...) is not a US ZIP
+        ("56010", "560102"),
+        ("62701", "6270199"),
+        ("627019", "62701"),
+    ],
+)
+def test_only_us_zip_codes_are_shortened_to_five_digits(given, on_record):
+    """ZIP+4 may be answered as 5 digits; a prefix of another country's code is wrong."""
+    assert not postal_code_matches(given, on_record)
+
+
 def test_normalise_postal_code_drops_case_spaces_and_dashes():
     assert normalise_postal_code(" sw1a-1aa ") == "SW1A1AA"
     assert normalise_postal_code(None) == ""

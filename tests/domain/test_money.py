@@ -42,19 +42,25 @@ def test_parse_major_gives_integer_minor_units(text, currency, minor):
     assert type(parsed.minor) is int
 
 
-@pytest.mark.parametrize(("text", "currency"), [("-1", "USD"), ("-0.01", "USD"), ("-5", "JPY"), ("-1.000", "KWD")])
+@pytest.mark.parametrize(
+    ("text", "currency"), [("-1", "USD"), ("-0.01", "USD"), ("-5", "JPY"), ("-1.000", "KWD")]
+)
 def test_parse_major_refuses_negative_amounts(text, currency):
     with pytest.raises(MoneyError):
         parse_major(text, currency)
 
 
-@pytest.mark.parametrize(("text", "currency"), [("1.5", "JPY"), ("12.345", "USD"), ("0.001", "USD"), ("1.2345", "KWD")])
+@pytest.mark.parametrize(
+    ("text", "currency"), [("1.5", "JPY"), ("12.345", "USD"), ("0.001", "USD"), ("1.2345", "KWD")]
+)
 def test_parse_major_refuses_more_decimals_than_the_currency_has(text, currency):
     with pytest.raises(MoneyError, match="decimal places"):
         parse_major(text, currency)
 
 
-@pytest.mark.parametrize("text", ["abc", "", "   ", "1.2.3", "1e3", "$5", "5 USD", "1.", ".5", "½", "NaN", "Infinity"])
+@pytest.mark.parametrize(
+    "text", ["abc", "", "   ", "1.2.3", "1e3", "$5", "5 USD", "1.", ".5", "½", "NaN", "Infinity"]
+)
 def test_parse_major_refuses_text_that_is_not_an_amount(text):
     with pytest.raises(MoneyError):
         parse_major(text, "USD")

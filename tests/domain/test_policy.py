@@ -28,14 +28,17 @@ def test_default_policy_is_valid_and_round_trips():
     assert Policy.from_dict(policy.to_dict()) == policy
 
 
-@pytest.mark.parametrize("change, problem", [
-    ({"settlement_max_discount_pct": 101}, "between 0 and 100"),
-    ({"part_minimum": -1}, "cannot be negative"),
-    ({"frequencies": ()}, "at least one frequency"),
-    ({"max_instalments": 1}, "at least 2"),
-    ({"retry_days": (7, 3)}, "increasing"),
-    ({"misses_before_broken": 0}, "at least 1"),
-])
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        ({"settlement_max_discount_pct": 101}, "between 0 and 100"),
+        ({"part_minimum": -1}, "cannot be negative"),
+        ({"frequencies": ()}, "at least one frequency"),
+        ({"max_instalments": 1}, "at least 2"),
+        ({"retry_days": (7, 3)}, "increasing"),
+        ({"misses_before_broken": 0}, "at least 1"),
+    ],
+)
 def test_bad_values_are_named(change, problem):
     problems = validate(Policy(**change))
     assert any(problem in p for p in problems)
@@ -70,13 +73,22 @@ def test_monthly_plan_from_the_31st():
     assert [p.amount for p in plan] == [33333, 33333, 33334]
 
 
-@pytest.mark.parametrize("kwargs, code", [
-    ({"frequency": Frequency.WEEKLY, "count": 2, "first_date": TODAY - timedelta(days=1)}, "first_date_in_past"),
-    ({"frequency": Frequency.WEEKLY, "count": 2, "first_date": TODAY + timedelta(days=31)}, "first_date_too_late"),
-    ({"frequency": Frequency.WEEKLY, "count": 25, "first_date": TODAY}, "too_many_instalments"),
-    ({"frequency": Frequency.WEEKLY, "amount": 100, "first_date": TODAY}, "below_instalment_minimum"),
-    ({"frequency": Frequency.WEEKLY, "count": 50, "first_date": TODAY}, "too_many_instalments"),
-])
+@pytest.mark.parametrize(
+    "kwargs, code",
+    [
+        (
+            {"frequency": Frequency.WEEKLY, "count": 2, "first_date": TODAY - timedelta(days=1)},
+            "first_date_in_past",
+        ),
+        (
+            {"frequency": Frequency.WEEKLY, "count": 2, "first_date": TODAY + timedelta(days=31)},
+            "first_date_too_late",
+        ),
+        ({"frequency": Frequency.WEEKLY, "count": 25, "first_date": TODAY}, "too_many_instalments"),
+        ({"frequency": Frequency.WEEKLY, "amount": 100, "first_date": TODAY}, "below_instalment_minimum"),
+        ({"frequency": Frequency.WEEKLY, "count": 50, "first_date": TODAY}, "too_many_instalments"),
+    ],
+)
 def test_choices_outside_the_policy_name_the_limit(kwargs, code):
     with pytest.raises(OutsidePolicy) as error:
         build_plan(Policy(), 100000, TODAY, **kwargs)
@@ -90,8 +102,9 @@ def test_frequency_not_allowed_and_down_payment_required():
     needs_down = Policy(down_payment_required=True, down_payment_minimum=10000)
     with pytest.raises(OutsidePolicy, match="down_payment_required"):
         build_plan(needs_down, 100000, TODAY, frequency=Frequency.MONTHLY, first_date=TODAY, count=3)
-    plan = build_plan(needs_down, 100000, TODAY, frequency=Frequency.MONTHLY, first_date=TODAY,
-                      count=3, down_payment=10000)
+    plan = build_plan(
+        needs_down, 100000, TODAY, frequency=Frequency.MONTHLY, first_date=TODAY, count=3, down_payment=10000
+    )
     assert [p.amount for p in plan] == [10000, 30000, 30000, 30000]
 
 
@@ -112,9 +125,14 @@ def test_small_final_payment_only_when_allowed():
     per_payment=st.integers(min_value=1, max_value=10**9),
 )
 def test_any_plan_the_policy_accepts_sums_exactly_and_keeps_its_limits(
-        balance, count, frequency, minimum, small_final, per_payment):
-    policy = Policy(max_instalments=60, max_duration_days=60 * 31, instalment_minimum=minimum,
-                    small_final_payment=small_final)
+    balance, count, frequency, minimum, small_final, per_payment
+):
+    policy = Policy(
+        max_instalments=60,
+        max_duration_days=60 * 31,
+        instalment_minimum=minimum,
+        small_final_payment=small_final,
+    )
     for choice in ({"count": count}, {"amount": per_payment}):
         try:
             plan = build_plan(policy, balance, TODAY, frequency=frequency, first_date=TODAY, **choice)
@@ -125,4 +143,4 @@ def test_any_plan_the_policy_accepts_sums_exactly_and_keeps_its_limits(
         assert 1 <= len(plan) <= 60
         body = amounts[:-1] if small_final else amounts
         assert all(a >= minimum for a in body)
-        assert all(a.due < b.due for a, b in zip(plan, plan[1:]))
+        assert all(a.due < b.due for a, b in zip(plan, plan[1:], strict=False))

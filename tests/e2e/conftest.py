@@ -39,8 +39,10 @@ class WebhookRelay:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - http.server's name
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                headers = {"Content-Type": self.headers["Content-Type"],
-                           "Stripe-Signature": self.headers["Stripe-Signature"]}
+                headers = {
+                    "Content-Type": self.headers["Content-Type"],
+                    "Stripe-Signature": self.headers["Stripe-Signature"],
+                }
                 relay._receive(body, headers)
                 self.send_response(200)
                 self.end_headers()
@@ -125,8 +127,15 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -176,6 +185,7 @@ def check_page(page) -> None:
         wide = page.evaluate(
             "() => [...document.querySelectorAll('body *')]"
             ".filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)"
-            ".slice(0, 5).map(e => e.tagName + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 40))"
+            ".slice(0, 5)"
+            ".map(e => e.tagName + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 40))"
         )
         raise AssertionError(f"{page.url} scrolls sideways by {scroll}px; too wide: {wide}")

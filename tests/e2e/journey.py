@@ -13,12 +13,26 @@ CARD_3DS = "4000002500003155"
 CARD_DECLINED_AT_CHARGE = "4000000000000341"
 
 WORDS = {
-    "en": {"continue": "Continue", "day": "Day", "month": "Month", "year": "Year",
-           "pay_in_full": "Pay in full", "pay_now": re.compile(r"^Pay .+ now$"),
-           "receipt": "Payment received", "account": "Go to your account"},
-    "es": {"continue": "Continuar", "day": "Día", "month": "Mes", "year": "Año",
-           "pay_in_full": "Pagar el total", "pay_now": re.compile(r"^Pagar .+ ahora$"),
-           "receipt": "Pago recibido", "account": "Ir a su cuenta"},
+    "en": {
+        "continue": "Continue",
+        "day": "Day",
+        "month": "Month",
+        "year": "Year",
+        "pay_in_full": "Pay in full",
+        "pay_now": re.compile(r"^Pay .+ now$"),
+        "receipt": "Payment received",
+        "account": "Go to your account",
+    },
+    "es": {
+        "continue": "Continuar",
+        "day": "Día",
+        "month": "Mes",
+        "year": "Año",
+        "pay_in_full": "Pagar el total",
+        "pay_now": re.compile(r"^Pagar .+ ahora$"),
+        "receipt": "Pago recibido",
+        "account": "Ir a su cuenta",
+    },
 }
 
 

@@ -36,7 +36,9 @@ def _payments(account_id):
     return db.session.scalars(db.select(Payment).where(Payment.account_id == account_id)).all()
 
 
-def test_full_payment_with_a_card_that_works(live_portal, new_page, viewport, make_account, issue_link, mailbox):
+def test_full_payment_with_a_card_that_works(
+    live_portal, new_page, viewport, make_account, issue_link, mailbox
+):
     account = make_account()
     page = new_page(viewport)
     open_link(page, live_portal + issue_link(account))
@@ -65,9 +67,17 @@ def test_full_payment_with_a_card_that_works(live_portal, new_page, viewport, ma
     assert len(_payments(account.id)) == 1
     assert db.session.get(Account, account.id).status == "paid"
     kinds = _kinds(account.id)
-    for expected in ("link_issued", "link_opened", "identity_confirmed", "balance_viewed",
-                     "payment_page_viewed", "payment_started", "payment_succeeded", "account_paid",
-                     "receipt_sent"):
+    for expected in (
+        "link_issued",
+        "link_opened",
+        "identity_confirmed",
+        "balance_viewed",
+        "payment_page_viewed",
+        "payment_started",
+        "payment_succeeded",
+        "account_paid",
+        "receipt_sent",
+    ):
         assert expected in kinds
 
 

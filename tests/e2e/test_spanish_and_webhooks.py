@@ -54,7 +54,9 @@ def test_whole_journey_in_spanish(live_portal, new_page, viewport, make_account,
     # A card declined first: the calm message is in Spanish too.
     start_paying_in_full(page, lang="es")
     enter_card(page, CARD_DECLINED_AT_CHARGE, lang="es")
-    expect(page.get_by_role("alert").filter(has_text="Hay un problema")).to_contain_text("No se le ha cobrado dinero")
+    expect(page.get_by_role("alert").filter(has_text="Hay un problema")).to_contain_text(
+        "No se le ha cobrado dinero"
+    )
     check_page(page)
     enter_card(page, CARD_OK, lang="es")
     expect_receipt(page, lang="es")
@@ -78,7 +80,9 @@ def test_language_switch_on_every_page(live_portal, new_page, make_account, issu
     assert page.get_attribute("html", "lang") == "en"
 
 
-def test_webhook_before_the_browser_returns_from_3d_secure(live_portal, relay, new_page, make_account, issue_link):
+def test_webhook_before_the_browser_returns_from_3d_secure(
+    live_portal, relay, new_page, make_account, issue_link
+):
     account = make_account()
     page = new_page()
 

@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from flask import g, request_started
 from sqlalchemy import select, text
 
 from portal.extensions import db
@@ -74,20 +73,3 @@ def opened(client, issue_link):
         return client
 
     return open_
-
-
-@pytest.fixture
-def fresh_g_per_request(app):
-    """Start every test request with an empty `g`, as each real request gets.
-
-    The app fixture keeps one app context pushed for the whole test, and Flask reuses it for
-    the test client's requests, so `g` (and Flask-Babel's cached locale, kept on it) would
-    otherwise carry over from one request to the next.
-    """
-
-    def clear(sender, **extra):
-        g.__dict__.clear()
-
-    request_started.connect(clear, app)
-    yield
-    request_started.disconnect(clear, app)

@@ -9,16 +9,30 @@ import pytest
 from portal import create_app
 from portal.extensions import db
 from tests.links.conftest import event_kinds
+from tests.payments.conftest import intent_event, stripe_signature
 
 
 @pytest.fixture
 def csrf_app(app):
     """The same app settings as the test app, but with CSRF protection switched on."""
-    settings = {key: app.config[key] for key in (
-        "PORTAL_ENV", "TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "RATELIMIT_ENABLED",
-        "PORTAL_BASE_URL", "STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_API_BASE",
-        "STRIPE_JS_URL", "STRIPE_WEBHOOK_SECRET", "SMTP_HOST", "SMTP_PORT",
-    )}
+    settings = {
+        key: app.config[key]
+        for key in (
+            "PORTAL_ENV",
+            "TESTING",
+            "SECRET_KEY",
+            "SQLALCHEMY_DATABASE_URI",
+            "RATELIMIT_ENABLED",
+            "PORTAL_BASE_URL",
+            "STRIPE_SECRET_KEY",
+            "STRIPE_PUBLISHABLE_KEY",
+            "STRIPE_API_BASE",
+            "STRIPE_JS_URL",
+            "STRIPE_WEBHOOK_SECRET",
+            "SMTP_HOST",
+            "SMTP_PORT",
+        )
+    }
     protected = create_app({**settings, "WTF_CSRF_ENABLED": True})
     yield protected
     with protected.app_context():
@@ -50,8 +64,9 @@ def test_verify_with_a_forged_csrf_token_is_refused(csrf_app, make_account, issu
     account = make_account()
     client = csrf_app.test_client()
     client.get(issue_link(account))
-    response = client.post("/verify", data={"day": "27", "month": "3", "year": "1980",
-                                            "csrf_token": "forged"})
+    response = client.post(
+        "/verify", data={"day": "27", "month": "3", "year": "1980", "csrf_token": "forged"}
+    )
     assert response.status_code == 400
     assert "identity_confirmed" not in event_kinds(account)
 
@@ -62,8 +77,7 @@ def test_verify_with_the_pages_csrf_token_is_accepted(csrf_app, make_account, is
     client.get(issue_link(account))
     token = _csrf_token(client.get("/verify").text)
 
-    response = client.post("/verify", data={"day": "27", "month": "3", "year": "1980",
-                                            "csrf_token": token})
+    response = client.post("/verify", data={"day": "27", "month": "3", "year": "1980", "csrf_token": token})
 
     assert response.status_code == 303
     assert client.get("/account").status_code == 200
@@ -78,3 +92,32 @@ def test_sign_out_without_a_csrf_token_is_refused(csrf_app, make_account, issue_
 
     assert client.post("/sign-out").status_code == 400
     assert client.get("/account").status_code == 200
+
+
+def _signed_in_client(csrf_app, account, issue_link):
+    client = csrf_app.test_client()
+    client.get(issue_link(account))
+    token = _csrf_token(client.get("/verify").text)
+    client.post("/verify", data={"day": "27", "month": "3", "year": "1980", "csrf_token": token})
+    return client
+
+
+def test_pay_without_a_csrf_token_is_refused_before_stripe_is_called(csrf_app, make_account, issue_link):
+    account = make_account()
+    client = _signed_in_client(csrf_app, account, issue_link)
+
+    response = client.post("/pay", data={"card_token": "tok_anything"})
+
+    assert response.status_code == 400
+    assert "payment_started" not in event_kinds(account)
+    assert "payment_failed" not in event_kinds(account)
+
+
+def test_the_stripe_webhook_needs_no_csrf_token(csrf_app, make_account):
+    body = intent_event("pi_unknown_to_the_portal")
+    response = csrf_app.test_client().post(
+        "/stripe/webhook",
+        data=body,
+        headers={"Content-Type": "application/json", "Stripe-Signature": stripe_signature(body)},
+    )
+    assert response.status_code == 200

@@ -33,8 +33,17 @@ def test_an_unsupported_language_is_ignored(client, app):
 
 @pytest.mark.parametrize(
     "target",
-    ["//evil.example", "//evil.example/start", "https://evil.example/", "/\\evil.example",
-     "http:evil.example", "javascript:alert(1)", "evil.example"],
+    [
+        "//evil.example",
+        "//evil.example/start",
+        "https://evil.example/",
+        "/\\evil.example",
+        "http:evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+        "/\t/evil.example",
+        "/\t\t/evil.example",
+    ],  # browsers drop tabs: "/\t/x" is "//x"
 )
 def test_the_switch_never_sends_people_off_site(client, app, target):
     response = client.get("/language/es", query_string={"next": target})
@@ -44,6 +53,14 @@ def test_the_switch_never_sends_people_off_site(client, app, target):
     assert parts.netloc in ("", "localhost")
     assert "evil" not in location
     assert parts.scheme in ("", "http")
+
+
+@pytest.mark.parametrize("target", ["/\r/evil.example", "/\n/evil.example", "/start\r\nSet-Cookie: x=1"])
+def test_a_next_with_a_line_break_goes_back_to_the_site(client, app, target):
+    response = client.get("/language/es", query_string={"next": target})
+    assert response.status_code == 303
+    assert "evil" not in response.headers["Location"]
+    assert "Set-Cookie: x" not in str(response.headers)
 
 
 def test_the_debtors_language_sets_html_lang(sign_in, make_account, client):

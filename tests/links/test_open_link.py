@@ -1,4 +1,4 @@
-"""Opening a magic link: good links move on quietly, bad ones get a kind page that says nothing private."""
+"""Opening a magic link: good links move on quietly; bad ones get a kind page revealing nothing."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ AMOUNT_SPELLINGS = ("$1,060.25", "1,060.25", "1060.25")
 
 
 def test_opening_a_link_records_one_link_opened_event_and_changes_nothing_else(
-        client, make_account, issue_link, table_rows):
+    client, make_account, issue_link, table_rows
+):
     account = make_account()
     path = issue_link(account)
     before = table_rows()
@@ -22,7 +23,7 @@ def test_opening_a_link_records_one_link_opened_event_and_changes_nothing_else(
     client.get(path)
 
     after = table_rows()
-    new_events = after.pop("events")[len(before["events"]):]
+    new_events = after.pop("events")[len(before["events"]) :]
     before.pop("events")
     assert after == before
     assert len(new_events) == 1
@@ -53,7 +54,7 @@ def test_the_link_page_is_not_cached_and_leaks_no_referrer(client, make_account,
 
 def _tamper(token: str, index: int) -> str:
     replacement = "A" if token[index] != "A" else "B"
-    return token[:index] + replacement + token[index + 1:]
+    return token[:index] + replacement + token[index + 1 :]
 
 
 def _assert_kind_page_reveals_nothing(response, app, account):

@@ -54,8 +54,14 @@ def test_without_any_session_the_account_is_not_shown(client, app):
 
 
 def _payment(account, intent_id: str, amount: int = 1000) -> Payment:
-    payment = Payment(account_id=account.id, stripe_payment_intent_id=intent_id, amount=amount,
-                      currency=account.currency, card_brand="visa", card_last4="4242")
+    payment = Payment(
+        account_id=account.id,
+        stripe_payment_intent_id=intent_id,
+        amount=amount,
+        currency=account.currency,
+        card_brand="visa",
+        card_last4="4242",
+    )
     db.session.add(payment)
     db.session.commit()
     return payment
@@ -63,8 +69,13 @@ def _payment(account, intent_id: str, amount: int = 1000) -> Payment:
 
 def test_a_session_for_one_account_cannot_see_another_accounts_receipt(sign_in, make_account, client):
     mine = make_account(reference="ACC-A")
-    theirs = make_account(reference="ACC-B", full_name="John Roe", email="john@example.com",
-                          creditor_slug="globex", creditor_name="Globex")
+    theirs = make_account(
+        reference="ACC-B",
+        full_name="John Roe",
+        email="john@example.com",
+        creditor_slug="globex",
+        creditor_name="Globex",
+    )
     my_payment = _payment(mine, "pi_mine")
     their_payment = _payment(theirs, "pi_theirs")
     sign_in(mine)

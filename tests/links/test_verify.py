@@ -1,4 +1,4 @@
-"""The identity check: date of birth (or postal code), errors that help, and a lock after five misses."""
+"""The identity check: date of birth or postal code, helpful errors, a lock after five misses."""
 
 from __future__ import annotations
 
@@ -195,7 +195,8 @@ def test_five_wrong_postal_codes_lock_the_link(opened, make_account, client):
 
 
 def test_with_neither_date_of_birth_nor_postal_code_the_person_is_asked_to_call(
-        opened, make_account, client, app):
+    opened, make_account, client, app
+):
     opened(make_account(date_of_birth=None, postal_code=None))
     response = client.post("/verify", data={"postal_code": "62701"})
     assert app.config["COLLECTOR_PHONE"] in response.text
@@ -205,6 +206,9 @@ def test_with_neither_date_of_birth_nor_postal_code_the_person_is_asked_to_call(
 def test_no_date_of_birth_reaches_the_logs(opened, make_account, client, caplog):
     caplog.set_level(logging.DEBUG, logger="portal")
     caplog.set_level(logging.INFO, logger="werkzeug")
+    # Only meaningful if the portal's log records reach handlers at all.
+    logging.getLogger("portal").info("canary")
+    assert [r.getMessage() for r in caplog.records] == ["canary"], "portal logs are not being emitted"
     account = make_account(date_of_birth=date(1963, 8, 19))
     opened(account)
 

@@ -37,10 +37,15 @@ def card_token(localstripe):
     """Tokenise a test card number at localstripe, as Stripe.js would in the browser."""
 
     def make(number: str) -> str:
-        form = urllib.parse.urlencode({
-            "card[number]": number, "card[exp_month]": "12", "card[exp_year]": "2034",
-            "card[cvc]": "123", "key": PUBLISHABLE_KEY,
-        }).encode()
+        form = urllib.parse.urlencode(
+            {
+                "card[number]": number,
+                "card[exp_month]": "12",
+                "card[exp_year]": "2034",
+                "card[cvc]": "123",
+                "key": PUBLISHABLE_KEY,
+            }
+        ).encode()
         return _call(f"{localstripe.url}/v1/tokens", data=form, method="POST")["id"]
 
     return make
@@ -51,8 +56,10 @@ def stripe_intent(localstripe):
     """Read a PaymentIntent back from localstripe with the secret key."""
 
     def read(intent_id: str) -> dict:
-        return _call(f"{localstripe.url}/v1/payment_intents/{intent_id}",
-                     headers={"Authorization": f"Bearer {SECRET_KEY}"})
+        return _call(
+            f"{localstripe.url}/v1/payment_intents/{intent_id}",
+            headers={"Authorization": f"Bearer {SECRET_KEY}"},
+        )
 
     return read
 
@@ -65,7 +72,9 @@ def authenticate_3ds(localstripe):
         body = json.dumps({"key": PUBLISHABLE_KEY, "client_secret": client_secret}).encode()
         return _call(
             f"{localstripe.url}/v1/payment_intents/{intent_id}/_authenticate?success={str(success).lower()}",
-            data=body, headers={"Content-Type": "application/json"}, method="POST",
+            data=body,
+            headers={"Content-Type": "application/json"},
+            method="POST",
         )
 
     return finish
@@ -77,16 +86,35 @@ def stripe_signature(body: bytes, secret: str = WEBHOOK_SECRET, timestamp: int |
     return f"t={timestamp},v1={digest}"
 
 
-def intent_event(intent_id: str, kind: str = "payment_intent.succeeded", amount: int = 106025,
-                 currency: str = "usd", status: str = "succeeded", event_id: str = "evt_test_1") -> bytes:
-    return json.dumps({
-        "id": event_id, "object": "event", "type": kind, "api_version": "2020-08-27",
-        "created": int(time.time()), "livemode": False,
-        "data": {"object": {
-            "id": intent_id, "object": "payment_intent", "amount": amount, "currency": currency,
-            "status": status, "client_secret": f"{intent_id}_secret_x", "last_payment_error": None,
-        }},
-    }).encode()
+def intent_event(
+    intent_id: str,
+    kind: str = "payment_intent.succeeded",
+    amount: int = 106025,
+    currency: str = "usd",
+    status: str = "succeeded",
+    event_id: str = "evt_test_1",
+) -> bytes:
+    return json.dumps(
+        {
+            "id": event_id,
+            "object": "event",
+            "type": kind,
+            "api_version": "2020-08-27",
+            "created": int(time.time()),
+            "livemode": False,
+            "data": {
+                "object": {
+                    "id": intent_id,
+                    "object": "payment_intent",
+                    "amount": amount,
+                    "currency": currency,
+                    "status": status,
+                    "client_secret": f"{intent_id}_secret_x",
+                    "last_payment_error": None,
+                }
+            },
+        }
+    ).encode()
 
 
 def count(model, *where) -> int:

@@ -20,7 +20,7 @@ def _policy(response) -> dict[str, list[str]]:
 def _nonce(sources: list[str]) -> str:
     nonces = [s for s in sources if s.startswith("'nonce-")]
     assert len(nonces) == 1, sources
-    return nonces[0][len("'nonce-"):-1]
+    return nonces[0][len("'nonce-") : -1]
 
 
 @pytest.fixture

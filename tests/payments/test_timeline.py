@@ -1,4 +1,4 @@
-"""The account timeline: what a payment journey leaves behind, and that it can never be rewritten."""
+"""The account timeline: what a payment leaves behind, and that it can never be rewritten."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
+from portal import timeline
 from portal.extensions import db
 from portal.models import AppendOnlyError, Event
 from tests.payments.conftest import DECLINED_ON_CHARGE, VISA_OK, event_kinds
@@ -19,8 +20,15 @@ def test_a_card_payment_leaves_its_events_in_order(make_account, sign_in, client
     assert client.post("/pay", data={"card_token": card_token(VISA_OK)}).status_code == 303
 
     assert event_kinds(account) == [
-        "link_issued", "link_opened", "identity_confirmed", "balance_viewed", "payment_page_viewed",
-        "payment_started", "payment_succeeded", "account_paid", "receipt_sent",
+        "link_issued",
+        "link_opened",
+        "identity_confirmed",
+        "balance_viewed",
+        "payment_page_viewed",
+        "payment_started",
+        "payment_succeeded",
+        "account_paid",
+        "receipt_sent",
     ]
 
 
@@ -31,7 +39,11 @@ def test_a_decline_then_a_payment_leaves_its_events_in_order(make_account, sign_
     client.post("/pay", data={"card_token": card_token(VISA_OK)})
 
     assert event_kinds(account)[3:] == [
-        "payment_started", "payment_failed", "payment_started", "payment_succeeded", "account_paid",
+        "payment_started",
+        "payment_failed",
+        "payment_started",
+        "payment_succeeded",
+        "account_paid",
         "receipt_sent",
     ]
 
@@ -96,8 +108,6 @@ def test_the_database_refuses_a_bulk_orm_update(event):
 
 
 def test_new_events_can_still_be_added(event):
-    from portal import timeline
-
     entry = db.session.get(Event, event)
     timeline.record(entry.account_id, "note_added", actor="collector")
     db.session.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
@@ -26,9 +27,15 @@ def waiting_attempt(make_account):
     """An account with an attempt waiting at Stripe, as after the browser started 3-D Secure."""
     account = make_account()
     attempt = PaymentAttempt(
-        account_id=account.id, live_account_id=account.id, amount=106025, currency="USD",
-        idempotency_key="test-attempt-1", stripe_payment_intent_id=INTENT,
-        card_brand="Visa", card_last4="4242", status=AttemptStatus.REQUIRES_ACTION,
+        account_id=account.id,
+        live_account_id=account.id,
+        amount=106025,
+        currency="USD",
+        idempotency_key="test-attempt-1",
+        stripe_payment_intent_id=INTENT,
+        card_brand="Visa",
+        card_last4="4242",
+        status=AttemptStatus.REQUIRES_ACTION,
     )
     db.session.add(attempt)
     db.session.commit()
@@ -68,18 +75,33 @@ def test_a_bad_or_missing_signature_gets_400_and_records_nothing(client, waiting
     assert mailbox.messages == []
 
 
+def test_a_refused_webhook_is_logged_as_a_warning(client, waiting_attempt, caplog):
+    caplog.set_level(logging.INFO, logger="portal")
+    body = intent_event(INTENT)
+    assert _post(client, body, "nonsense").status_code == 400
+    assert [r.levelno for r in caplog.records if r.name.startswith("portal")] == [logging.WARNING]
+
+
 def test_a_signed_success_records_one_payment(client, waiting_attempt, mailbox):
     response = _post(client, intent_event(INTENT), stripe_signature(intent_event(INTENT)))
 
     assert response.status_code == 200
     (payment,) = payments_for(waiting_attempt)
-    assert (payment.amount, payment.currency, payment.stripe_payment_intent_id) == (106025, "USD", INTENT)
+    assert (payment.amount, payment.currency, payment.stripe_payment_intent_id) == (
+        106025,
+        "USD",
+        INTENT,
+    )
     (attempt,) = attempts_for(waiting_attempt)
     assert attempt.status is AttemptStatus.SUCCEEDED
     assert attempt.live_account_id is None
     db.session.refresh(waiting_attempt)
     assert waiting_attempt.status is AccountStatus.PAID
-    assert event_kinds(waiting_attempt)[-3:] == ["payment_succeeded", "account_paid", "receipt_sent"]
+    assert event_kinds(waiting_attempt)[-3:] == [
+        "payment_succeeded",
+        "account_paid",
+        "receipt_sent",
+    ]
     assert len(mailbox.wait_for(1)) == 1
 
 
@@ -131,8 +153,24 @@ def test_a_signed_failure_fails_the_waiting_attempt(client, waiting_attempt):
     assert event_kinds(waiting_attempt)[-1] == "payment_failed"
 
 
+def test_money_taken_for_an_attempt_marked_failed_is_still_recorded(client, waiting_attempt):
+    """If our cancel call failed, the money may still be taken; Stripe has the last word."""
+    attempt = attempts_for(waiting_attempt)[0]
+    attempt.status, attempt.live_account_id = AttemptStatus.FAILED, None
+    db.session.commit()
+    body = intent_event(INTENT)
+
+    response = _post(client, body, stripe_signature(body))
+
+    assert response.status_code == 200
+    db.session.rollback()
+    assert len(payments_for(waiting_attempt)) == 1
+    assert event_kinds(waiting_attempt).count("payment_succeeded") == 1
+
+
 def test_the_webhook_after_the_browser_recorded_the_payment_records_nothing_more(
-        sign_in, make_account, client, card_token, mailbox):
+    sign_in, make_account, client, card_token, mailbox
+):
     account = make_account()
     sign_in(account)
     assert client.post("/pay", data={"card_token": card_token(VISA_OK)}).status_code == 303
