@@ -1,10 +1,19 @@
 """SQLAlchemy models, one module per aggregate; imported here so Alembic sees them all."""
 
 from portal.models.accounts import Account, AccountStatus
+from portal.models.contact import OptOut
 from portal.models.events import AppendOnlyError, Event
 from portal.models.links import MagicLink
-from portal.models.payments import AttemptStatus, Payment, PaymentAttempt
+from portal.models.payments import AttemptStatus, Payment, PaymentAttempt, Purpose
 from portal.models.people import Creditor, Debtor
+from portal.models.plans import (
+    CreditorPolicy,
+    Instalment,
+    InstalmentStatus,
+    Plan,
+    PlanKind,
+    PlanStatus,
+)
 
 __all__ = [
     "Account",
@@ -12,6 +21,14 @@ __all__ = [
     "AppendOnlyError",
     "AttemptStatus",
     "Creditor",
+    "CreditorPolicy",
+    "Instalment",
+    "InstalmentStatus",
+    "OptOut",
+    "Plan",
+    "PlanKind",
+    "PlanStatus",
+    "Purpose",
     "Debtor",
     "Event",
     "MagicLink",

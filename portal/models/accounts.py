@@ -17,6 +17,7 @@ from portal.models.types import UTCDateTime, utcnow
 class AccountStatus(enum.StrEnum):
     OPEN = "open"
     PAID = "paid"
+    SETTLED = "settled"  # a settlement was paid; the rest was forgiven
 
 
 class Account(db.Model):
@@ -32,6 +33,8 @@ class Account(db.Model):
     principal: Mapped[int]
     interest: Mapped[int] = mapped_column(default=0)
     fees: Mapped[int] = mapped_column(default=0)
+    #: Forgiven by the creditor under a paid settlement.
+    forgiven: Mapped[int] = mapped_column(default=0)
     original_creditor: Mapped[str | None] = mapped_column(String(200))
     itemization_date: Mapped[date | None] = mapped_column(Date)
     #: IANA zone for contact hours; empty falls back to the creditor's.
@@ -69,5 +72,9 @@ class Account(db.Model):
 
     @property
     def balance(self) -> Money:
-        """What is still owed after payments recorded here."""
-        return self.total_owed - self.paid
+        """What is still owed after payments recorded here and anything forgiven."""
+        return self.total_owed - self.paid - self.money(self.forgiven)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status is not AccountStatus.OPEN

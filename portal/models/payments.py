@@ -24,6 +24,16 @@ class AttemptStatus(enum.StrEnum):
 LIVE_STATUSES = frozenset({AttemptStatus.CREATED, AttemptStatus.REQUIRES_ACTION})
 
 
+class Purpose(enum.StrEnum):
+    """What a payment is for; it decides the amount, which the server always works out itself."""
+
+    FULL = "full"
+    PART = "part"
+    SETTLEMENT = "settlement"
+    INSTALMENT = "instalment"
+    PAYOFF = "payoff"  # the rest of a running plan
+
+
 class PaymentAttempt(db.Model):
     __tablename__ = "payment_attempts"
 
@@ -34,6 +44,15 @@ class PaymentAttempt(db.Model):
     live_account_id: Mapped[int | None] = mapped_column(unique=True)
     amount: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
+    purpose: Mapped[Purpose] = mapped_column(
+        Enum(Purpose, name="payment_purpose", native_enum=False, length=20,
+             values_callable=lambda e: [m.value for m in e]),
+        default=Purpose.FULL,
+    )
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"), index=True)
+    instalment_id: Mapped[int | None] = mapped_column(ForeignKey("instalments.id"), index=True)
+    #: True when charged by the runner without the debtor present.
+    off_session: Mapped[bool] = mapped_column(default=False)
     idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     stripe_payment_method_id: Mapped[str | None] = mapped_column(String(64))
