@@ -65,9 +65,9 @@ def main() -> None:
 
     from aiosmtpd.controller import Controller
 
-    executable = Path(sys.executable).parent / "localstripe"
     stripe = subprocess.Popen(  # noqa: S603 - our own dev dependency
-        [str(executable), "--port", str(STRIPE_PORT)],
+        [sys.executable, "-m", "tests.localstripe_server", "--port", str(STRIPE_PORT)],
+        cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -31,17 +31,29 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from portal import errors
     from portal.collector.commands import register_commands
+    from portal.collector.policy_commands import register_commands as register_policy_commands
     from portal.debtor.routes import bp as debtor_bp
     from portal.links.routes import bp as links_bp
+    from portal.notify.optout import bp as optout_bp
     from portal.payments.routes import bp as payments_bp
     from portal.payments.webhook import bp as webhook_bp
+    from portal.plans.commands import register_commands as register_plan_commands
+    from portal.plans.offer_routes import bp as offers_bp
+    from portal.plans.plan_routes import bp as plans_bp
+    from portal.plans.reminder_commands import register_commands as register_reminder_commands
 
     app.register_blueprint(links_bp)
     app.register_blueprint(debtor_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(webhook_bp)
+    app.register_blueprint(optout_bp)
+    app.register_blueprint(offers_bp)
+    app.register_blueprint(plans_bp)
     errors.init_app(app)
     register_commands(app)
+    register_policy_commands(app)
+    register_reminder_commands(app)
+    register_plan_commands(app)
     return app
 
 

@@ -43,6 +43,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PORTAL_BASE_URL": _env("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "LINK_DAYS": int(_env("LINK_DAYS", "30")),
+        # How many days ahead of a plan payment (on the debtor's calendar) the reminder goes out.
+        "REMINDER_DAYS_BEFORE": int(_env("REMINDER_DAYS_BEFORE", "3")),
         "STRIPE_SECRET_KEY": _env("STRIPE_SECRET_KEY"),
         "STRIPE_PUBLISHABLE_KEY": _env("STRIPE_PUBLISHABLE_KEY"),
         "STRIPE_API_BASE": _env("STRIPE_API_BASE"),
@@ -82,6 +84,8 @@ def load_config(overrides: dict | None = None) -> dict:
 def _check(config: dict) -> None:
     """Refuse to run outside development with a missing or development secret."""
     development = config["PORTAL_ENV"] in {"development", "test"}
+    if config["REMINDER_DAYS_BEFORE"] < 0:
+        raise ConfigError("REMINDER_DAYS_BEFORE cannot be negative; use 0 for the payment day itself.")
     if not config["SECRET_KEY"]:
         if not development:
             raise ConfigError(

@@ -25,6 +25,11 @@ def select_locale() -> str:
     return request.accept_languages.best_match(supported) or "en"
 
 
+def person_language(language: str | None) -> str:
+    """A person's preferred language if the portal speaks it, else English: for what we send them."""
+    return language if language in current_app.config["SUPPORTED_LOCALES"] else "en"
+
+
 def money(value: Money) -> str:
     """Format an amount for the page's locale, in the amount's own currency."""
     return format_currency(value.as_decimal(), value.currency, locale=str(get_locale()))

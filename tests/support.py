@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -16,6 +15,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -45,13 +46,13 @@ class LocalStripe:
     """A localstripe server in a child process, on a free loopback port."""
 
     def __init__(self, attempts: int = 3):
-        executable = shutil.which("localstripe", path=str(Path(sys.executable).parent)) or "localstripe"
         for attempt in range(attempts):
             self.port = free_port()
             self.url = f"http://127.0.0.1:{self.port}"
             self._log = tempfile.TemporaryFile()
             self.process = subprocess.Popen(  # noqa: S603 - our own dev dependency
-                [executable, "--port", str(self.port)],
+                [sys.executable, "-m", "tests.localstripe_server", "--port", str(self.port)],
+                cwd=ROOT,
                 stdout=self._log,
                 stderr=subprocess.STDOUT,
                 env={**os.environ, "PYTHONWARNINGS": "ignore"},

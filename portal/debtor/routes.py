@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, render_template
+from sqlalchemy import select
 
 from portal import timeline
 from portal.extensions import db
 from portal.links.access import verified_required
+from portal.models import AttemptStatus, PaymentAttempt
+from portal.plans import ledger
 
 bp = Blueprint("debtor", __name__)
 
@@ -17,4 +20,11 @@ def overview():
     account = g.account
     timeline.record(account, "balance_viewed", actor="debtor")
     db.session.commit()
-    return render_template("debtor/overview.html", account=account)
+    plan = ledger.active_plan(account.id)
+    waiting = db.session.scalars(
+        select(PaymentAttempt).where(PaymentAttempt.account_id == account.id,
+                                     PaymentAttempt.status == AttemptStatus.REQUIRES_ACTION,
+                                     PaymentAttempt.off_session.is_(True))
+    ).first()
+    return render_template("debtor/overview.html", account=account, plan=plan, waiting=waiting,
+                           next_due=ledger.next_instalment(plan) if plan else None)

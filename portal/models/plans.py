@@ -97,6 +97,9 @@ class Instalment(db.Model):
     #: When the runner should next try to charge it (the due date, then the retry dates).
     next_attempt_on: Mapped[date] = mapped_column(Date, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
+    #: A runner's lease: until then no other runner takes this instalment. A crashed runner's
+    #: lease simply runs out, and the next one reuses the recorded attempt's idempotency key.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     plan: Mapped[Plan] = relationship(back_populates="instalments")

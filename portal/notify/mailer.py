@@ -5,12 +5,17 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass, field
+from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app
 
 log = logging.getLogger("portal.mail")
+
+# Folding at 78 characters would turn a long List-Unsubscribe URL into RFC 2047 encoded words,
+# which mail clients do not decode in that header; 998 is RFC 5322's hard limit.
+_POLICY = policy.default.clone(max_line_length=998)
 
 
 @dataclass
@@ -28,15 +33,22 @@ class Mail:
     text: str
     html: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
+    #: The person's one-click opt-out link; mail clients show it as an "unsubscribe" button.
+    unsubscribe_url: str | None = None
 
 
 def build(mail: Mail) -> EmailMessage:
+    """The message as it goes out: headers, text, optional HTML alternative, attachments."""
     config = current_app.config
-    message = EmailMessage()
+    message = EmailMessage(policy=_POLICY)
     message["From"] = config["MAIL_FROM"]
     message["To"] = mail.to
     message["Subject"] = mail.subject
     message["Message-ID"] = make_msgid(domain="portal.local")
+    if mail.unsubscribe_url:
+        # RFC 2369 names the link; RFC 8058 says a bare POST to it unsubscribes, with no page.
+        message["List-Unsubscribe"] = f"<{mail.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(mail.text)
     if mail.html:
         message.add_alternative(mail.html, subtype="html")

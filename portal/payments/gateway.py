@@ -9,11 +9,12 @@ from flask import current_app
 
 
 class CardDeclined(Exception):
-    """The card was refused; *code* is Stripe's error or decline code."""
+    """The card was refused; *code* is Stripe's error or decline code, *intent_id* the intent if any."""
 
-    def __init__(self, code: str):
+    def __init__(self, code: str, intent_id: str | None = None):
         super().__init__(code)
         self.code = code
+        self.intent_id = intent_id
 
 
 class GatewayUnavailable(Exception):
@@ -56,8 +57,32 @@ def intent_from(obj) -> Intent:
     )
 
 
+def _setup(obj) -> Setup:
+    data = obj.to_dict() if hasattr(obj, "to_dict") else obj
+    return Setup(
+        id=data["id"],
+        status=data["status"],
+        client_secret=data.get("client_secret"),
+        customer=data.get("customer"),
+        payment_method=data.get("payment_method"),
+    )
+
+
 def _declined(error: stripe.CardError) -> CardDeclined:
-    return CardDeclined(getattr(error, "code", None) or "card_declined")
+    body = getattr(error, "json_body", None) or {}
+    detail = body.get("error") or {}
+    intent = detail.get("payment_intent") or {}
+    code = detail.get("decline_code") or getattr(error, "code", None) or "card_declined"
+    return CardDeclined(code, intent.get("id") if isinstance(intent, dict) else None)
+
+
+@dataclass(frozen=True)
+class Setup:
+    id: str
+    status: str
+    client_secret: str | None
+    customer: str | None
+    payment_method: str | None
 
 
 class StripeGateway:
@@ -124,6 +149,42 @@ class StripeGateway:
         with _translate_errors():
             obj = self._client.v1.payment_intents.cancel(intent_id)
         return intent_from(obj)
+
+    def charge_saved_card(self, *, amount: int, currency: str, customer_id: str, payment_method_id: str,
+                          key: str, metadata: dict[str, str], off_session: bool) -> Intent:
+        """Create and confirm in one call a PaymentIntent on a card saved earlier."""
+        params = {
+            "amount": amount,
+            "currency": currency.lower(),
+            "customer": customer_id,
+            "payment_method": payment_method_id,
+            "payment_method_types": ["card"],
+            "metadata": metadata,
+            "confirm": True,
+        }
+        if off_session:
+            params["off_session"] = True
+        with _translate_errors():
+            obj = self._client.v1.payment_intents.create(params=params, options={"idempotency_key": key})
+        return intent_from(obj)
+
+    def create_setup_intent(self, customer_id: str, *, key: str) -> Setup:
+        """A SetupIntent that saves a card for later off-session charges, with the debtor's consent."""
+        params = {"customer": customer_id, "usage": "off_session", "payment_method_types": ["card"]}
+        with _translate_errors():
+            obj = self._client.v1.setup_intents.create(params=params, options={"idempotency_key": key})
+        return _setup(obj)
+
+    def retrieve_setup_intent(self, setup_id: str) -> Setup:
+        with _translate_errors():
+            obj = self._client.v1.setup_intents.retrieve(setup_id)
+        return _setup(obj)
+
+    def card_details(self, payment_method_id: str) -> Card:
+        with _translate_errors():
+            data = self._client.v1.payment_methods.retrieve(payment_method_id).to_dict()
+        card = data.get("card") or {}
+        return Card(id=data["id"], brand=str(card.get("brand") or "").title(), last4=str(card.get("last4") or ""))
 
     def parse_webhook(self, payload: bytes, signature: str | None) -> dict:
         """Verify the signature on the raw body and return the event as a plain dict."""

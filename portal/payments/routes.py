@@ -1,4 +1,4 @@
-"""The pay-in-full page, the return from 3-D Secure, and the receipt."""
+"""Paying the whole balance, the return from 3-D Secure, and the receipt."""
 
 from __future__ import annotations
 
@@ -10,23 +10,36 @@ from portal.extensions import db, limiter
 from portal.links.access import verified_required
 from portal.models import Payment
 from portal.payments import service
-from portal.payments.messages import decline_message
+from portal.payments.card_pages import after_attempt, card_page
 
 bp = Blueprint("payments", __name__)
 
 
-def _pay_page(errors=None, status=200):
-    return render_template("payments/pay.html", account=g.account, errors=errors or []), status
+def _full_page(errors=None, status=200):
+    account = g.account
+    return card_page(
+        amount=account.balance,
+        heading=_("Pay %(amount)s by card", amount=_money(account.balance)),
+        intro=_("This pays the whole amount owed to %(creditor)s for account %(reference)s.",
+                creditor=account.creditor.name, reference=account.reference),
+        action=url_for("payments.pay_submit"), errors=errors, status=status,
+    )
+
+
+def _money(value):
+    from portal.i18n import money
+
+    return money(value)
 
 
 @bp.get("/pay")
 @verified_required
 def pay():
-    if g.account.balance.minor <= 0:
+    if g.account.balance.minor <= 0 or g.account.is_closed:
         return redirect(url_for("debtor.overview"), code=303)
     timeline.record(g.account, "payment_page_viewed", actor="debtor")
     db.session.commit()
-    return _pay_page()
+    return _full_page()
 
 
 @bp.post("/pay")
@@ -35,34 +48,17 @@ def pay():
 def pay_submit():
     token = (request.form.get("card_token") or "").strip()
     if not token:
-        return _pay_page([("card-element", _("Enter your card details"))], 400)
-    outcome = service.pay_balance_by_card(g.account, token)
-    return _after(outcome)
+        return _full_page([("card-element", _("Enter your card details"))], 400)
+    return after_attempt(service.pay_balance_by_card(g.account, token), _full_page)
 
 
 @bp.post("/pay/attempts/<int:attempt_id>/complete")
 @verified_required
 def complete(attempt_id: int):
-    return _after(service.complete_after_authentication(g.account, attempt_id))
+    def retry(errors, status):
+        return redirect(url_for("debtor.overview"), code=303) if g.account.is_closed else _full_page(errors, status)
 
-
-def _after(outcome: service.Outcome):
-    R = service.Result
-    if outcome.result is R.SUCCEEDED and outcome.payment is not None:
-        return redirect(url_for("payments.receipt", payment_id=outcome.payment.id), code=303)
-    if outcome.result in (R.NOTHING_OWED, R.SUCCEEDED):
-        return redirect(url_for("debtor.overview"), code=303)
-    if outcome.result is R.REQUIRES_ACTION:
-        return render_template(
-            "payments/authenticate.html",
-            account=g.account,
-            attempt=outcome.attempt,
-            client_secret=outcome.client_secret,
-        )
-    if outcome.result is R.PROCESSING:
-        return render_template("payments/processing.html", account=g.account, attempt=outcome.attempt)
-    code = "unavailable" if outcome.result is R.UNAVAILABLE else outcome.code
-    return _pay_page([("card-element", decline_message(code))], 402 if code != "unavailable" else 503)
+    return after_attempt(service.complete_after_authentication(g.account, attempt_id), retry)
 
 
 @bp.get("/receipt/<int:payment_id>")

@@ -16,9 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from portal import timeline
 from portal.domain.payment_states import check_transition
 from portal.extensions import db
-from portal.models import Account, AccountStatus, AttemptStatus, Payment, PaymentAttempt
+from portal.models import Account, AttemptStatus, Payment, PaymentAttempt, Purpose
 from portal.notify import receipts
-from portal.payments.gateway import CardDeclined, GatewayUnavailable, Intent, get_gateway
+from portal.payments.gateway import Card, CardDeclined, GatewayUnavailable, Intent, get_gateway
+from portal.plans import ledger
 
 log = logging.getLogger("portal.payments")
 
@@ -39,6 +40,16 @@ class Outcome:
     attempt: PaymentAttempt | None = None
     client_secret: str | None = None
     code: str | None = None
+
+
+@dataclass(frozen=True)
+class Charge:
+    """What to charge and why; the routes work it out on the server from the purpose."""
+
+    purpose: Purpose
+    amount: int
+    plan_id: int | None = None
+    instalment_id: int | None = None
 
 
 def move(attempt: PaymentAttempt, new: AttemptStatus, failure_code: str | None = None) -> None:
@@ -88,10 +99,21 @@ def _cancel_live_attempts(account: Account) -> None:
 
 def pay_balance_by_card(account: Account, token: str) -> Outcome:
     """Charge the whole balance to a card that Stripe.js tokenised in the browser."""
+    return pay_by_card(account, Charge(Purpose.FULL, account.balance.minor), token=token)
+
+
+def customer_for(account: Account) -> str:
+    """The debtor's Stripe customer, created once (idempotently) and remembered."""
+    return _customer_for(account)
+
+
+def pay_by_card(account: Account, charge: Charge, *, token: str | None = None,
+                saved: Card | None = None) -> Outcome:
+    """Charge a card the debtor just typed (*token*) or saved earlier (*saved*), on-session."""
     gateway = get_gateway()
     try:
         customer_id = _customer_for(account)
-        card = gateway.attach_card_token(customer_id, token)
+        card = saved or gateway.attach_card_token(customer_id, token)
     except CardDeclined as declined:
         timeline.record(account, "payment_failed", actor="debtor", code=declined.code, stage="card")
         db.session.commit()
@@ -109,44 +131,21 @@ def pay_balance_by_card(account: Account, token: str) -> Outcome:
     account = _lock(account)
     db.session.refresh(account)
     balance = account.balance
-    if balance.minor <= 0:
+    if balance.minor <= 0 or account.is_closed:
         db.session.commit()
         return Outcome(Result.NOTHING_OWED)
-    number = 1 + (
-        db.session.scalar(
-            select(func.count()).select_from(PaymentAttempt).where(PaymentAttempt.account_id == account.id)
-        )
-        or 0
-    )
-    attempt = PaymentAttempt(
-        account_id=account.id,
-        live_account_id=account.id,
-        amount=balance.minor,
-        currency=balance.currency,
-        idempotency_key=f"account-{account.id}-attempt-{number}",
-        stripe_payment_method_id=card.id,
-        card_brand=card.brand,
-        card_last4=card.last4,
-    )
-    db.session.add(attempt)
-    db.session.flush()
-    timeline.record(
-        account,
-        "payment_started",
-        actor="debtor",
-        attempt_id=attempt.id,
-        amount=attempt.amount,
-        currency=attempt.currency,
-    )
+    if not 0 < charge.amount <= balance.minor:
+        db.session.commit()
+        return Outcome(Result.DECLINED, code="amount_changed")
+    attempt = new_attempt(account, charge, card)
+    timeline.record(account, "payment_started", actor="debtor", attempt_id=attempt.id,
+                    amount=attempt.amount, currency=attempt.currency, purpose=charge.purpose.value)
     db.session.commit()  # the attempt exists before Stripe hears of it
 
     try:
         intent = gateway.create_intent(
-            amount=attempt.amount,
-            currency=attempt.currency,
-            customer_id=customer_id,
-            card_id=card.id,
-            key=attempt.idempotency_key,
+            amount=attempt.amount, currency=attempt.currency, customer_id=customer_id,
+            card_id=card.id, key=attempt.idempotency_key,
             metadata={"account_id": str(account.id), "attempt_id": str(attempt.id)},
         )
         attempt.stripe_payment_intent_id = intent.id
@@ -158,6 +157,32 @@ def pay_balance_by_card(account: Account, token: str) -> Outcome:
         log.exception("Stripe unavailable while charging")
         return Outcome(Result.UNAVAILABLE, attempt=attempt)
     return _follow(attempt, intent)
+
+
+def new_attempt(account: Account, charge: Charge, card: Card, *, off_session: bool = False) -> PaymentAttempt:
+    """Record an attempt, holding the account's one live slot; its key is derived from the row."""
+    number = 1 + (db.session.scalar(
+        select(func.count()).select_from(PaymentAttempt).where(PaymentAttempt.account_id == account.id)
+    ) or 0)
+    key = (f"instalment-{charge.instalment_id}-account-{account.id}-attempt-{number}"
+           if charge.instalment_id else f"account-{account.id}-attempt-{number}")
+    attempt = PaymentAttempt(
+        account_id=account.id,
+        live_account_id=account.id,
+        amount=charge.amount,
+        currency=account.currency,
+        purpose=charge.purpose,
+        plan_id=charge.plan_id,
+        instalment_id=charge.instalment_id,
+        off_session=off_session,
+        idempotency_key=key,
+        stripe_payment_method_id=card.id,
+        card_brand=card.brand,
+        card_last4=card.last4,
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    return attempt
 
 
 def complete_after_authentication(account: Account, attempt_id: int) -> Outcome:
@@ -189,6 +214,11 @@ def _follow(attempt: PaymentAttempt, intent: Intent) -> Outcome:
     if intent.status == "processing":
         return Outcome(Result.PROCESSING, attempt=attempt)
     return _failed(attempt, intent.error_code or "payment_intent_authentication_failure")
+
+
+def fail(attempt: PaymentAttempt, code: str) -> Outcome:
+    """Mark a live attempt failed (cancelling its intent) and say so on the timeline."""
+    return _failed(attempt, code)
 
 
 def _failed(attempt: PaymentAttempt, code: str) -> Outcome:
@@ -249,10 +279,7 @@ def record_success(intent: Intent, source: str) -> Payment | None:
         amount=payment.amount,
         currency=payment.currency,
     )
-    db.session.refresh(account)
-    if account.balance.minor <= 0 and account.status is AccountStatus.OPEN:
-        account.status = AccountStatus.PAID
-        timeline.record(account, "account_paid")
+    ledger.apply_payment(attempt, payment)
     try:
         db.session.commit()
     except IntegrityError:

@@ -1,0 +1,107 @@
+"""`flask --app wsgi set-policy CREDITOR --option value ...` and `show-policy CREDITOR`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from portal.domain.money import MoneyError, parse_major
+from portal.domain.policy import Policy, PolicyError
+from portal.domain.schedules import Frequency
+from portal.extensions import db
+from portal.models import Creditor
+from portal.plans import policies
+
+# Amount settings are typed in major units (25.00) and stored in minor units.
+AMOUNTS = ("part_minimum", "instalment_minimum", "down_payment_minimum")
+FLAGS = ("part_payments", "settlement", "instalments", "down_payment_required", "small_final_payment")
+NUMBERS = (
+    "settlement_max_discount_pct", "settlement_days", "max_instalments", "max_duration_days",
+    "first_payment_within_days", "grace_days", "misses_before_broken",
+)
+
+
+def _creditor(slug: str) -> Creditor:
+    creditor = db.session.scalar(select(Creditor).where(Creditor.slug == slug))
+    if creditor is None:
+        raise click.ClickException(f"No creditor {slug!r}; import its accounts first")
+    return creditor
+
+
+def _options(command):
+    for name in reversed(FLAGS):
+        command = click.option(f"--{name.replace('_', '-')}", name, type=click.BOOL, default=None,
+                               help="yes or no")(command)
+    for name in reversed(NUMBERS):
+        command = click.option(f"--{name.replace('_', '-')}", name, type=int, default=None)(command)
+    for name in reversed(AMOUNTS):
+        command = click.option(f"--{name.replace('_', '-')}", name, default=None,
+                               help="an amount such as 25.00")(command)
+    command = click.option("--frequencies", default=None,
+                           help="comma-separated: weekly, every_two_weeks, monthly")(command)
+    command = click.option("--retry-days", default=None, help="comma-separated, e.g. 3,7")(command)
+    command = click.option("--currency", default=None, help="ISO 4217 code the amounts are in")(command)
+    return command
+
+
+@click.command("set-policy")
+@click.argument("creditor_slug")
+@_options
+def set_policy_command(creditor_slug, **given):
+    """Set what may be offered to this creditor's debtors without a human; writes a new version."""
+    creditor = _creditor(creditor_slug)
+    current = policies.rules(policies.current(creditor))
+    changes = {k: v for k, v in given.items() if v is not None and k not in ("frequencies", "retry_days")}
+    currency = (given.get("currency") or current.currency).upper()
+    changes.pop("currency", None)
+    if given.get("currency"):
+        changes["currency"] = currency
+    try:
+        for name in AMOUNTS:
+            if name in changes:
+                changes[name] = parse_major(str(changes[name]), currency).minor
+        if given.get("frequencies") is not None:
+            changes["frequencies"] = [
+                Frequency(f.strip()).value for f in given["frequencies"].split(",") if f.strip()]
+        if given.get("retry_days") is not None:
+            changes["retry_days"] = [int(d) for d in given["retry_days"].split(",") if d.strip()]
+    except (MoneyError, ValueError) as error:
+        raise click.ClickException(f"Not changed: {error}") from None
+    if not changes:
+        raise click.ClickException("Nothing to change: give at least one --option value")
+    try:
+        row = policies.change(creditor, changes)
+    except PolicyError as error:
+        db.session.rollback()
+        raise click.ClickException(f"Not changed: {error}") from None
+    db.session.commit()
+    click.echo(f"{creditor.slug}: policy version {row.version} saved")
+    _print(policies.rules(row))
+
+
+@click.command("show-policy")
+@click.argument("creditor_slug")
+def show_policy_command(creditor_slug):
+    """Print the creditor's current policy."""
+    creditor = _creditor(creditor_slug)
+    row = policies.current(creditor)
+    db.session.commit()
+    click.echo(f"{creditor.slug}: policy version {row.version}")
+    _print(policies.rules(row))
+
+
+def _print(policy: Policy) -> None:
+    from portal.domain.money import Money
+
+    for name, value in policy.to_dict().items():
+        if name in AMOUNTS:
+            value = f"{Money(value, policy.currency).as_decimal()} {policy.currency}"
+        elif isinstance(value, list):
+            value = ",".join(str(v) for v in value)
+        click.echo(f"  {name}: {value}")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(set_policy_command)
+    app.cli.add_command(show_policy_command)

@@ -1,0 +1,1 @@
+"""Options within the creditor's limits: part payments, settlements, instalment plans, and collecting them."""

@@ -1,0 +1,59 @@
+"""Forms for part payments and the instalment builder. Parsing is strict; errors name the field."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from portal.domain.money import MoneyError, parse_major
+
+Errors = list[tuple[str, str]]
+
+
+class CsrfOnly(FlaskForm):
+    """Forms whose fields are read by hand still get CSRF protection from Flask-WTF."""
+
+
+def parse_amount(raw: str | None, currency: str, field: str, errors: Errors) -> int | None:
+    text = (raw or "").strip().lstrip("$€£").strip()
+    if not text:
+        errors.append((field, _("Enter an amount")))
+        return None
+    try:
+        value = parse_major(text, currency).minor
+    except MoneyError:
+        errors.append((field, _("Enter an amount using numbers, for example 25.00")))
+        return None
+    if value <= 0:
+        errors.append((field, _("Enter an amount more than zero")))
+        return None
+    return value
+
+
+def parse_date(form, prefix: str, errors: Errors) -> date | None:
+    parts = [(form.get(f"{prefix}-{p}") or "").strip() for p in ("day", "month", "year")]
+    field = f"{prefix}-day"
+    if not any(parts):
+        errors.append((field, _("Enter the date of the first payment")))
+        return None
+    if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+        errors.append((field, _("Enter the date using numbers, for example 15 4 2027")))
+        return None
+    try:
+        return date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        errors.append((field, _("The date of the first payment must be a real date")))
+        return None
+
+
+def parse_count(raw: str | None, field: str, errors: Errors) -> int | None:
+    text = (raw or "").strip()
+    if not text:
+        errors.append((field, _("Enter how many payments you want to make")))
+        return None
+    if not text.isdigit() or int(text) < 1:
+        errors.append((field, _("Enter the number of payments as a whole number, for example 6")))
+        return None
+    return int(text)

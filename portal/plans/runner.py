@@ -1,0 +1,244 @@
+"""The due-payment runner: charges instalments that are due, exactly once each.
+
+Each instalment is claimed under a short lease (rows picked with FOR UPDATE SKIP LOCKED on
+PostgreSQL), its attempt is committed before Stripe is called, and the attempt's idempotency key
+is reused if a runner crashed after calling Stripe, so Stripe returns the same charge.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from portal import timeline
+from portal.domain.policy import Policy
+from portal.extensions import db
+from portal.models import (
+    AttemptStatus,
+    Instalment,
+    InstalmentStatus,
+    PaymentAttempt,
+    Plan,
+    PlanStatus,
+    Purpose,
+)
+from portal.notify import plan_notices
+from portal.payments import service
+from portal.payments.gateway import Card, CardDeclined, GatewayUnavailable, StripeGateway, get_gateway
+from portal.plans import ledger
+
+log = logging.getLogger("portal.runner")
+LEASE = timedelta(minutes=10)
+
+#: Declines that retrying cannot fix (Stripe's documented hard declines).
+HARD_DECLINES = frozenset({
+    "card_not_supported", "currency_not_supported", "expired_card", "fraudulent", "incorrect_number",
+    "invalid_account", "invalid_number", "lost_card", "pickup_card", "restricted_card",
+    "revocation_of_all_authorizations", "revocation_of_authorization", "security_violation",
+    "stolen_card", "stop_payment_order",
+})
+
+
+@dataclass
+class RunReport:
+    charged: int = 0
+    declined: int = 0
+    needs_authentication: int = 0
+    missed: int = 0
+    broken: int = 0
+    skipped: int = 0
+
+    def summary(self) -> str:
+        return ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in vars(self).items())
+
+
+def charge_due(now: datetime, gateway: StripeGateway | None = None) -> RunReport:
+    """Charge every instalment due on or before *now*'s date; safe to run many at once."""
+    gateway = gateway or get_gateway()
+    report = RunReport()
+    seen: set[int] = set()
+    while (instalment_id := _claim_next(now, seen)) is not None:
+        seen.add(instalment_id)
+        try:
+            _process(instalment_id, now, gateway, report)
+        finally:
+            _release(instalment_id)
+    return report
+
+
+def _claim_next(now: datetime, seen: set[int]) -> int | None:
+    query = (
+        select(Instalment)
+        .join(Plan, Plan.id == Instalment.plan_id)
+        .where(
+            Plan.status == PlanStatus.ACTIVE,
+            Instalment.status == InstalmentStatus.SCHEDULED,
+            Instalment.next_attempt_on <= now.date(),
+            (Instalment.claimed_until.is_(None)) | (Instalment.claimed_until < now),
+        )
+        .order_by(Instalment.next_attempt_on, Instalment.id)
+        .limit(1)
+        .with_for_update(skip_locked=True, of=Instalment)
+    )
+    if seen:
+        query = query.where(Instalment.id.not_in(seen))
+    while (candidate := db.session.scalars(query).first()) is not None:
+        # A conditional update is the claim itself, atomic on SQLite too; on PostgreSQL the
+        # SKIP LOCKED select above already keeps runners off each other's rows.
+        claimed = db.session.execute(
+            update(Instalment)
+            .where(Instalment.id == candidate.id,
+                   (Instalment.claimed_until.is_(None)) | (Instalment.claimed_until < now))
+            .values(claimed_until=now + LEASE)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
+        if claimed == 1:
+            return candidate.id
+        seen.add(candidate.id)
+        query = query.where(Instalment.id.not_in(seen))
+    db.session.commit()
+    return None
+
+
+def _release(instalment_id: int) -> None:
+    db.session.rollback()
+    instalment = db.session.get(Instalment, instalment_id)
+    if instalment is not None:
+        instalment.claimed_until = None
+        db.session.commit()
+
+
+def _process(instalment_id: int, now: datetime, gateway: StripeGateway, report: RunReport) -> None:
+    instalment = db.session.get(Instalment, instalment_id)
+    plan = instalment.plan
+    account = plan.account
+    policy = Policy.from_dict(plan.policy.settings)  # the version the plan was agreed under
+    if instalment.attempts > len(policy.retry_days):
+        _miss(instalment, policy, now, report)
+        return
+    attempt = _attempt_for(instalment, plan, report)
+    if attempt is None:
+        return
+    try:
+        intent = gateway.charge_saved_card(
+            amount=attempt.amount, currency=attempt.currency, customer_id=account.debtor.stripe_customer_id,
+            payment_method_id=plan.stripe_payment_method_id, key=attempt.idempotency_key,
+            metadata={"account_id": str(account.id), "attempt_id": str(attempt.id),
+                      "instalment_id": str(instalment.id)},
+            off_session=True,
+        )
+        _after_stripe_call()
+        attempt.stripe_payment_intent_id = intent.id
+        db.session.commit()
+    except CardDeclined as declined:
+        if declined.code == "authentication_required" and declined.intent_id:
+            attempt.stripe_payment_intent_id = declined.intent_id
+            db.session.commit()
+            _needs_authentication(attempt, instalment, policy, now, report)
+        else:
+            _declined(attempt, instalment, policy, declined.code, now, report)
+        return
+    except GatewayUnavailable:
+        log.warning("Stripe unavailable; instalment %s stays due and is retried next run", instalment.id)
+        report.skipped += 1
+        return
+    if intent.status == "succeeded":
+        service.record_success(intent, source="runner")
+        report.charged += 1
+    elif intent.status == "requires_action":
+        _needs_authentication(attempt, instalment, policy, now, report)
+    else:
+        _declined(attempt, instalment, policy, intent.error_code or "card_declined", now, report)
+
+
+def _after_stripe_call() -> None:
+    """A seam for tests that simulate a crash between Stripe's answer and our commit."""
+
+
+def _attempt_for(instalment: Instalment, plan: Plan, report: RunReport) -> PaymentAttempt | None:
+    """The attempt to make now: an unfinished one from a crashed run (same key), or a new one."""
+    unfinished = db.session.scalars(
+        select(PaymentAttempt).where(
+            PaymentAttempt.instalment_id == instalment.id, PaymentAttempt.status == AttemptStatus.CREATED
+        )
+    ).first()
+    if unfinished is not None:
+        timeline.record(plan.account_id, "charge_resumed", attempt_id=unfinished.id)
+        db.session.commit()
+        return unfinished
+    for waiting in db.session.scalars(
+        select(PaymentAttempt).where(
+            PaymentAttempt.instalment_id == instalment.id,
+            PaymentAttempt.status == AttemptStatus.REQUIRES_ACTION,
+        )
+    ):
+        # The debtor did not confirm in time: retire that intent before trying again.
+        service.fail(waiting, "authentication_not_completed")
+    card = Card(id=plan.stripe_payment_method_id, brand=plan.card_brand or "", last4=plan.card_last4 or "")
+    charge = service.Charge(Purpose.INSTALMENT, instalment.amount, plan_id=plan.id, instalment_id=instalment.id)
+    try:
+        attempt = service.new_attempt(plan.account, charge, card, off_session=True)
+        instalment.attempts += 1
+        timeline.record(plan.account_id, "charge_started", actor="system", attempt_id=attempt.id,
+                        instalment=instalment.number, amount=instalment.amount, try_number=instalment.attempts)
+        db.session.commit()
+    except IntegrityError:
+        # The debtor is paying on the site right now (the account's live slot is taken).
+        db.session.rollback()
+        report.skipped += 1
+        return None
+    return attempt
+
+
+def _needs_authentication(attempt, instalment, policy: Policy, now: datetime, report: RunReport) -> None:
+    if attempt.status is AttemptStatus.CREATED:
+        service.move(attempt, AttemptStatus.REQUIRES_ACTION)
+    instalment.next_attempt_on = _retry_date(instalment, policy, now.date(), 0)
+    timeline.record(instalment.plan.account_id, "charge_needs_authentication", attempt_id=attempt.id,
+                    instalment=instalment.number)
+    db.session.commit()
+    plan_notices.authentication_needed(attempt, instalment, now)
+    report.needs_authentication += 1
+
+
+def _declined(attempt, instalment, policy: Policy, code: str, now: datetime, report: RunReport) -> None:
+    service.fail(attempt, code)
+    hard = code in HARD_DECLINES
+    if hard or instalment.attempts > len(policy.retry_days):
+        # No more automatic tries; the debtor has the grace days to pay it themselves.
+        instalment.attempts = len(policy.retry_days) + 1
+        instalment.next_attempt_on = max(now.date(), instalment.due_date + timedelta(days=policy.grace_days))
+        retry_on = None
+    else:
+        instalment.next_attempt_on = _retry_date(instalment, policy, now.date(), instalment.attempts - 1)
+        retry_on = instalment.next_attempt_on
+    timeline.record(instalment.plan.account_id, "charge_declined", instalment=instalment.number, code=code,
+                    hard=hard, retry_on=retry_on.isoformat() if retry_on else None)
+    db.session.commit()
+    plan_notices.payment_declined(instalment, retry_on, now)
+    report.declined += 1
+
+
+def _retry_date(instalment: Instalment, policy: Policy, today: date, index: int) -> date:
+    days = policy.retry_days[min(index, len(policy.retry_days) - 1)] if policy.retry_days else policy.grace_days
+    return max(today + timedelta(days=1), instalment.due_date + timedelta(days=days))
+
+
+def _miss(instalment: Instalment, policy: Policy, now: datetime, report: RunReport) -> None:
+    plan = instalment.plan
+    instalment.status = InstalmentStatus.MISSED
+    plan.misses += 1
+    timeline.record(plan.account_id, "instalment_missed", instalment=instalment.number, misses=plan.misses)
+    report.missed += 1
+    broken = plan.misses >= policy.misses_before_broken
+    if broken:
+        ledger.end_plan(plan, PlanStatus.BROKEN, "missed_payments")
+        report.broken += 1
+    db.session.commit()
+    if broken:
+        plan_notices.plan_broken(plan, now)

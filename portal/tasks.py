@@ -1,0 +1,61 @@
+"""Scheduled jobs on Huey: charge due instalments and send reminders, every few minutes.
+
+Huey keeps its queue in a SQLite file by default (nothing else to run), and in Redis when
+HUEY_REDIS_URL is set, so consumers on several machines share one schedule. Both jobs are safe
+to run concurrently (leases and FOR UPDATE SKIP LOCKED), so a duplicate run does no harm.
+Start a consumer with: huey_consumer portal.tasks.huey
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import nullcontext
+
+from flask import has_app_context
+from huey import RedisHuey, SqliteHuey, crontab
+
+from portal.config import INSTANCE_DIR
+
+
+def make_huey():
+    redis_url = os.environ.get("HUEY_REDIS_URL", "").strip()
+    if redis_url:
+        return RedisHuey("debtor-portal", url=redis_url)
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    return SqliteHuey("debtor-portal", filename=str(INSTANCE_DIR / "tasks.db"))
+
+
+huey = make_huey()
+_app = None
+
+
+def _app_context():
+    """The running app's context when there is one (tests), else one app built from the environment."""
+    global _app
+    if has_app_context():
+        return nullcontext()
+    if _app is None:
+        from portal import create_app
+
+        _app = create_app()
+    return _app.app_context()
+
+
+@huey.periodic_task(crontab(minute="*/15"))
+def charge_due_task() -> str:
+    """Charge every instalment that is due."""
+    from portal.models.types import utcnow
+    from portal.plans.runner import charge_due
+
+    with _app_context():
+        return charge_due(utcnow()).summary()
+
+
+@huey.periodic_task(crontab(minute="*/30"))
+def send_reminders_task() -> int:
+    """Email reminders a few days before each payment, within contact hours."""
+    from portal.models.types import utcnow
+    from portal.plans.reminders import send_reminders
+
+    with _app_context():
+        return send_reminders(utcnow())

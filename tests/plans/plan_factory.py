@@ -1,0 +1,49 @@
+"""Plans with a real card saved at localstripe, for the runner and plan tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+import stripe
+
+from portal.extensions import db
+from portal.models import Plan
+from portal.models.types import utcnow
+from portal.payments import service
+from portal.plans import agreements, policies
+
+
+def stripe_client(localstripe) -> stripe.StripeClient:
+    return stripe.StripeClient("sk_test_portal", base_addresses={"api": localstripe.url}, max_network_retries=0)
+
+
+def saved_card(localstripe, account, number="4242424242424242") -> str:
+    """Create a card PaymentMethod at localstripe for the account's customer; return its id."""
+    service.customer_for(account)
+    method = stripe_client(localstripe).v1.payment_methods.create(
+        params={"type": "card", "card": {"number": number, "exp_month": 12, "exp_year": 2030, "cvc": "123"}}
+    )
+    return method.id
+
+
+def make_plan(localstripe, account, *, card="4242424242424242", count=3, frequency="monthly",
+              first: date | None = None, policy_changes: dict | None = None) -> Plan:
+    today = utcnow().date()
+    if policy_changes:
+        policies.change(account.creditor, policy_changes)
+        db.session.commit()
+    choice = agreements.PlanChoice(frequency=frequency, first_date=(first or today).isoformat(), count=count)
+    plan = agreements.agree(account, choice, today, payment_method_id=saved_card(localstripe, account, card),
+                            card_brand="Visa", card_last4=card[-4:], consent_text="I agree (test wording).")
+    db.session.commit()
+    return plan
+
+
+def noon(day: date) -> datetime:
+    """Midday UTC: inside contact hours in the Americas, so notices are sent."""
+    return datetime.combine(day, time(17, 0), tzinfo=UTC)
+
+
+def intents_for(localstripe, customer_id: str) -> list[dict]:
+    listing = stripe_client(localstripe).v1.payment_intents.list(params={"limit": 100})
+    return [pi.to_dict() for pi in listing.data if pi.customer == customer_id]
