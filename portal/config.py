@@ -71,6 +71,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", not development),
         "SESSION_MINUTES": int(_env("SESSION_MINUTES", "30")),
+        # Days to move the portal's clock forward, to watch plans run in a demo or a test.
+        "CLOCK_OFFSET_DAYS": int(_env("PORTAL_CLOCK_OFFSET_DAYS", "0")),
         "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "i18n"),
@@ -94,6 +96,8 @@ def _check(config: dict) -> None:
             )
         config["SECRET_KEY"] = DEV_SECRET
     if not development:
+        if config.get("CLOCK_OFFSET_DAYS"):
+            raise ConfigError("PORTAL_CLOCK_OFFSET_DAYS is only for development and tests.")
         if config["SECRET_KEY"] == DEV_SECRET:
             raise ConfigError("SECRET_KEY is the development placeholder; set a real secret.")
         missing = [

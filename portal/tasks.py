@@ -44,18 +44,18 @@ def _app_context():
 @huey.periodic_task(crontab(minute="*/15"))
 def charge_due_task() -> str:
     """Charge every instalment that is due."""
-    from portal.models.types import utcnow
+    from portal import clock
     from portal.plans.runner import charge_due
 
     with _app_context():
-        return charge_due(utcnow()).summary()
+        return charge_due(clock.now()).summary()
 
 
 @huey.periodic_task(crontab(minute="*/30"))
 def send_reminders_task() -> int:
     """Email reminders a few days before each payment, within contact hours."""
-    from portal.models.types import utcnow
+    from portal import clock
     from portal.plans.reminders import send_reminders
 
     with _app_context():
-        return send_reminders(utcnow())
+        return send_reminders(clock.now())

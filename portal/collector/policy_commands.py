@@ -17,8 +17,13 @@ from portal.plans import policies
 AMOUNTS = ("part_minimum", "instalment_minimum", "down_payment_minimum")
 FLAGS = ("part_payments", "settlement", "instalments", "down_payment_required", "small_final_payment")
 NUMBERS = (
-    "settlement_max_discount_pct", "settlement_days", "max_instalments", "max_duration_days",
-    "first_payment_within_days", "grace_days", "misses_before_broken",
+    "settlement_max_discount_pct",
+    "settlement_days",
+    "max_instalments",
+    "max_duration_days",
+    "first_payment_within_days",
+    "grace_days",
+    "misses_before_broken",
 )
 
 
@@ -31,15 +36,18 @@ def _creditor(slug: str) -> Creditor:
 
 def _options(command):
     for name in reversed(FLAGS):
-        command = click.option(f"--{name.replace('_', '-')}", name, type=click.BOOL, default=None,
-                               help="yes or no")(command)
+        command = click.option(
+            f"--{name.replace('_', '-')}", name, type=click.BOOL, default=None, help="yes or no"
+        )(command)
     for name in reversed(NUMBERS):
         command = click.option(f"--{name.replace('_', '-')}", name, type=int, default=None)(command)
     for name in reversed(AMOUNTS):
-        command = click.option(f"--{name.replace('_', '-')}", name, default=None,
-                               help="an amount such as 25.00")(command)
-    command = click.option("--frequencies", default=None,
-                           help="comma-separated: weekly, every_two_weeks, monthly")(command)
+        command = click.option(
+            f"--{name.replace('_', '-')}", name, default=None, help="an amount such as 25.00"
+        )(command)
+    command = click.option(
+        "--frequencies", default=None, help="comma-separated: weekly, every_two_weeks, monthly"
+    )(command)
     command = click.option("--retry-days", default=None, help="comma-separated, e.g. 3,7")(command)
     command = click.option("--currency", default=None, help="ISO 4217 code the amounts are in")(command)
     return command
@@ -63,7 +71,8 @@ def set_policy_command(creditor_slug, **given):
                 changes[name] = parse_major(str(changes[name]), currency).minor
         if given.get("frequencies") is not None:
             changes["frequencies"] = [
-                Frequency(f.strip()).value for f in given["frequencies"].split(",") if f.strip()]
+                Frequency(f.strip()).value for f in given["frequencies"].split(",") if f.strip()
+            ]
         if given.get("retry_days") is not None:
             changes["retry_days"] = [int(d) for d in given["retry_days"].split(",") if d.strip()]
     except (MoneyError, ValueError) as error:

@@ -22,9 +22,16 @@ def overview():
     db.session.commit()
     plan = ledger.active_plan(account.id)
     waiting = db.session.scalars(
-        select(PaymentAttempt).where(PaymentAttempt.account_id == account.id,
-                                     PaymentAttempt.status == AttemptStatus.REQUIRES_ACTION,
-                                     PaymentAttempt.off_session.is_(True))
+        select(PaymentAttempt).where(
+            PaymentAttempt.account_id == account.id,
+            PaymentAttempt.status == AttemptStatus.REQUIRES_ACTION,
+            PaymentAttempt.off_session.is_(True),
+        )
     ).first()
-    return render_template("debtor/overview.html", account=account, plan=plan, waiting=waiting,
-                           next_due=ledger.next_instalment(plan) if plan else None)
+    return render_template(
+        "debtor/overview.html",
+        account=account,
+        plan=plan,
+        waiting=waiting,
+        next_due=ledger.next_instalment(plan) if plan else None,
+    )

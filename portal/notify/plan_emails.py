@@ -39,11 +39,21 @@ def send_confirmation(plan: Plan) -> bool:
     with force_locale(language_of(account)):
         url = optout_url(account.debtor)
         subject = _("Your payment plan with %(creditor)s", creditor=account.creditor.name)
-        text = render_template("emails/plan_confirmation.txt", plan=plan, policy=policy,
-                               retry_text=retry_wording(policy), optout_url=url)
+        text = render_template(
+            "emails/plan_confirmation.txt",
+            plan=plan,
+            policy=policy,
+            retry_text=retry_wording(policy),
+            optout_url=url,
+        )
     calendar = mailer.Attachment("payment-plan.ics", plan_ics(plan), "text", "calendar")
-    sent = mailer.send(mailer.Mail(to=account.debtor.email, subject=subject, text=text,
-                                   attachments=[calendar], unsubscribe_url=url))
-    timeline.record(account, "plan_confirmation_sent" if sent else "plan_confirmation_failed", plan_id=plan.id)
+    sent = mailer.send(
+        mailer.Mail(
+            to=account.debtor.email, subject=subject, text=text, attachments=[calendar], unsubscribe_url=url
+        )
+    )
+    timeline.record(
+        account, "plan_confirmation_sent" if sent else "plan_confirmation_failed", plan_id=plan.id
+    )
     db.session.commit()
     return sent

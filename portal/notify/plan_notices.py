@@ -36,17 +36,35 @@ def _send(account: Account, kind: str, now: datetime, subject_text, template: st
 
 
 def payment_declined(instalment: Instalment, retry_on: date | None, now: datetime) -> bool:
-    return _send(instalment.plan.account, "decline_notice", now,
-                 lambda: _("We could not take your plan payment"), "emails/plan_declined.txt",
-                 instalment=instalment, retry_on=retry_on)
+    return _send(
+        instalment.plan.account,
+        "decline_notice",
+        now,
+        lambda: _("We could not take your plan payment"),
+        "emails/plan_declined.txt",
+        instalment=instalment,
+        retry_on=retry_on,
+    )
 
 
 def authentication_needed(attempt: PaymentAttempt, instalment: Instalment, now: datetime) -> bool:
-    return _send(instalment.plan.account, "authentication_notice", now,
-                 lambda: _("Please confirm your plan payment with your bank"), "emails/plan_authentication.txt",
-                 instalment=instalment, attempt=attempt)
+    return _send(
+        instalment.plan.account,
+        "authentication_notice",
+        now,
+        lambda: _("Please confirm your plan payment with your bank"),
+        "emails/plan_authentication.txt",
+        instalment=instalment,
+        attempt=attempt,
+    )
 
 
 def plan_broken(plan: Plan, now: datetime) -> bool:
-    return _send(plan.account, "plan_ended_notice", now,
-                 lambda: _("Your payment plan has ended"), "emails/plan_broken.txt", plan=plan)
+    return _send(
+        plan.account,
+        "plan_ended_notice",
+        now,
+        lambda: _("Your payment plan has ended"),
+        "emails/plan_broken.txt",
+        plan=plan,
+    )

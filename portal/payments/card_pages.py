@@ -9,12 +9,26 @@ from portal.payments import service
 from portal.payments.messages import decline_message
 
 
-def card_page(*, amount: Money, heading: str, intro: str, action: str, errors=None, status: int = 200,
-              back_url: str | None = None):
+def card_page(
+    *,
+    amount: Money,
+    heading: str,
+    intro: str,
+    action: str,
+    errors=None,
+    status: int = 200,
+    back_url: str | None = None,
+):
     """Render the card form for *amount*; the form posts a Stripe.js token to *action*."""
     return render_template(
-        "payments/pay.html", account=g.account, amount=amount, heading=heading, intro=intro,
-        action=action, errors=errors or [], back_url=back_url or url_for("debtor.overview"),
+        "payments/pay.html",
+        account=g.account,
+        amount=amount,
+        heading=heading,
+        intro=intro,
+        action=action,
+        errors=errors or [],
+        back_url=back_url or url_for("debtor.overview"),
     ), status
 
 
@@ -26,8 +40,12 @@ def after_attempt(outcome: service.Outcome, retry_page):
     if outcome.result in (result.NOTHING_OWED, result.SUCCEEDED):
         return redirect(url_for("debtor.overview"), code=303)
     if outcome.result is result.REQUIRES_ACTION:
-        return render_template("payments/authenticate.html", account=g.account,
-                               attempt=outcome.attempt, client_secret=outcome.client_secret)
+        return render_template(
+            "payments/authenticate.html",
+            account=g.account,
+            attempt=outcome.attempt,
+            client_secret=outcome.client_secret,
+        )
     if outcome.result is result.PROCESSING:
         return render_template("payments/processing.html", account=g.account, attempt=outcome.attempt)
     code = "unavailable" if outcome.result is result.UNAVAILABLE else outcome.code

@@ -150,8 +150,17 @@ class StripeGateway:
             obj = self._client.v1.payment_intents.cancel(intent_id)
         return intent_from(obj)
 
-    def charge_saved_card(self, *, amount: int, currency: str, customer_id: str, payment_method_id: str,
-                          key: str, metadata: dict[str, str], off_session: bool) -> Intent:
+    def charge_saved_card(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        customer_id: str,
+        payment_method_id: str,
+        key: str,
+        metadata: dict[str, str],
+        off_session: bool,
+    ) -> Intent:
         """Create and confirm in one call a PaymentIntent on a card saved earlier."""
         params = {
             "amount": amount,
@@ -184,7 +193,9 @@ class StripeGateway:
         with _translate_errors():
             data = self._client.v1.payment_methods.retrieve(payment_method_id).to_dict()
         card = data.get("card") or {}
-        return Card(id=data["id"], brand=str(card.get("brand") or "").title(), last4=str(card.get("last4") or ""))
+        return Card(
+            id=data["id"], brand=str(card.get("brand") or "").title(), last4=str(card.get("last4") or "")
+        )
 
     def parse_webhook(self, payload: bytes, signature: str | None) -> dict:
         """Verify the signature on the raw body and return the event as a plain dict."""

@@ -20,9 +20,14 @@ def _full_page(errors=None, status=200):
     return card_page(
         amount=account.balance,
         heading=_("Pay %(amount)s by card", amount=_money(account.balance)),
-        intro=_("This pays the whole amount owed to %(creditor)s for account %(reference)s.",
-                creditor=account.creditor.name, reference=account.reference),
-        action=url_for("payments.pay_submit"), errors=errors, status=status,
+        intro=_(
+            "This pays the whole amount owed to %(creditor)s for account %(reference)s.",
+            creditor=account.creditor.name,
+            reference=account.reference,
+        ),
+        action=url_for("payments.pay_submit"),
+        errors=errors,
+        status=status,
     )
 
 
@@ -56,7 +61,11 @@ def pay_submit():
 @verified_required
 def complete(attempt_id: int):
     def retry(errors, status):
-        return redirect(url_for("debtor.overview"), code=303) if g.account.is_closed else _full_page(errors, status)
+        return (
+            redirect(url_for("debtor.overview"), code=303)
+            if g.account.is_closed
+            else _full_page(errors, status)
+        )
 
     return after_attempt(service.complete_after_authentication(g.account, attempt_id), retry)
 

@@ -107,8 +107,9 @@ def customer_for(account: Account) -> str:
     return _customer_for(account)
 
 
-def pay_by_card(account: Account, charge: Charge, *, token: str | None = None,
-                saved: Card | None = None) -> Outcome:
+def pay_by_card(
+    account: Account, charge: Charge, *, token: str | None = None, saved: Card | None = None
+) -> Outcome:
     """Charge a card the debtor just typed (*token*) or saved earlier (*saved*), on-session."""
     gateway = get_gateway()
     try:
@@ -138,14 +139,24 @@ def pay_by_card(account: Account, charge: Charge, *, token: str | None = None,
         db.session.commit()
         return Outcome(Result.DECLINED, code="amount_changed")
     attempt = new_attempt(account, charge, card)
-    timeline.record(account, "payment_started", actor="debtor", attempt_id=attempt.id,
-                    amount=attempt.amount, currency=attempt.currency, purpose=charge.purpose.value)
+    timeline.record(
+        account,
+        "payment_started",
+        actor="debtor",
+        attempt_id=attempt.id,
+        amount=attempt.amount,
+        currency=attempt.currency,
+        purpose=charge.purpose.value,
+    )
     db.session.commit()  # the attempt exists before Stripe hears of it
 
     try:
         intent = gateway.create_intent(
-            amount=attempt.amount, currency=attempt.currency, customer_id=customer_id,
-            card_id=card.id, key=attempt.idempotency_key,
+            amount=attempt.amount,
+            currency=attempt.currency,
+            customer_id=customer_id,
+            card_id=card.id,
+            key=attempt.idempotency_key,
             metadata={"account_id": str(account.id), "attempt_id": str(attempt.id)},
         )
         attempt.stripe_payment_intent_id = intent.id
@@ -161,11 +172,17 @@ def pay_by_card(account: Account, charge: Charge, *, token: str | None = None,
 
 def new_attempt(account: Account, charge: Charge, card: Card, *, off_session: bool = False) -> PaymentAttempt:
     """Record an attempt, holding the account's one live slot; its key is derived from the row."""
-    number = 1 + (db.session.scalar(
-        select(func.count()).select_from(PaymentAttempt).where(PaymentAttempt.account_id == account.id)
-    ) or 0)
-    key = (f"instalment-{charge.instalment_id}-account-{account.id}-attempt-{number}"
-           if charge.instalment_id else f"account-{account.id}-attempt-{number}")
+    number = 1 + (
+        db.session.scalar(
+            select(func.count()).select_from(PaymentAttempt).where(PaymentAttempt.account_id == account.id)
+        )
+        or 0
+    )
+    key = (
+        f"instalment-{charge.instalment_id}-account-{account.id}-attempt-{number}"
+        if charge.instalment_id
+        else f"account-{account.id}-attempt-{number}"
+    )
     attempt = PaymentAttempt(
         account_id=account.id,
         live_account_id=account.id,

@@ -44,24 +44,37 @@ def preview(account: Account, choice: PlanChoice, today: date) -> list[Scheduled
     """The schedule for the choice under today's policy; raises OutsidePolicy when it is not allowed."""
     options = options_for(account, today)
     return build_plan(
-        options.policy, account.balance.minor, today,
-        frequency=Frequency(choice.frequency), first_date=date.fromisoformat(choice.first_date),
-        count=choice.count, amount=choice.amount, down_payment=choice.down_payment,
+        options.policy,
+        account.balance.minor,
+        today,
+        frequency=Frequency(choice.frequency),
+        first_date=date.fromisoformat(choice.first_date),
+        count=choice.count,
+        amount=choice.amount,
+        down_payment=choice.down_payment,
     )
 
 
-def consent_wording(account: Account, collector: str, card_description: str) -> str:
-    """The exact consent sentence shown beside the agree button, in the page's language."""
+def consent_wording(collector: str) -> str:
+    """The consent sentence shown beside the agree button, in the page's language; stored verbatim."""
     return _(
-        "I agree that %(collector)s may keep my card (%(card)s) and charge it for each payment "
-        "in this plan, on its date, for the amount shown. I can change the card or stop future "
+        "I agree to this plan. %(collector)s may keep the card I enter here and charge it for each "
+        "payment above, on its date, for the amount shown. I can change the card or stop future "
         "payments at any time by contacting %(collector)s.",
-        collector=collector, card=card_description,
+        collector=collector,
     )
 
 
-def agree(account: Account, choice: PlanChoice, today: date, *, payment_method_id: str,
-          card_brand: str, card_last4: str, consent_text: str) -> Plan:
+def agree(
+    account: Account,
+    choice: PlanChoice,
+    today: date,
+    *,
+    payment_method_id: str,
+    card_brand: str,
+    card_last4: str,
+    consent_text: str,
+) -> Plan:
     """Write the plan and its instalments exactly as previewed, with the consent and policy version."""
     options = options_for(account, today)
     schedule = preview(account, choice, today)
@@ -82,10 +95,19 @@ def agree(account: Account, choice: PlanChoice, today: date, *, payment_method_i
     )
     db.session.add(plan)
     for item in schedule:
-        plan.instalments.append(Instalment(
-            number=item.number, due_date=item.due, amount=item.amount, next_attempt_on=item.due))
+        plan.instalments.append(
+            Instalment(number=item.number, due_date=item.due, amount=item.amount, next_attempt_on=item.due)
+        )
     db.session.flush()
-    timeline.record(account, "plan_agreed", actor="debtor", plan_id=plan.id, frequency=choice.frequency,
-                    instalments=len(schedule), total=plan.total, policy_version=options.policy_row.version,
-                    first_due=schedule[0].due.isoformat())
+    timeline.record(
+        account,
+        "plan_agreed",
+        actor="debtor",
+        plan_id=plan.id,
+        frequency=choice.frequency,
+        instalments=len(schedule),
+        total=plan.total,
+        policy_version=options.policy_row.version,
+        first_due=schedule[0].due.isoformat(),
+    )
     return plan

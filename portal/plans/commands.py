@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 import click
 from flask import Flask
 
-from portal.models.types import utcnow
+from portal import clock
 from portal.plans.runner import charge_due
 
 
 def parse_now(value: str | None) -> datetime:
     """An ISO time for --now (tests and catch-up runs); naive times are taken as UTC."""
     if not value:
-        return utcnow()
+        return clock.now()
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:

@@ -47,20 +47,37 @@ def apply_payment(attempt: PaymentAttempt, payment: Payment) -> None:
         forgiven = account.balance.minor
         if forgiven > 0:
             policy_row = policies.current(account.creditor)
-            db.session.add(Plan(
-                account_id=account.id, policy_id=policy_row.id, kind=PlanKind.SETTLEMENT,
-                status=PlanStatus.COMPLETED, currency=account.currency,
-                total=payment.amount, forgiven=forgiven, ended_at=utcnow(),
-            ))
+            db.session.add(
+                Plan(
+                    account_id=account.id,
+                    policy_id=policy_row.id,
+                    kind=PlanKind.SETTLEMENT,
+                    status=PlanStatus.COMPLETED,
+                    currency=account.currency,
+                    total=payment.amount,
+                    forgiven=forgiven,
+                    ended_at=utcnow(),
+                )
+            )
             account.forgiven += forgiven
             account.status = AccountStatus.SETTLED
-            timeline.record(account, "account_settled", paid=payment.amount, forgiven=forgiven,
-                            policy_version=policy_row.version)
+            timeline.record(
+                account,
+                "account_settled",
+                paid=payment.amount,
+                forgiven=forgiven,
+                policy_version=policy_row.version,
+            )
     if attempt.instalment_id:
         instalment = db.session.get(Instalment, attempt.instalment_id)
         instalment.status = InstalmentStatus.PAID
-        timeline.record(account, "instalment_paid", plan_id=instalment.plan_id, number=instalment.number,
-                        amount=instalment.amount)
+        timeline.record(
+            account,
+            "instalment_paid",
+            plan_id=instalment.plan_id,
+            number=instalment.number,
+            amount=instalment.amount,
+        )
     plan = active_plan(account.id)
     if plan is not None and all(i.status is InstalmentStatus.PAID for i in plan.instalments):
         end_plan(plan, PlanStatus.COMPLETED, "all_paid")

@@ -5,14 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from portal import timeline
+from portal import clock, timeline
 from portal.domain.money import Money
 from portal.domain.policy import OutsidePolicy, check_part_payment
 from portal.extensions import db, limiter
 from portal.i18n import money
 from portal.links.access import verified_required
 from portal.models import Purpose
-from portal.models.types import utcnow
 from portal.payments import service
 from portal.payments.card_pages import after_attempt, card_page
 from portal.plans.forms import CsrfOnly, parse_amount
@@ -23,7 +22,7 @@ bp = Blueprint("offers", __name__)
 
 
 def _today():
-    return utcnow().date()
+    return clock.today()
 
 
 @bp.get("/options")
@@ -39,6 +38,7 @@ def options():
 
 
 # --- Pay part now ---------------------------------------------------------------------------
+
 
 @bp.route("/pay/part", methods=["GET", "POST"])
 @verified_required
@@ -65,7 +65,10 @@ def part_amount():
                 session["part_amount"] = value
                 return redirect(url_for("offers.part_card"), code=303)
     return render_template(
-        "plans/part_amount.html", account=account, options=choices, errors=errors,
+        "plans/part_amount.html",
+        account=account,
+        options=choices,
+        errors=errors,
         minimum=Money(choices.policy.part_minimum, account.currency),
     ), (400 if errors else 200)
 
@@ -88,9 +91,12 @@ def _part_page(errors=None, status=200):
     amount = Money(session["part_amount"], account.currency)
     rest = account.balance - amount
     return card_page(
-        amount=amount, heading=_("Pay %(amount)s by card", amount=money(amount)),
+        amount=amount,
+        heading=_("Pay %(amount)s by card", amount=money(amount)),
         intro=_("After this payment you will still owe %(rest)s.", rest=money(rest)),
-        action=url_for("offers.part_card"), errors=errors, status=status,
+        action=url_for("offers.part_card"),
+        errors=errors,
+        status=status,
         back_url=url_for("offers.part_amount"),
     )
 
@@ -112,6 +118,7 @@ def part_card():
 
 # --- Settle for less ------------------------------------------------------------------------
 
+
 def _settle_page(errors=None, status=200):
     account = g.account
     offer = options_for(account, _today()).settlement
@@ -119,10 +126,15 @@ def _settle_page(errors=None, status=200):
     return card_page(
         amount=amount,
         heading=_("Settle for %(amount)s", amount=money(amount)),
-        intro=_("Pay %(amount)s now and the remaining %(forgiven)s is forgiven. The account will then "
-                "be closed as settled, and you will not owe anything more on it.",
-                amount=money(amount), forgiven=money(forgiven)),
-        action=url_for("offers.settle"), errors=errors, status=status,
+        intro=_(
+            "Pay %(amount)s now and the remaining %(forgiven)s is forgiven. The account will then "
+            "be closed as settled, and you will not owe anything more on it.",
+            amount=money(amount),
+            forgiven=money(forgiven),
+        ),
+        action=url_for("offers.settle"),
+        errors=errors,
+        status=status,
         back_url=url_for("offers.options"),
     )
 
@@ -136,7 +148,9 @@ def settle():
     if offer is None:
         return redirect(url_for("offers.options"), code=303)
     if request.method == "GET":
-        timeline.record(account, "settlement_viewed", actor="debtor", amount=offer.amount, forgiven=offer.forgiven)
+        timeline.record(
+            account, "settlement_viewed", actor="debtor", amount=offer.amount, forgiven=offer.forgiven
+        )
         db.session.commit()
         return _settle_page()
     token = (request.form.get("card_token") or "").strip()

@@ -35,9 +35,13 @@ def options_for(account: Account, today: date) -> Options:
         policy_row=row,
         policy=policy,
         balance=balance,
-        part_payment=open_without_plan and same_currency and policy.part_payments
+        part_payment=open_without_plan
+        and same_currency
+        and policy.part_payments
         and balance.minor > policy.part_minimum,
         settlement=settlement_offer(policy, balance.minor, today) if open_without_plan else None,
-        instalments=open_without_plan and same_currency and policy.instalments
+        instalments=open_without_plan
+        and same_currency
+        and policy.instalments
         and balance.minor >= 2 * max(policy.instalment_minimum, 1),
     )

@@ -7,12 +7,13 @@ from datetime import date, timedelta
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from portal import timeline
+from portal import clock, timeline
 from portal.domain.policy import OutsidePolicy
 from portal.extensions import db, limiter
 from portal.links.access import verified_required
 from portal.models import AttemptStatus, Instalment, PaymentAttempt, Purpose
 from portal.models.types import utcnow
+from portal.notify import plan_emails
 from portal.payments import service
 from portal.payments.card_pages import after_attempt
 from portal.payments.gateway import Card, CardDeclined, GatewayUnavailable, get_gateway
@@ -26,7 +27,7 @@ bp = Blueprint("plans", __name__)
 
 
 def _today() -> date:
-    return utcnow().date()
+    return clock.today()
 
 
 @bp.route("/plan/new", methods=["GET", "POST"])
@@ -45,15 +46,21 @@ def builder():
             try:
                 agreements.preview(account, choice, _today())
             except OutsidePolicy as error:
-                field = {"first_date_in_past": "first-day", "first_date_too_late": "first-day",
-                         "frequency_not_allowed": "frequency-0"}.get(
-                    error.code, "count" if choice.count else "amount")
+                field = {
+                    "first_date_in_past": "first-day",
+                    "first_date_too_late": "first-day",
+                    "frequency_not_allowed": "frequency-0",
+                }.get(error.code, "count" if choice.count else "amount")
                 errors.append((field, explain(error, account.currency)))
             else:
                 session["plan_choice"] = choice.to_session()
                 return redirect(url_for("plans.review"), code=303)
     return render_template(
-        "plans/builder.html", account=account, options=choices, errors=errors, values=values,
+        "plans/builder.html",
+        account=account,
+        options=choices,
+        errors=errors,
+        values=values,
         latest_first=_today() + timedelta(days=choices.policy.first_payment_within_days),
     ), (400 if errors else 200)
 
@@ -79,8 +86,9 @@ def _read_choice(account, choices, form, errors) -> agreements.PlanChoice | None
         down = parse_amount(request.form.get("down_payment"), account.currency, "down_payment", errors) or 0
     if errors:
         return None
-    return agreements.PlanChoice(frequency=frequency, first_date=first.isoformat(), count=count,
-                                 amount=amount, down_payment=down)
+    return agreements.PlanChoice(
+        frequency=frequency, first_date=first.isoformat(), count=count, amount=amount, down_payment=down
+    )
 
 
 def _choice_or_none():
@@ -135,16 +143,27 @@ def review():
     try:
         setup = _setup_intent()
     except GatewayUnavailable:
-        return render_template("plans/review.html", account=account, choice=choice, schedule=schedule,
-                               options=options, errors=[("card-element", decline_message("unavailable"))],
-                               client_secret=None), 503
+        return render_template(
+            "plans/review.html",
+            account=account,
+            choice=choice,
+            schedule=schedule,
+            options=options,
+            errors=[("card-element", decline_message("unavailable"))],
+            client_secret=None,
+        ), 503
     timeline.record(account, "plan_recap_viewed", actor="debtor")
     db.session.commit()
-    return render_template("plans/review.html", account=account, choice=choice, schedule=schedule,
-                           options=options, errors=errors, client_secret=setup.client_secret,
-                           consent_example=agreements.consent_wording(
-                               account, current_app.config["COLLECTOR_NAME"], _("the card you enter below"))
-                           ), (400 if errors else 200)
+    return render_template(
+        "plans/review.html",
+        account=account,
+        choice=choice,
+        schedule=schedule,
+        options=options,
+        errors=errors,
+        client_secret=setup.client_secret,
+        consent_text=agreements.consent_wording(current_app.config["COLLECTOR_NAME"]),
+    ), (400 if errors else 200)
 
 
 def _agree(account, choice, setup_id):
@@ -156,25 +175,30 @@ def _agree(account, choice, setup_id):
         card = gateway.card_details(setup.payment_method)
     except (GatewayUnavailable, CardDeclined):
         return None
-    description = _("%(brand)s card ending in %(last4)s", brand=card.brand or _("Card"), last4=card.last4)
-    consent = agreements.consent_wording(account, current_app.config["COLLECTOR_NAME"], description)
+    # Exactly the words on the page the debtor agreed on (same language, same collector name).
+    consent = agreements.consent_wording(current_app.config["COLLECTOR_NAME"])
     try:
-        plan = agreements.agree(account, choice, _today(), payment_method_id=card.id, card_brand=card.brand,
-                                card_last4=card.last4, consent_text=consent)
+        plan = agreements.agree(
+            account,
+            choice,
+            _today(),
+            payment_method_id=card.id,
+            card_brand=card.brand,
+            card_last4=card.last4,
+            consent_text=consent,
+        )
     except OutsidePolicy:
         db.session.rollback()
         return redirect(url_for("plans.builder"), code=303)
     db.session.commit()
     session.pop("plan_choice", None)
     session.pop("setup_intent", None)
-    from portal.plans import plan_emails
-
     plan_emails.send_confirmation(plan)
     first = ledger.next_instalment(plan)
     if first is not None and first.due_date <= _today():
         outcome = _charge_instalment_now(plan, first)
         if outcome.result is not service.Result.SUCCEEDED:
-            return after_attempt(outcome, lambda errors, status: _plan_page(errors, status))
+            return after_attempt(outcome, _plan_page)
     return redirect(url_for("plans.confirmed"), code=303)
 
 
@@ -183,7 +207,9 @@ def _saved_card(plan) -> Card:
 
 
 def _charge_instalment_now(plan, instalment: Instalment) -> service.Outcome:
-    charge = service.Charge(Purpose.INSTALMENT, instalment.amount, plan_id=plan.id, instalment_id=instalment.id)
+    charge = service.Charge(
+        Purpose.INSTALMENT, instalment.amount, plan_id=plan.id, instalment_id=instalment.id
+    )
     return service.pay_by_card(g.account, charge, saved=_saved_card(plan))
 
 
@@ -202,9 +228,14 @@ def _plan_page(errors=None, status=200):
         return redirect(url_for("debtor.overview"), code=303)
     from portal.domain.policy import Policy
 
-    return render_template("plans/plan.html", account=g.account, plan=plan, errors=errors or [],
-                           next_due=ledger.next_instalment(plan),
-                           policy=Policy.from_dict(plan.policy.settings)), status
+    return render_template(
+        "plans/plan.html",
+        account=g.account,
+        plan=plan,
+        errors=errors or [],
+        next_due=ledger.next_instalment(plan),
+        policy=Policy.from_dict(plan.policy.settings),
+    ), status
 
 
 @bp.get("/plan")
@@ -222,8 +253,14 @@ def calendar():
     if plan is None:
         abort(404)
     body = plan_ics(plan)
-    return body, 200, {"Content-Type": "text/calendar; charset=utf-8",
-                       "Content-Disposition": 'attachment; filename="payment-plan.ics"'}
+    return (
+        body,
+        200,
+        {
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": 'attachment; filename="payment-plan.ics"',
+        },
+    )
 
 
 @bp.post("/plan/pay-next")
@@ -276,7 +313,9 @@ def change_card():
             else:
                 plan.stripe_payment_method_id = card.id
                 plan.card_brand, plan.card_last4 = card.brand, card.last4
-                timeline.record(account, "plan_card_changed", actor="debtor", plan_id=plan.id, last4=card.last4)
+                timeline.record(
+                    account, "plan_card_changed", actor="debtor", plan_id=plan.id, last4=card.last4
+                )
                 db.session.commit()
                 session.pop("setup_intent", None)
                 overdue = ledger.next_instalment(plan)
@@ -288,8 +327,9 @@ def change_card():
     except GatewayUnavailable:
         return _plan_page([("card-element", decline_message("unavailable"))], 503)
     db.session.commit()
-    return render_template("plans/change_card.html", account=account, plan=plan, errors=errors,
-                           client_secret=setup.client_secret), (400 if errors else 200)
+    return render_template(
+        "plans/change_card.html", account=account, plan=plan, errors=errors, client_secret=setup.client_secret
+    ), (400 if errors else 200)
 
 
 @bp.get("/plan/attempts/<int:attempt_id>/confirm")
@@ -305,5 +345,6 @@ def confirm_payment(attempt_id: int):
         intent = get_gateway().retrieve_intent(attempt.stripe_payment_intent_id)
     except GatewayUnavailable:
         return _plan_page([("card-element", decline_message("unavailable"))], 503)
-    return render_template("payments/authenticate.html", account=g.account, attempt=attempt,
-                           client_secret=intent.client_secret)
+    return render_template(
+        "payments/authenticate.html", account=g.account, attempt=attempt, client_secret=intent.client_secret
+    )

@@ -35,12 +35,25 @@ log = logging.getLogger("portal.runner")
 LEASE = timedelta(minutes=10)
 
 #: Declines that retrying cannot fix (Stripe's documented hard declines).
-HARD_DECLINES = frozenset({
-    "card_not_supported", "currency_not_supported", "expired_card", "fraudulent", "incorrect_number",
-    "invalid_account", "invalid_number", "lost_card", "pickup_card", "restricted_card",
-    "revocation_of_all_authorizations", "revocation_of_authorization", "security_violation",
-    "stolen_card", "stop_payment_order",
-})
+HARD_DECLINES = frozenset(
+    {
+        "card_not_supported",
+        "currency_not_supported",
+        "expired_card",
+        "fraudulent",
+        "incorrect_number",
+        "invalid_account",
+        "invalid_number",
+        "lost_card",
+        "pickup_card",
+        "restricted_card",
+        "revocation_of_all_authorizations",
+        "revocation_of_authorization",
+        "security_violation",
+        "stolen_card",
+        "stop_payment_order",
+    }
+)
 
 
 @dataclass
@@ -91,8 +104,10 @@ def _claim_next(now: datetime, seen: set[int]) -> int | None:
         # SKIP LOCKED select above already keeps runners off each other's rows.
         claimed = db.session.execute(
             update(Instalment)
-            .where(Instalment.id == candidate.id,
-                   (Instalment.claimed_until.is_(None)) | (Instalment.claimed_until < now))
+            .where(
+                Instalment.id == candidate.id,
+                (Instalment.claimed_until.is_(None)) | (Instalment.claimed_until < now),
+            )
             .values(claimed_until=now + LEASE)
             .execution_options(synchronize_session=False)
         ).rowcount
@@ -126,10 +141,16 @@ def _process(instalment_id: int, now: datetime, gateway: StripeGateway, report: 
         return
     try:
         intent = gateway.charge_saved_card(
-            amount=attempt.amount, currency=attempt.currency, customer_id=account.debtor.stripe_customer_id,
-            payment_method_id=plan.stripe_payment_method_id, key=attempt.idempotency_key,
-            metadata={"account_id": str(account.id), "attempt_id": str(attempt.id),
-                      "instalment_id": str(instalment.id)},
+            amount=attempt.amount,
+            currency=attempt.currency,
+            customer_id=account.debtor.stripe_customer_id,
+            payment_method_id=plan.stripe_payment_method_id,
+            key=attempt.idempotency_key,
+            metadata={
+                "account_id": str(account.id),
+                "attempt_id": str(attempt.id),
+                "instalment_id": str(instalment.id),
+            },
             off_session=True,
         )
         _after_stripe_call()
@@ -180,12 +201,21 @@ def _attempt_for(instalment: Instalment, plan: Plan, report: RunReport) -> Payme
         # The debtor did not confirm in time: retire that intent before trying again.
         service.fail(waiting, "authentication_not_completed")
     card = Card(id=plan.stripe_payment_method_id, brand=plan.card_brand or "", last4=plan.card_last4 or "")
-    charge = service.Charge(Purpose.INSTALMENT, instalment.amount, plan_id=plan.id, instalment_id=instalment.id)
+    charge = service.Charge(
+        Purpose.INSTALMENT, instalment.amount, plan_id=plan.id, instalment_id=instalment.id
+    )
     try:
         attempt = service.new_attempt(plan.account, charge, card, off_session=True)
         instalment.attempts += 1
-        timeline.record(plan.account_id, "charge_started", actor="system", attempt_id=attempt.id,
-                        instalment=instalment.number, amount=instalment.amount, try_number=instalment.attempts)
+        timeline.record(
+            plan.account_id,
+            "charge_started",
+            actor="system",
+            attempt_id=attempt.id,
+            instalment=instalment.number,
+            amount=instalment.amount,
+            try_number=instalment.attempts,
+        )
         db.session.commit()
     except IntegrityError:
         # The debtor is paying on the site right now (the account's live slot is taken).
@@ -199,8 +229,12 @@ def _needs_authentication(attempt, instalment, policy: Policy, now: datetime, re
     if attempt.status is AttemptStatus.CREATED:
         service.move(attempt, AttemptStatus.REQUIRES_ACTION)
     instalment.next_attempt_on = _retry_date(instalment, policy, now.date(), 0)
-    timeline.record(instalment.plan.account_id, "charge_needs_authentication", attempt_id=attempt.id,
-                    instalment=instalment.number)
+    timeline.record(
+        instalment.plan.account_id,
+        "charge_needs_authentication",
+        attempt_id=attempt.id,
+        instalment=instalment.number,
+    )
     db.session.commit()
     plan_notices.authentication_needed(attempt, instalment, now)
     report.needs_authentication += 1
@@ -217,15 +251,23 @@ def _declined(attempt, instalment, policy: Policy, code: str, now: datetime, rep
     else:
         instalment.next_attempt_on = _retry_date(instalment, policy, now.date(), instalment.attempts - 1)
         retry_on = instalment.next_attempt_on
-    timeline.record(instalment.plan.account_id, "charge_declined", instalment=instalment.number, code=code,
-                    hard=hard, retry_on=retry_on.isoformat() if retry_on else None)
+    timeline.record(
+        instalment.plan.account_id,
+        "charge_declined",
+        instalment=instalment.number,
+        code=code,
+        hard=hard,
+        retry_on=retry_on.isoformat() if retry_on else None,
+    )
     db.session.commit()
     plan_notices.payment_declined(instalment, retry_on, now)
     report.declined += 1
 
 
 def _retry_date(instalment: Instalment, policy: Policy, today: date, index: int) -> date:
-    days = policy.retry_days[min(index, len(policy.retry_days) - 1)] if policy.retry_days else policy.grace_days
+    days = (
+        policy.retry_days[min(index, len(policy.retry_days) - 1)] if policy.retry_days else policy.grace_days
+    )
     return max(today + timedelta(days=1), instalment.due_date + timedelta(days=days))
 
 

@@ -14,7 +14,9 @@ from portal.plans import agreements, policies
 
 
 def stripe_client(localstripe) -> stripe.StripeClient:
-    return stripe.StripeClient("sk_test_portal", base_addresses={"api": localstripe.url}, max_network_retries=0)
+    return stripe.StripeClient(
+        "sk_test_portal", base_addresses={"api": localstripe.url}, max_network_retries=0
+    )
 
 
 def saved_card(localstripe, account, number="4242424242424242") -> str:
@@ -26,15 +28,30 @@ def saved_card(localstripe, account, number="4242424242424242") -> str:
     return method.id
 
 
-def make_plan(localstripe, account, *, card="4242424242424242", count=3, frequency="monthly",
-              first: date | None = None, policy_changes: dict | None = None) -> Plan:
+def make_plan(
+    localstripe,
+    account,
+    *,
+    card="4242424242424242",
+    count=3,
+    frequency="monthly",
+    first: date | None = None,
+    policy_changes: dict | None = None,
+) -> Plan:
     today = utcnow().date()
     if policy_changes:
         policies.change(account.creditor, policy_changes)
         db.session.commit()
     choice = agreements.PlanChoice(frequency=frequency, first_date=(first or today).isoformat(), count=count)
-    plan = agreements.agree(account, choice, today, payment_method_id=saved_card(localstripe, account, card),
-                            card_brand="Visa", card_last4=card[-4:], consent_text="I agree (test wording).")
+    plan = agreements.agree(
+        account,
+        choice,
+        today,
+        payment_method_id=saved_card(localstripe, account, card),
+        card_brand="Visa",
+        card_last4=card[-4:],
+        consent_text="I agree (test wording).",
+    )
     db.session.commit()
     return plan
 

@@ -24,7 +24,9 @@ from tests.plans.plan_factory import intents_for, make_plan, noon
 
 def _kinds(account):
     db.session.expire_all()
-    return db.session.scalars(db.select(Event.kind).where(Event.account_id == account.id).order_by(Event.id)).all()
+    return db.session.scalars(
+        db.select(Event.kind).where(Event.account_id == account.id).order_by(Event.id)
+    ).all()
 
 
 def _payments(account):
@@ -53,7 +55,9 @@ def test_due_instalments_are_charged_once_and_the_plan_completes(app, make_accou
     assert kinds.count("charge_started") == 3 and kinds.count("instalment_paid") == 3
 
 
-def test_attempts_use_deterministic_keys_recorded_before_stripe_is_called(app, make_account, localstripe, monkeypatch):
+def test_attempts_use_deterministic_keys_recorded_before_stripe_is_called(
+    app, make_account, localstripe, monkeypatch
+):
     account = make_account()
     plan = make_plan(localstripe, account, count=2)
     seen = {}
@@ -61,7 +65,8 @@ def test_attempts_use_deterministic_keys_recorded_before_stripe_is_called(app, m
 
     def spy(**kwargs):
         attempt = db.session.scalars(
-            db.select(PaymentAttempt).where(PaymentAttempt.idempotency_key == kwargs["key"])).one()
+            db.select(PaymentAttempt).where(PaymentAttempt.idempotency_key == kwargs["key"])
+        ).one()
         seen["committed_before_call"] = attempt.id is not None
         seen["key"] = kwargs["key"]
         return real(**kwargs)
@@ -89,7 +94,9 @@ class KeyHonouringGateway:
         return self.by_key[kwargs["key"]]
 
 
-def test_a_crash_between_stripe_and_the_commit_never_charges_twice(app, make_account, localstripe, monkeypatch):
+def test_a_crash_between_stripe_and_the_commit_never_charges_twice(
+    app, make_account, localstripe, monkeypatch
+):
     account = make_account()
     plan = make_plan(localstripe, account, count=2)
     gateway = KeyHonouringGateway(get_gateway())
@@ -111,7 +118,9 @@ def test_a_crash_between_stripe_and_the_commit_never_charges_twice(app, make_acc
     assert len(_payments(account)) == 1
     assert len(intents_for(localstripe, account.debtor.stripe_customer_id)) == 1
     assert "charge_resumed" in _kinds(account)
-    attempts = db.session.scalars(db.select(PaymentAttempt).where(PaymentAttempt.account_id == account.id)).all()
+    attempts = db.session.scalars(
+        db.select(PaymentAttempt).where(PaymentAttempt.account_id == account.id)
+    ).all()
     assert len(attempts) == 1
 
 
@@ -141,10 +150,17 @@ def test_concurrent_runners_charge_each_instalment_once(app, make_account, local
         assert len(intents_for(localstripe, account.debtor.stripe_customer_id)) == 1
 
 
-def test_decline_off_session_is_retried_then_missed_then_the_plan_breaks(app, make_account, localstripe, mailbox):
+def test_decline_off_session_is_retried_then_missed_then_the_plan_breaks(
+    app, make_account, localstripe, mailbox
+):
     account = make_account()
-    plan = make_plan(localstripe, account, card="4000000000000341", count=3,
-                     policy_changes={"retry_days": [3], "grace_days": 5, "misses_before_broken": 1})
+    plan = make_plan(
+        localstripe,
+        account,
+        card="4000000000000341",
+        count=3,
+        policy_changes={"retry_days": [3], "grace_days": 5, "misses_before_broken": 1},
+    )
     due = plan.instalments[0].due_date
 
     report = runner.charge_due(noon(due))
@@ -161,7 +177,10 @@ def test_decline_off_session_is_retried_then_missed_then_the_plan_breaks(app, ma
     db.session.expire_all()
     assert plan.status is PlanStatus.BROKEN
     assert [i.status for i in plan.instalments] == [
-        InstalmentStatus.MISSED, InstalmentStatus.CANCELLED, InstalmentStatus.CANCELLED]
+        InstalmentStatus.MISSED,
+        InstalmentStatus.CANCELLED,
+        InstalmentStatus.CANCELLED,
+    ]
     assert account.status is AccountStatus.OPEN and _payments(account) == []
     subjects = [m["Subject"] for m in mailbox.wait_for(4)]
     assert subjects.count("We could not take your plan payment") == 2
