@@ -45,8 +45,13 @@ class PaymentAttempt(db.Model):
     amount: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     purpose: Mapped[Purpose] = mapped_column(
-        Enum(Purpose, name="payment_purpose", native_enum=False, length=20,
-             values_callable=lambda e: [m.value for m in e]),
+        Enum(
+            Purpose,
+            name="payment_purpose",
+            native_enum=False,
+            length=20,
+            values_callable=lambda e: [m.value for m in e],
+        ),
         default=Purpose.FULL,
     )
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"), index=True)

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal import timeline
 from portal.domain.policy import Policy
 from portal.extensions import db
+from portal.i18n import person_language
 from portal.models import Plan
 from portal.models.types import utcnow
 from portal.notify import mailer, rules
 from portal.notify.optout import optout_url
-
-
-def language_of(account) -> str:
-    language = account.debtor.language
-    return language if language in current_app.config["SUPPORTED_LOCALES"] else "en"
 
 
 def retry_wording(policy: Policy) -> str:
@@ -36,7 +32,7 @@ def send_confirmation(plan: Plan) -> bool:
         db.session.commit()
         return False
     policy = Policy.from_dict(plan.policy.settings)
-    with force_locale(language_of(account)):
+    with force_locale(person_language(account.debtor.language)):
         url = optout_url(account.debtor)
         subject = _("Your payment plan with %(creditor)s", creditor=account.creditor.name)
         text = render_template(

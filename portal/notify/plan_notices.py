@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 
 from portal import timeline
 from portal.extensions import db
+from portal.i18n import person_language
 from portal.links import service as links
 from portal.models import Account, Instalment, PaymentAttempt, Plan
 from portal.notify import mailer, rules
 from portal.notify.optout import optout_url
-from portal.notify.plan_emails import language_of
 
 
 def _send(account: Account, kind: str, now: datetime, subject_text, template: str, **context) -> bool:
@@ -25,7 +25,7 @@ def _send(account: Account, kind: str, now: datetime, subject_text, template: st
         return False
     link = links.issue(account, actor="system")
     db.session.commit()
-    with force_locale(language_of(account)):
+    with force_locale(person_language(account.debtor.language)):
         url = optout_url(account.debtor)
         subject = subject_text()
         text = render_template(template, link=links.url_for_link(link), optout_url=url, **context)

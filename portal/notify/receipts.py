@@ -29,7 +29,10 @@ def send_receipt(payment: Payment) -> bool:
         return False
     unsubscribe = optout_url(debtor)
     with force_locale(person_language(debtor.language)):
-        subject = _("Receipt for your payment to %(creditor)s", creditor=account.creditor.name)
+        if account.status == "settled":
+            subject = _("Your account with %(creditor)s is settled", creditor=account.creditor.name)
+        else:
+            subject = _("Receipt for your payment to %(creditor)s", creditor=account.creditor.name)
         context = {"payment": payment, "account": account, "optout_url": unsubscribe}
         text = render_template("emails/receipt.txt", **context)
         html = render_template("emails/receipt.html", **context)

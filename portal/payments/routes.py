@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from portal import timeline
+from portal import clock, timeline
 from portal.extensions import db, limiter
 from portal.links.access import verified_required
 from portal.models import Payment
+from portal.notify import rules
 from portal.payments import service
 from portal.payments.card_pages import after_attempt, card_page
 
@@ -76,4 +77,5 @@ def receipt(payment_id: int):
     payment = db.session.get(Payment, payment_id)
     if payment is None or payment.account_id != g.account.id:
         abort(404)
-    return render_template("payments/receipt.html", account=g.account, payment=payment)
+    emailed, _reason = rules.email_allowed(g.account.debtor, g.account, clock.now(), debtor_initiated=True)
+    return render_template("payments/receipt.html", account=g.account, payment=payment, emailed=emailed)

@@ -7,13 +7,13 @@ from datetime import datetime
 import click
 from flask import Flask
 
-from portal.models.types import utcnow
+from portal import clock
 from portal.plans.reminders import send_reminders
 
 
 def _moment(value: str | None) -> datetime:
     if value is None:
-        return utcnow()
+        return clock.now()  # the portal's clock, which development and tests may move on
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:

@@ -79,9 +79,8 @@ def _remind(instalment_id: int, now: datetime, days: int) -> bool:
         db.session.rollback()
         return False
     account = instalment.plan.account
-    zone = rules.contact_zone(account)
-    allowed, _reason = rules.email_allowed(account.debtor, account, now)
-    if not (allowed and is_due_soon(instalment.due_date, now, zone, days)):
+    due_soon = is_due_soon(instalment.due_date, now, rules.contact_zone(account), days)
+    if not (due_soon and rules.email_allowed(account.debtor, account, now)[0]):
         db.session.rollback()  # nothing recorded: a later run asks again
         return False
     claimed = db.session.execute(

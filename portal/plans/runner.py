@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import timeline
+from portal.domain import contact
 from portal.domain.policy import Policy
 from portal.extensions import db
 from portal.models import (
@@ -26,7 +27,7 @@ from portal.models import (
     PlanStatus,
     Purpose,
 )
-from portal.notify import plan_notices
+from portal.notify import plan_notices, rules
 from portal.payments import service
 from portal.payments.gateway import Card, CardDeclined, GatewayUnavailable, StripeGateway, get_gateway
 from portal.plans import ledger
@@ -70,7 +71,11 @@ class RunReport:
 
 
 def charge_due(now: datetime, gateway: StripeGateway | None = None) -> RunReport:
-    """Charge every instalment due on or before *now*'s date; safe to run many at once."""
+    """Charge every instalment due on or before *now*'s date; safe to run many at once.
+
+    Instalments are charged between 08:00 and 21:00 in the debtor's time zone, so a failure can
+    be told to them straight away; outside those hours they wait for a later run.
+    """
     gateway = gateway or get_gateway()
     report = RunReport()
     seen: set[int] = set()
@@ -133,6 +138,10 @@ def _process(instalment_id: int, now: datetime, gateway: StripeGateway, report: 
     plan = instalment.plan
     account = plan.account
     policy = Policy.from_dict(plan.policy.settings)  # the version the plan was agreed under
+    if not contact.within_contact_hours(now, rules.contact_zone(account)):
+        # Charge in the debtor's daytime, so that if it fails we can tell them at once.
+        report.skipped += 1
+        return
     if instalment.attempts > len(policy.retry_days):
         _miss(instalment, policy, now, report)
         return

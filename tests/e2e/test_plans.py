@@ -22,6 +22,7 @@ from tests.e2e.journey import (
     expect_receipt,
     open_link,
 )
+from tests.plans.plan_factory import noon
 
 pytestmark = pytest.mark.e2e
 
@@ -98,7 +99,7 @@ def test_monthly_plan_first_paid_now_second_by_the_runner(
     # Move the clock to the second payment's date and run the runner, as cron would.
     second = plan.instalments[1].due_date
     app.config["CLOCK_OFFSET_DAYS"] = (second - clock.today()).days
-    assert runner.charge_due(clock.now()).charged == 1
+    assert runner.charge_due(noon(clock.today())).charged == 1
 
     page.goto(live_portal + "/plan")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your payment plan")
@@ -122,7 +123,7 @@ def test_card_declined_off_session_then_paid_with_another_card(
     expect(page.get_by_role("heading", level=1)).to_have_text("Your payment plan is set up")
 
     app.config["CLOCK_OFFSET_DAYS"] = 7
-    assert runner.charge_due(clock.now()).declined == 1
+    assert runner.charge_due(noon(clock.today())).declined == 1
     notice = next(m for m in mailbox.wait_for(2) if m["Subject"] == "We could not take your plan payment")
     link = re.search(r"http://\S+/l/\S+", notice.get_body(preferencelist=("plain",)).get_content()).group(0)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from portal import clock
 from portal.config import ConfigError, load_config
+from portal.domain import contact
 from portal.extensions import db
 from portal.models import Instalment, InstalmentStatus, OptOut, PlanStatus
 from portal.notify import rules
@@ -272,6 +274,21 @@ def test_the_command_says_one_reminder(make_account, mailbox, runner):
     plan_rows(make_account(), [(date(2027, 1, 18), 5000)])
     result = runner.invoke(args=["send-reminders", "--now", "2027-01-15T09:00:00-05:00"])
     assert result.output.strip() == "Sent 1 reminder"
+
+
+def test_without_now_the_command_uses_the_portals_clock(make_account, mailbox, runner, app):
+    app.config["CLOCK_OFFSET_DAYS"] = 30
+    moved = clock.now()
+    # A fixed-offset zone where it is mid-afternoon now, so contact hours allow it whenever this runs.
+    zone = f"Etc/GMT{-(14 - moved.hour):+d}" if moved.hour != 14 else "Etc/GMT"
+    account = _in_zone(make_account(), zone)
+    local_today = contact.local_date(moved, zone)
+    plan = plan_rows(account, [(local_today + timedelta(days=2), 5000)])
+
+    result = runner.invoke(args=["send-reminders"])
+
+    assert result.output.strip() == "Sent 1 reminder"
+    assert _reminded(plan) == [local_today + timedelta(days=2)]
 
 
 @pytest.mark.parametrize(

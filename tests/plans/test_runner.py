@@ -217,6 +217,18 @@ def test_a_card_needing_authentication_emails_a_link_and_waits(app, make_account
     assert _payments(account) == []
 
 
+def test_nothing_is_charged_outside_the_debtors_daytime(app, make_account, localstripe):
+    from datetime import UTC, datetime, time
+
+    account = make_account()
+    plan = make_plan(localstripe, account, count=2)
+    due = plan.instalments[0].due_date
+    night_in_new_york = datetime.combine(due, time(3, 0), tzinfo=UTC)  # 22:00 or 23:00 the day before
+    report = runner.charge_due(night_in_new_york)
+    assert report.charged == 0 and report.skipped >= 1
+    assert runner.charge_due(noon(due)).charged == 1
+
+
 def test_a_paused_plan_is_not_charged(app, make_account, localstripe):
     account = make_account()
     plan = make_plan(localstripe, account, count=2)
