@@ -14,6 +14,16 @@ from portal.models.plans import (
     PlanKind,
     PlanStatus,
 )
+from portal.models.requests import (
+    Dispute,
+    DisputeReason,
+    DisputeStatus,
+    Offer,
+    OfferStatus,
+    RequestKind,
+    RequestStatus,
+    SupportRequest,
+)
 
 __all__ = [
     "Account",
@@ -30,6 +40,14 @@ __all__ = [
     "PlanStatus",
     "Purpose",
     "Debtor",
+    "Dispute",
+    "DisputeReason",
+    "DisputeStatus",
+    "Offer",
+    "OfferStatus",
+    "RequestKind",
+    "RequestStatus",
+    "SupportRequest",
     "Event",
     "MagicLink",
     "Payment",

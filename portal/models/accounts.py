@@ -18,6 +18,7 @@ class AccountStatus(enum.StrEnum):
     OPEN = "open"
     PAID = "paid"
     SETTLED = "settled"  # a settlement was paid; the rest was forgiven
+    CLOSED = "closed"  # a dispute was upheld: nothing is owed
 
 
 class Account(db.Model):
@@ -39,6 +40,10 @@ class Account(db.Model):
     itemization_date: Mapped[date | None] = mapped_column(Date)
     #: IANA zone for contact hours; empty falls back to the creditor's.
     timezone: Mapped[str | None] = mapped_column(String(64))
+    #: True while a dispute is open: no reminders, no charges, no new links until it is resolved.
+    on_hold: Mapped[bool] = mapped_column(default=False)
+    #: Reminders wait until after this date (a promise to pay, or a hardship pause).
+    reminders_paused_until: Mapped[date | None] = mapped_column(Date)
     status: Mapped[AccountStatus] = mapped_column(
         Enum(
             AccountStatus,

@@ -35,6 +35,10 @@ class Debtor(db.Model):
     postal_code: Mapped[str | None] = mapped_column(String(20))
     #: Preferred language code such as "es"; empty means "ask the browser".
     language: Mapped[str | None] = mapped_column(String(10))
+    #: How the person prefers us to reach them: "email", "sms", "phone" or "post".
+    preferred_channel: Mapped[str | None] = mapped_column(String(10))
+    #: Free text such as "weekday evenings", shown to collectors.
+    preferred_times: Mapped[str | None] = mapped_column(String(120))
     stripe_customer_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
