@@ -44,7 +44,9 @@ class Dispute(db.Model):
     evidence_file: Mapped[str | None] = mapped_column(String(80))
     evidence_type: Mapped[str | None] = mapped_column(String(40))
     evidence_name: Mapped[str | None] = mapped_column(String(200))
-    status: Mapped[DisputeStatus] = mapped_column(_enum(DisputeStatus, "dispute_status"), default=DisputeStatus.OPEN)
+    status: Mapped[DisputeStatus] = mapped_column(
+        _enum(DisputeStatus, "dispute_status"), default=DisputeStatus.OPEN
+    )
     resolution_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -73,7 +75,9 @@ class Offer(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     #: Income and outgoings, only when the debtor chose to share them.
     affordability: Mapped[dict | None] = mapped_column(JSON)
-    status: Mapped[OfferStatus] = mapped_column(_enum(OfferStatus, "offer_status"), default=OfferStatus.PENDING)
+    status: Mapped[OfferStatus] = mapped_column(
+        _enum(OfferStatus, "offer_status"), default=OfferStatus.PENDING
+    )
     counter_amount: Mapped[int | None]
     counter_frequency: Mapped[str | None] = mapped_column(String(20))
     counter_start_date: Mapped[date | None] = mapped_column(Date)
@@ -102,7 +106,9 @@ class SupportRequest(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
     kind: Mapped[RequestKind] = mapped_column(_enum(RequestKind, "request_kind"))
-    status: Mapped[RequestStatus] = mapped_column(_enum(RequestStatus, "request_status"), default=RequestStatus.OPEN)
+    status: Mapped[RequestStatus] = mapped_column(
+        _enum(RequestStatus, "request_status"), default=RequestStatus.OPEN
+    )
     promise_date: Mapped[date | None] = mapped_column(Date)
     promise_amount: Mapped[int | None]
     phone: Mapped[str | None] = mapped_column(String(40))
