@@ -33,6 +33,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.collector.commands import register_commands
     from portal.collector.policy_commands import register_commands as register_policy_commands
     from portal.debtor.routes import bp as debtor_bp
+    from portal.disputes.commands import register_commands as register_dispute_commands
+    from portal.disputes.routes import bp as disputes_bp
     from portal.links.routes import bp as links_bp
     from portal.notify.optout import bp as optout_bp
     from portal.payments.routes import bp as payments_bp
@@ -41,19 +43,29 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.plans.offer_routes import bp as offers_bp
     from portal.plans.plan_routes import bp as plans_bp
     from portal.plans.reminder_commands import register_commands as register_reminder_commands
+    from portal.preferences.commands import register_commands as register_preference_commands
+    from portal.preferences.routes import bp as preferences_bp
+    from portal.support import init_app as init_support
+    from portal.support.commands import register_commands as register_support_commands
 
     app.register_blueprint(links_bp)
     app.register_blueprint(debtor_bp)
+    app.register_blueprint(disputes_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(webhook_bp)
     app.register_blueprint(optout_bp)
     app.register_blueprint(offers_bp)
     app.register_blueprint(plans_bp)
+    init_support(app)
+    app.register_blueprint(preferences_bp)
     errors.init_app(app)
     register_commands(app)
     register_policy_commands(app)
     register_reminder_commands(app)
     register_plan_commands(app)
+    register_support_commands(app)
+    register_dispute_commands(app)
+    register_preference_commands(app)
     return app
 
 

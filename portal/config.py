@@ -10,8 +10,39 @@ INSTANCE_DIR = ROOT / "instance"
 DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - refused outside development below
 
 
+DEBT_ADVICE_TEXT = (
+    "You can get free, confidential advice about money and debt from a nonprofit credit "
+    "counselor. They are independent of us and of the company you owe."
+)
+DEBT_ADVICE_TEXT_ES = (
+    "Puede recibir asesoramiento gratuito y confidencial sobre dinero y deudas de un asesor de "
+    "crédito sin fines de lucro. Es independiente de nosotros y de la empresa a la que debe."
+)
+DEBT_ADVICE_LINKS = (
+    "National Foundation for Credit Counseling (find a nonprofit counselor)|https://www.nfcc.org/;"
+    "Consumer Financial Protection Bureau: help with debt collection"
+    "|https://www.consumerfinance.gov/consumer-tools/debt-collection/"
+)
+
+
 class ConfigError(RuntimeError):
     """Raised at start-up when a required production setting is missing."""
+
+
+def advice_links(raw: str) -> list[tuple[str, str]]:
+    """Parse "Label|https://..." entries separated by ";" into (label, url) pairs."""
+    links = []
+    for entry in raw.split(";"):
+        if not entry.strip():
+            continue
+        label, _, url = entry.partition("|")
+        label, url = label.strip(), url.strip()
+        if not label or not (url.startswith("https://") or url.startswith("http://")):
+            raise ConfigError(
+                f"DEBT_ADVICE_LINKS entry {entry.strip()!r} should look like 'Label|https://example.org/'"
+            )
+        links.append((label, url))
+    return links
 
 
 def _env(name: str, default: str = "") -> str:
@@ -65,6 +96,18 @@ def load_config(overrides: dict | None = None) -> dict:
         "COLLECTOR_HOURS_ES": _env(
             "COLLECTOR_HOURS_ES", "De lunes a viernes, de 8 a. m. a 8 p. m., hora del centro"
         ),
+        # Shown on the validation page so a person can check we are who we say we are.
+        "COLLECTOR_LICENCE": _env("COLLECTOR_LICENCE", "Example licence no. 12345 (demo)"),
+        # Days from the first link for an account until the date shown as the last day to dispute.
+        "VALIDATION_DAYS": int(_env("VALIDATION_DAYS", "35")),
+        # Dispute evidence may be up to 10 MB; the rest leaves room for the form around it.
+        "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,
+        # Free, independent debt advice shown to anyone who says they cannot pay. Links are
+        # "Label|https://..." entries separated by ";". Both may be given per language (_ES).
+        "DEBT_ADVICE_TEXT": _env("DEBT_ADVICE_TEXT", DEBT_ADVICE_TEXT),
+        "DEBT_ADVICE_TEXT_ES": _env("DEBT_ADVICE_TEXT_ES", DEBT_ADVICE_TEXT_ES),
+        "DEBT_ADVICE_LINKS": _env("DEBT_ADVICE_LINKS", DEBT_ADVICE_LINKS),
+        "DEBT_ADVICE_LINKS_ES": _env("DEBT_ADVICE_LINKS_ES"),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -79,6 +122,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "SUPPORTED_LOCALES": ("en", "es"),
     }
     config.update(overrides or {})
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # SQLite lets one writer in at a time; wait for the lock rather than fail at once.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
     _check(config)
     return config
 
@@ -86,8 +132,12 @@ def load_config(overrides: dict | None = None) -> dict:
 def _check(config: dict) -> None:
     """Refuse to run outside development with a missing or development secret."""
     development = config["PORTAL_ENV"] in {"development", "test"}
+    for name in ("DEBT_ADVICE_LINKS", "DEBT_ADVICE_LINKS_ES"):
+        advice_links(config.get(name) or "")
     if config["REMINDER_DAYS_BEFORE"] < 0:
         raise ConfigError("REMINDER_DAYS_BEFORE cannot be negative; use 0 for the payment day itself.")
+    if config["VALIDATION_DAYS"] < 1:
+        raise ConfigError("VALIDATION_DAYS must be at least 1 (Regulation F's period is usually 35).")
     if not config["SECRET_KEY"]:
         if not development:
             raise ConfigError(

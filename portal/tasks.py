@@ -53,7 +53,8 @@ def charge_due_task() -> str:
 
 @huey.periodic_task(crontab(minute="*/30"))
 def send_reminders_task() -> int:
-    """Email reminders a few days before each payment, within contact hours."""
+    """Email reminders a few days before each payment (and the day before a promised payment),
+    within contact hours."""
     from portal import clock
     from portal.plans.reminders import send_reminders
 

@@ -50,7 +50,14 @@ def import_accounts_command(file):
 def issue_link_command(reference, creditor_slug, days):
     """Issue a magic link for an account; the URL is the last line printed."""
     account = _find_account(reference, creditor_slug)
-    link = links.issue(account, days=days)
+    try:
+        link = links.issue(account, days=days)
+    except links.AccountOnHold:
+        raise click.ClickException(
+            f"Account {account.creditor.slug}/{account.reference} is on hold while a dispute is "
+            "reviewed, so no link was issued. See open disputes with `flask --app wsgi disputes`; "
+            "a link can be issued again once the dispute is resolved."
+        ) from None
     db.session.commit()
     click.echo(
         f"Link for {account.creditor.slug}/{account.reference}, valid until "

@@ -24,6 +24,7 @@ NUMBERS = (
     "first_payment_within_days",
     "grace_days",
     "misses_before_broken",
+    "hardship_pause_days",
 )
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template
 from sqlalchemy import select
 
-from portal import timeline
+from portal import clock, timeline
+from portal.disputes import service as disputes
 from portal.extensions import db
 from portal.links.access import verified_required
 from portal.models import AttemptStatus, PaymentAttempt
 from portal.plans import ledger
+from portal.support import status as support_status
 
 bp = Blueprint("debtor", __name__)
 
@@ -34,4 +36,9 @@ def overview():
         plan=plan,
         waiting=waiting,
         next_due=ledger.next_instalment(plan) if plan else None,
+        # The debtor's own offer, a promise to pay, and paused reminders (portal/support/).
+        support=support_status.for_account(account, clock.today()),
+        # Under review while a dispute is open; after a rejection, the reasons until they choose.
+        dispute=disputes.open_dispute_for(account),
+        rejected_dispute=disputes.rejection_to_show(account),
     )

@@ -35,6 +35,7 @@ class Policy:
     grace_days: int = 3
     retry_days: tuple[int, ...] = field(default=(3, 7))
     misses_before_broken: int = 2
+    hardship_pause_days: int = 30  # how long a hardship call-back request pauses reminders
 
     def to_dict(self) -> dict:
         data = dataclasses.asdict(self)
@@ -80,6 +81,8 @@ def validate(policy: Policy) -> list[str]:
         problems.append("retry_days must be increasing whole days, e.g. 3,7")
     if policy.misses_before_broken < 1:
         problems.append("misses_before_broken must be at least 1")
+    if not 1 <= policy.hardship_pause_days <= 365:
+        problems.append("hardship_pause_days must be between 1 and 365")
     return problems
 
 

@@ -16,6 +16,7 @@ from portal.domain import identity
 from portal.extensions import db
 from portal.models import Account, MagicLink
 from portal.models.types import utcnow
+from portal.notify import rules
 
 SALT = "portal.magic-link.v1"
 
@@ -24,6 +25,14 @@ class LinkProblem(enum.StrEnum):
     INVALID = "invalid"
     EXPIRED = "expired"
     REVOKED = "revoked"
+
+
+class AccountOnHold(Exception):
+    """No new link for an account on hold: while a dispute is open nobody chases the debt."""
+
+    def __init__(self, account: Account):
+        super().__init__(f"account {account.id} is on hold while a dispute is reviewed")
+        self.account = account
 
 
 @dataclass
@@ -45,7 +54,13 @@ def url_for_link(link: MagicLink) -> str:
 
 
 def issue(account: Account, days: int | None = None, actor: str = "collector") -> MagicLink:
-    """Create a link for the account, valid for *days*; the caller commits."""
+    """Create a link for the account, valid for *days*; the caller commits.
+
+    Raises AccountOnHold while a dispute is open: a link is an invitation to pay, so the same
+    contact rule every sender asks decides it.
+    """
+    if rules.contact_allowed(account)[1] == rules.ON_HOLD:
+        raise AccountOnHold(account)
     days = days if days is not None else current_app.config["LINK_DAYS"]
     if days < 1:
         raise ValueError("a link must be valid for at least one day")

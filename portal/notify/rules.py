@@ -14,8 +14,14 @@ from portal.models import Account, Debtor, OptOut
 NO_ADDRESS = "no_address"
 OPTED_OUT = "opted_out"
 OUTSIDE_HOURS = "outside_hours"
+ON_HOLD = "on_hold"
 
 EMAIL = "email"
+SMS = "sms"
+PHONE = "phone"
+POST = "post"
+#: Every way we may reach a person; each one is asked about through `channel_allowed`.
+CHANNELS = (EMAIL, SMS, PHONE, POST)
 
 
 def contact_zone(account: Account) -> str:
@@ -31,18 +37,72 @@ def opted_out(debtor: Debtor, channel: str) -> bool:
     return found is not None
 
 
+def has_address(debtor: Debtor, channel: str) -> bool:
+    """True when we hold somewhere to send *channel* to: an email address, a phone number (for
+    texts and calls) or, for post, a postal code (the only part of an address we keep)."""
+    if channel == EMAIL:
+        return bool(debtor.email)
+    if channel in (SMS, PHONE):
+        return bool(debtor.phone)
+    if channel == POST:
+        return bool(debtor.postal_code)
+    raise ValueError(f"unknown contact channel {channel!r}")
+
+
+def channel_allowed(
+    debtor: Debtor, account: Account, channel: str, now: datetime, *, debtor_initiated: bool = False
+) -> tuple[bool, str]:
+    """May we reach *debtor* about *account* by *channel* at *now* (aware)? (True, "") or
+    (False, reason code). Every sender of every channel asks here.
+
+    Reasons, first match wins: nowhere to send it, the person stopped this channel, the account
+    is on hold (`contact_allowed`), or (except for post, which arrives whenever it arrives) a
+    time outside 08:00–21:00 on their clock.
+    *debtor_initiated* is for answering the person (a receipt right after they paid): that is
+    not calling on them, so the contact hours and an account's hold do not apply. An opt-out
+    always does.
+    """
+    if not has_address(debtor, channel):
+        return False, NO_ADDRESS
+    if opted_out(debtor, channel):
+        return False, OPTED_OUT
+    allowed, reason = contact_allowed(account, debtor_initiated=debtor_initiated)
+    if not allowed:
+        return False, reason
+    if (
+        channel != POST
+        and not debtor_initiated
+        and not contact.within_contact_hours(now, contact_zone(account))
+    ):
+        return False, OUTSIDE_HOURS
+    return True, ""
+
+
+def contact_allowed(account: Account, *, debtor_initiated: bool = False) -> tuple[bool, str]:
+    """May we reach out about *account* at all, on any channel? (True, "") or (False, reason code).
+
+    An account on hold (an open dispute) is not being collected: no reminders, notices or new
+    links until the dispute is resolved. Answering the person (the dispute confirmation, a
+    receipt for a payment they chose to make) is not collecting, so *debtor_initiated* passes.
+    """
+    if account.on_hold and not debtor_initiated:
+        return False, ON_HOLD
+    return True, ""
+
+
 def email_allowed(
     debtor: Debtor, account: Account, now: datetime, *, debtor_initiated: bool = False
 ) -> tuple[bool, str]:
     """May we email *debtor* about *account* at *now* (aware)? (True, "") or (False, reason code).
 
     *debtor_initiated* is for answering the person (a receipt right after they paid): that is
-    not calling on them, so the contact hours do not apply. An opt-out always does.
+    not calling on them, so the contact hours and an account's hold do not apply. An opt-out
+    always does.
     """
-    if not debtor.email:
-        return False, NO_ADDRESS
-    if opted_out(debtor, EMAIL):
-        return False, OPTED_OUT
-    if not debtor_initiated and not contact.within_contact_hours(now, contact_zone(account)):
-        return False, OUTSIDE_HOURS
-    return True, ""
+    return channel_allowed(debtor, account, EMAIL, now, debtor_initiated=debtor_initiated)
+
+
+def may_call(debtor: Debtor, account: Account, now: datetime) -> tuple[bool, str]:
+    """May a collector phone *debtor* about *account* at *now*? For call lists; same answers as
+    `channel_allowed` for "phone"."""
+    return channel_allowed(debtor, account, PHONE, now)

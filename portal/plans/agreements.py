@@ -14,6 +14,7 @@ from portal.domain.schedules import Instalment as Scheduled
 from portal.extensions import db
 from portal.models import Account, Instalment, Plan, PlanKind, PlanStatus
 from portal.models.types import utcnow
+from portal.plans import policies
 from portal.plans.options import options_for
 
 
@@ -78,13 +79,54 @@ def agree(
     """Write the plan and its instalments exactly as previewed, with the consent and policy version."""
     options = options_for(account, today)
     schedule = preview(account, choice, today)
+    return _write_plan(
+        account,
+        options.policy_row,
+        choice.frequency,
+        schedule,
+        card=(payment_method_id, card_brand, card_last4),
+        consent_text=consent_text,
+    )
+
+
+def agree_schedule(
+    account: Account,
+    schedule: list[Scheduled],
+    *,
+    frequency: str,
+    offer_id: int,
+    payment_method_id: str,
+    card_brand: str,
+    card_last4: str,
+    consent_text: str,
+) -> Plan:
+    """Write an ACTIVE plan from a schedule a person agreed outside the policy (the debtor's own
+    offer, accepted or countered), so without the policy check. It runs, reminds and breaks like
+    any plan, under the creditor's current policy version; the offer's id goes on the timeline.
+    """
+    total = sum(item.amount for item in schedule)
+    if not schedule or total != account.balance.minor:
+        raise ValueError("an agreed schedule pays exactly the balance")
+    return _write_plan(
+        account,
+        policies.current(account.creditor),
+        frequency,
+        schedule,
+        card=(payment_method_id, card_brand, card_last4),
+        consent_text=consent_text,
+        offer_id=offer_id,
+    )
+
+
+def _write_plan(account, policy_row, frequency, schedule, *, card, consent_text, **facts) -> Plan:
+    payment_method_id, card_brand, card_last4 = card
     plan = Plan(
         account_id=account.id,
         active_account_id=account.id,
-        policy_id=options.policy_row.id,
+        policy_id=policy_row.id,
         kind=PlanKind.INSTALMENTS,
         status=PlanStatus.ACTIVE,
-        frequency=choice.frequency,
+        frequency=frequency,
         currency=account.currency,
         total=sum(p.amount for p in schedule),
         stripe_payment_method_id=payment_method_id,
@@ -104,10 +146,11 @@ def agree(
         "plan_agreed",
         actor="debtor",
         plan_id=plan.id,
-        frequency=choice.frequency,
+        frequency=frequency,
         instalments=len(schedule),
         total=plan.total,
-        policy_version=options.policy_row.version,
+        policy_version=policy_row.version,
         first_due=schedule[0].due.isoformat(),
+        **facts,
     )
     return plan

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from portal import clock, timeline
 from portal.domain.policy import OutsidePolicy
 from portal.extensions import db, limiter
 from portal.links.access import verified_required
-from portal.models import AttemptStatus, Instalment, PaymentAttempt, Purpose
-from portal.models.types import utcnow
-from portal.notify import plan_emails
+from portal.models import AttemptStatus, PaymentAttempt, Purpose
 from portal.payments import service
 from portal.payments.card_pages import after_attempt
-from portal.payments.gateway import Card, CardDeclined, GatewayUnavailable, get_gateway
+from portal.payments.gateway import CardDeclined, GatewayUnavailable, get_gateway
 from portal.payments.messages import decline_message
-from portal.plans import agreements, ledger
+from portal.plans import agree_step, agreements, ledger
 from portal.plans.forms import CsrfOnly, parse_amount, parse_count, parse_date
 from portal.plans.limits import explain
 from portal.plans.options import options_for
@@ -101,19 +99,11 @@ def _choice_or_none():
         return None, None
 
 
-def _setup_intent():
-    """A SetupIntent for this visit, reused while it can still be confirmed."""
-    gateway = get_gateway()
-    customer = service.customer_for(g.account)
-    known = session.get("setup_intent")
-    if known:
-        setup = gateway.retrieve_setup_intent(known)
-        if setup.status in ("requires_payment_method", "requires_confirmation", "requires_action"):
-            return setup
-    key = f"account-{g.account.id}-setup-{utcnow().timestamp():.0f}"
-    setup = gateway.create_setup_intent(customer, key=key)
-    session["setup_intent"] = setup.id
-    return setup
+# The agree step is shared with the debtor's own offers (portal/support/).
+_setup_intent = agree_step.setup_intent_for_visit
+_saved_card = agree_step.saved_card
+_charge_instalment_now = agree_step.charge_instalment_now
+_plan_page = agree_step.plan_page
 
 
 @bp.route("/plan/review", methods=["GET", "POST"])
@@ -127,15 +117,8 @@ def review():
     options = options_for(account, _today())
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
-        form = CsrfOnly()
-        setup_id = (request.form.get("setup_intent") or "").strip()
-        if not form.validate_on_submit():
-            errors.append(("consent", _("Something went wrong with the form. Please try again.")))
-        elif request.form.get("consent") != "yes":
-            errors.append(("consent", _("Tick the box to agree to the plan and to us keeping your card")))
-        elif not setup_id or setup_id != session.get("setup_intent"):
-            errors.append(("card-element", _("Enter your card details")))
-        else:
+        setup_id = agree_step.read_agree_form(errors)
+        if setup_id is not None:
             result = _agree(account, choice, setup_id)
             if result is not None:
                 return result
@@ -162,21 +145,16 @@ def review():
         options=options,
         errors=errors,
         client_secret=setup.client_secret,
-        consent_text=agreements.consent_wording(current_app.config["COLLECTOR_NAME"]),
+        consent_text=agree_step.consent_text(),
     ), (400 if errors else 200)
 
 
 def _agree(account, choice, setup_id):
-    gateway = get_gateway()
-    try:
-        setup = gateway.retrieve_setup_intent(setup_id)
-        if setup.status != "succeeded" or not setup.payment_method:
-            return None
-        card = gateway.card_details(setup.payment_method)
-    except (GatewayUnavailable, CardDeclined):
+    card = agree_step.card_from_setup(setup_id)
+    if card is None:
         return None
     # Exactly the words on the page the debtor agreed on (same language, same collector name).
-    consent = agreements.consent_wording(current_app.config["COLLECTOR_NAME"])
+    consent = agree_step.consent_text()
     try:
         plan = agreements.agree(
             account,
@@ -192,25 +170,7 @@ def _agree(account, choice, setup_id):
         return redirect(url_for("plans.builder"), code=303)
     db.session.commit()
     session.pop("plan_choice", None)
-    session.pop("setup_intent", None)
-    plan_emails.send_confirmation(plan)
-    first = ledger.next_instalment(plan)
-    if first is not None and first.due_date <= _today():
-        outcome = _charge_instalment_now(plan, first)
-        if outcome.result is not service.Result.SUCCEEDED:
-            return after_attempt(outcome, _plan_page)
-    return redirect(url_for("plans.confirmed"), code=303)
-
-
-def _saved_card(plan) -> Card:
-    return Card(id=plan.stripe_payment_method_id, brand=plan.card_brand or "", last4=plan.card_last4 or "")
-
-
-def _charge_instalment_now(plan, instalment: Instalment) -> service.Outcome:
-    charge = service.Charge(
-        Purpose.INSTALMENT, instalment.amount, plan_id=plan.id, instalment_id=instalment.id
-    )
-    return service.pay_by_card(g.account, charge, saved=_saved_card(plan))
+    return agree_step.after_agreeing(plan, _today())
 
 
 @bp.get("/plan/confirmed")
@@ -220,22 +180,6 @@ def confirmed():
     if plan is None:
         return redirect(url_for("debtor.overview"), code=303)
     return render_template("plans/confirmed.html", account=g.account, plan=plan)
-
-
-def _plan_page(errors=None, status=200):
-    plan = ledger.active_plan(g.account.id)
-    if plan is None:
-        return redirect(url_for("debtor.overview"), code=303)
-    from portal.domain.policy import Policy
-
-    return render_template(
-        "plans/plan.html",
-        account=g.account,
-        plan=plan,
-        errors=errors or [],
-        next_due=ledger.next_instalment(plan),
-        policy=Policy.from_dict(plan.policy.settings),
-    ), status
 
 
 @bp.get("/plan")

@@ -20,6 +20,7 @@ from portal.extensions import db
 from portal.models import Instalment, InstalmentStatus, Plan, PlanStatus
 from portal.notify import reminders as reminder_email
 from portal.notify import rules
+from portal.support import notices as support_notices
 
 # A local calendar date is at most this far from the UTC date (zones run from UTC-12 to UTC+14).
 _ZONE_SLACK = timedelta(days=1)
@@ -29,14 +30,23 @@ def send_reminders(now: datetime) -> int:
     """Remind every plan payment due soon whose reminder the rules allow now; the number sent.
 
     "Soon" is within REMINDER_DAYS_BEFORE days of today on the debtor's clock. Instalments the
-    rules hold back (outside contact hours, opted out, no address) are left for a later run.
+    rules hold back (outside contact hours, opted out, no address, an account on hold while a
+    dispute is reviewed) are left for a later run.
     """
     days = current_app.config["REMINDER_DAYS_BEFORE"]
     sent = 0
     for instalment_id in _candidates(now, days):
         if _remind(instalment_id, now, days):
             sent += 1
-    return sent
+    # The day-before reminders of promises to pay, and held offer decisions, run on this schedule.
+    return sent + support_notices.send_due(now)
+
+
+def paused(account, now: datetime) -> bool:
+    """True while a promise to pay or a hardship request pauses reminders: up to and including
+    `reminders_paused_until` on the debtor's calendar."""
+    until = account.reminders_paused_until
+    return until is not None and contact.local_date(now, rules.contact_zone(account)) <= until
 
 
 def is_due_soon(due_date: date, now: datetime, zone: str, days: int) -> bool:
@@ -80,7 +90,7 @@ def _remind(instalment_id: int, now: datetime, days: int) -> bool:
         return False
     account = instalment.plan.account
     due_soon = is_due_soon(instalment.due_date, now, rules.contact_zone(account), days)
-    if not (due_soon and rules.email_allowed(account.debtor, account, now)[0]):
+    if paused(account, now) or not (due_soon and rules.email_allowed(account.debtor, account, now)[0]):
         db.session.rollback()  # nothing recorded: a later run asks again
         return False
     claimed = db.session.execute(

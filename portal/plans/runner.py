@@ -65,6 +65,7 @@ class RunReport:
     missed: int = 0
     broken: int = 0
     skipped: int = 0
+    on_hold: int = 0
 
     def summary(self) -> str:
         return ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in vars(self).items())
@@ -138,6 +139,11 @@ def _process(instalment_id: int, now: datetime, gateway: StripeGateway, report: 
     plan = instalment.plan
     account = plan.account
     policy = Policy.from_dict(plan.policy.settings)  # the version the plan was agreed under
+    if account.on_hold:
+        # A dispute is open: nothing is taken (and nobody is told of a decline) until it is
+        # resolved. The instalment stays due, so the runner picks it up once the hold lifts.
+        report.on_hold += 1
+        return
     if not contact.within_contact_hours(now, rules.contact_zone(account)):
         # Charge in the debtor's daytime, so that if it fails we can tell them at once.
         report.skipped += 1

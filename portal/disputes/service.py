@@ -1,0 +1,197 @@
+"""Opening and resolving disputes: the one place a dispute's status and an account's hold move.
+
+Callers commit; emails go out after the commit (portal.notify.disputes).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+
+from portal import timeline
+from portal.disputes.evidence import StoredEvidence
+from portal.extensions import db
+from portal.models import (
+    Account,
+    AccountStatus,
+    Dispute,
+    DisputeReason,
+    DisputeStatus,
+    Event,
+    Offer,
+    Payment,
+    Plan,
+    PlanStatus,
+    SupportRequest,
+)
+from portal.models.types import utcnow
+from portal.plans import ledger
+
+#: Letters and digits nobody confuses when reading a reference aloud or off a screen (no I, L, O,
+#: 0 or 1): 31 ** 6 is close to 900 million references.
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_LENGTH = 6
+_TRIES = 20
+
+
+class DisputeError(Exception):
+    """A move the dispute's state does not allow."""
+
+
+class AlreadyOpen(DisputeError):
+    """The account already has a dispute under review: one at a time, so none is lost."""
+
+    def __init__(self, dispute: Dispute):
+        super().__init__(f"dispute {dispute.reference} is already open")
+        self.dispute = dispute
+
+
+class AlreadyResolved(DisputeError):
+    def __init__(self, dispute: Dispute):
+        super().__init__(f"dispute {dispute.reference} was already {dispute.status.value}")
+        self.dispute = dispute
+
+
+def new_reference() -> str:
+    return "D-" + "".join(secrets.choice(ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def _unused_reference() -> str:
+    # Checked before the insert; the unique column is what finally guarantees it, and with ~900
+    # million references two requests drawing the same one at the same instant is not a worry.
+    for _ in range(_TRIES):
+        reference = new_reference()
+        if db.session.scalar(select(Dispute.id).where(Dispute.reference == reference)) is None:
+            return reference
+    raise RuntimeError("could not find an unused dispute reference")  # pragma: no cover
+
+
+def normalise_reference(text: str) -> str:
+    """What a collector types ("d-7kq2m9", " D-7KQ2M9 ") as it is stored."""
+    return text.strip().upper()
+
+
+def find(reference: str) -> Dispute | None:
+    return db.session.scalar(select(Dispute).where(Dispute.reference == normalise_reference(reference)))
+
+
+def open_dispute_for(account: Account) -> Dispute | None:
+    """The account's dispute under review, if there is one."""
+    return db.session.scalar(
+        select(Dispute)
+        .where(Dispute.account_id == account.id, Dispute.status == DisputeStatus.OPEN)
+        .order_by(Dispute.id.desc())
+        .limit(1)
+    )
+
+
+def open_dispute(
+    account: Account, reason: DisputeReason, details: str, evidence: StoredEvidence | None = None
+) -> Dispute:
+    """Record the dispute and put the account on hold; the caller commits."""
+    existing = open_dispute_for(account)
+    if existing is not None:
+        raise AlreadyOpen(existing)
+    dispute = Dispute(
+        account_id=account.id,
+        reference=_unused_reference(),
+        reason=reason,
+        details=details,
+        evidence_file=evidence.file_name if evidence else None,
+        evidence_type=evidence.mime if evidence else None,
+        evidence_name=evidence.original_name if evidence else None,
+    )
+    db.session.add(dispute)
+    account.on_hold = True
+    # The debtor's words stay on the dispute; the timeline only says what happened.
+    timeline.record(
+        account,
+        "dispute_opened",
+        actor="debtor",
+        reference=dispute.reference,
+        reason=reason.value,
+        evidence=evidence is not None,
+    )
+    db.session.flush()
+    return dispute
+
+
+def resolve(dispute: Dispute, outcome: DisputeStatus, note: str, actor: str = "collector") -> Plan | None:
+    """Close the dispute as upheld or rejected; returns the plan an upheld dispute cancelled.
+
+    Upheld: nothing is owed, so the account is closed and any active plan cancelled. Rejected:
+    the debt was verified, so the hold lifts and the debtor's options come back.
+    """
+    if outcome not in (DisputeStatus.UPHELD, DisputeStatus.REJECTED):
+        raise ValueError(f"a dispute is resolved as upheld or rejected, not {outcome}")
+    if dispute.status is not DisputeStatus.OPEN:
+        raise AlreadyResolved(dispute)
+    account = dispute.account
+    dispute.status = outcome
+    dispute.resolution_note = note
+    dispute.resolved_at = utcnow()
+    account.on_hold = False
+    cancelled = None
+    if outcome is DisputeStatus.UPHELD:
+        cancelled = ledger.active_plan(account.id)
+        if cancelled is not None:
+            ledger.end_plan(cancelled, PlanStatus.CANCELLED, "dispute_upheld")
+        if account.status is AccountStatus.OPEN:
+            account.status = AccountStatus.CLOSED
+    timeline.record(
+        account,
+        f"dispute_{outcome.value}",
+        actor=actor,
+        reference=dispute.reference,
+        note=note,
+        account_status=account.status.value,
+    )
+    db.session.flush()
+    return cancelled
+
+
+def rejection_to_show(account: Account) -> Dispute | None:
+    """The latest dispute, if it was rejected and the debtor has not chosen an option since.
+
+    The overview keeps the collector's reasons in view until the debtor pays, agrees a plan,
+    makes an offer or asks for help: whichever they choose first.
+    """
+    latest = db.session.scalar(
+        select(Dispute).where(Dispute.account_id == account.id).order_by(Dispute.id.desc()).limit(1)
+    )
+    if latest is None or latest.status is not DisputeStatus.REJECTED or account.on_hold:
+        return None
+    since = latest.resolved_at
+    for model, column in (
+        (Payment, Payment.paid_at),
+        (Plan, Plan.created_at),
+        (Offer, Offer.created_at),
+        (SupportRequest, SupportRequest.created_at),
+    ):
+        chosen = db.session.scalar(
+            select(model.id).where(model.account_id == account.id, column > since).limit(1)
+        )
+        if chosen is not None:
+            return None
+    return latest
+
+
+def confirmation_sent(dispute: Dispute) -> bool:
+    """True when the mail server took the confirmation email: the page says so only then."""
+    sent = db.session.scalars(
+        select(Event.data).where(
+            Event.account_id == dispute.account_id, Event.kind == "dispute_confirmation_sent"
+        )
+    )
+    return any(data.get("reference") == dispute.reference for data in sent)
+
+
+def open_disputes() -> list[Dispute]:
+    return list(
+        db.session.scalars(
+            select(Dispute)
+            .where(Dispute.status == DisputeStatus.OPEN)
+            .order_by(Dispute.created_at, Dispute.id)
+        )
+    )

@@ -1,0 +1,260 @@
+"""The affordability check: income, outgoings, how to pay, what is left, and a plan that fits.
+
+Private by default. The figures live in the session only while the debtor is on these pages:
+they are dropped as soon as the debtor goes anywhere else, and when the check ends. They are
+written down (on the timeline, and with an offer) only when the debtor answers yes to sharing.
+They are never logged: they travel in POST bodies, never in a URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from portal import clock, timeline
+from portal.domain.affordability import OUTGOINGS, Budget, Suggestion, per_payment, suggest_plan
+from portal.domain.money import Money, exponent
+from portal.domain.schedules import Frequency
+from portal.extensions import db
+from portal.links.access import verified_required
+from portal.plans import agreements, ledger
+from portal.plans.forms import CsrfOnly
+from portal.plans.options import Options, options_for
+from portal.support.afford_forms import OUTGOING_LABELS, read_income, read_outgoings, read_plan, read_share
+from portal.support.fields import date_values
+from portal.support.offer_form import FREQUENCY_LABELS, PREFILL, SHARED, latest_start, prefill
+
+bp = Blueprint("afford", __name__)
+
+#: The session key holding this check's figures while it runs.
+FIGURES = "afford"
+# Endpoints that do not end the check: the language switch returns to the same page.
+_KEEP = {"static", "links.change_language"}
+
+
+@bp.before_app_request
+def _forget_figures_elsewhere():
+    """Leaving the check drops its figures (and unsent shared figures once past the offer form)."""
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in _KEEP or endpoint.startswith("afford."):
+        return
+    if FIGURES in session:
+        session.pop(FIGURES)
+    if SHARED in session and endpoint != "own_offer.propose":
+        session.pop(SHARED)
+
+
+def _figures() -> dict:
+    return dict(session.get(FIGURES) or {})
+
+
+def _save(**changes) -> None:
+    session[FIGURES] = {**_figures(), **changes}
+
+
+def _elsewhere():
+    account = g.account
+    if account.is_closed or account.balance.minor <= 0:
+        return redirect(url_for("debtor.overview"), code=303)
+    if ledger.active_plan(account.id) is not None:
+        return redirect(url_for("plans.plan_page"), code=303)
+    return None
+
+
+def _major(minor: int | None) -> str:
+    return "" if minor is None else str(Money(minor, g.account.currency).as_decimal())
+
+
+def _form_ok(errors, field: str) -> bool:
+    if CsrfOnly().validate_on_submit():
+        return True
+    errors.append((field, _("Something went wrong with the form. Please try again.")))
+    return False
+
+
+@bp.route("/afford", methods=["GET", "POST"])
+@verified_required
+def income():
+    if (elsewhere := _elsewhere()) is not None:
+        return elsewhere
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        value = read_income(request.form, g.account.currency, errors) if _form_ok(errors, "income") else None
+        if not errors:
+            _save(income=value)
+            return redirect(url_for("afford.outgoings"), code=303)
+        values = request.form
+    else:
+        values = {"income": _major(_figures().get("income"))}
+    return render_template("support/afford_income.html", account=g.account, errors=errors, values=values), (
+        400 if errors else 200
+    )
+
+
+@bp.route("/afford/outgoings", methods=["GET", "POST"])
+@verified_required
+def outgoings():
+    if (elsewhere := _elsewhere()) is not None:
+        return elsewhere
+    if "income" not in _figures():
+        return redirect(url_for("afford.income"), code=303)
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        spent = (
+            read_outgoings(request.form, g.account.currency, errors) if _form_ok(errors, OUTGOINGS[0]) else {}
+        )
+        if not errors:
+            _save(outgoings=spent)
+            return redirect(url_for("afford.how_to_pay"), code=303)
+        values = request.form
+    else:
+        known = _figures().get("outgoings") or {}
+        values = {name: _major(known.get(name)) for name in OUTGOINGS if name in known}
+    return render_template(
+        "support/afford_outgoings.html",
+        account=g.account,
+        errors=errors,
+        values=values,
+        labels=OUTGOING_LABELS,
+    ), (400 if errors else 200)
+
+
+@bp.route("/afford/how-to-pay", methods=["GET", "POST"])
+@verified_required
+def how_to_pay():
+    if (elsewhere := _elsewhere()) is not None:
+        return elsewhere
+    if "outgoings" not in _figures():
+        return redirect(url_for("afford.outgoings"), code=303)
+    today = clock.today()
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        frequency, start = (
+            read_plan(request.form, today, errors) if _form_ok(errors, "frequency-0") else (None, None)
+        )
+        if not errors:
+            _save(frequency=frequency, start=start.isoformat())
+            return redirect(url_for("afford.result"), code=303)
+        values = request.form
+    else:
+        known = _figures()
+        start = date.fromisoformat(known["start"]) if known.get("start") else None
+        values = {"frequency": known.get("frequency", ""), **date_values("start", start)}
+    options = options_for(g.account, today)
+    return render_template(
+        "support/afford_how_to_pay.html",
+        account=g.account,
+        errors=errors,
+        values=values,
+        frequencies=list(FREQUENCY_LABELS.items()),
+        latest=latest_start(today),
+        policy_latest=today + timedelta(days=options.policy.first_payment_within_days),
+    ), (400 if errors else 200)
+
+
+@dataclass(frozen=True)
+class Result:
+    budget: Budget
+    frequency: Frequency
+    start: date
+    each: int  # what is left, per payment at the chosen frequency
+    suggestion: Suggestion | None
+    options: Options
+
+
+def _result(today: date) -> Result | None:
+    known = _figures()
+    if not {"income", "outgoings", "frequency", "start"} <= set(known):
+        return None
+    account = g.account
+    budget = Budget(known["income"], known["outgoings"])
+    frequency = Frequency(known["frequency"])
+    start = date.fromisoformat(known["start"])
+    each = per_payment(budget.left, frequency)
+    options = options_for(account, today)
+    suggestion = None
+    if options.instalments:
+        suggestion = suggest_plan(
+            options.policy,
+            account.balance.minor,
+            today,
+            frequency=frequency,
+            first_date=start,
+            budget=each,
+            unit=10 ** exponent(account.currency),
+        )
+    return Result(budget, frequency, start, each, suggestion, options)
+
+
+@bp.route("/afford/result", methods=["GET", "POST"])
+@verified_required
+def result():
+    if (elsewhere := _elsewhere()) is not None:
+        return elsewhere
+    found = _result(clock.today())
+    if found is None:
+        return redirect(url_for("afford.income"), code=303)
+    if request.method == "POST" and CsrfOnly().validate_on_submit():
+        chosen = request.form.get("next")
+        if chosen == "plan" and found.suggestion is None:
+            chosen = "offer"
+        if chosen in ("plan", "offer"):
+            _save(next=chosen)
+            return redirect(url_for("afford.share"), code=303)
+    return render_template(
+        "support/afford_result.html",
+        account=g.account,
+        result=found,
+        frequency=found.frequency.value,
+    )
+
+
+@bp.route("/afford/share", methods=["GET", "POST"])
+@verified_required
+def share():
+    if (elsewhere := _elsewhere()) is not None:
+        return elsewhere
+    today = clock.today()
+    found = _result(today)
+    chosen = _figures().get("next")
+    if found is None or chosen not in ("plan", "offer"):
+        return redirect(url_for("afford.income"), code=303)
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        shared = read_share(request.form, errors) if _form_ok(errors, "share-0") else None
+        if not errors:
+            return _finish(found, chosen, shared)
+    return render_template("support/afford_share.html", account=g.account, errors=errors, chosen=chosen), (
+        400 if errors else 200
+    )
+
+
+def _finish(found: Result, chosen: str, shared: bool):
+    """Write the figures down only if the debtor said yes; drop them from the session either way."""
+    account = g.account
+    session.pop(FIGURES, None)
+    figures = None
+    if shared:
+        figures = {
+            "currency": account.currency,
+            "income": found.budget.income,
+            "outgoings": dict(found.budget.outgoings),
+            "left": found.budget.left,
+        }
+        timeline.record(account, "affordability_shared", actor="debtor", **figures)
+        db.session.commit()
+    if chosen == "plan" and found.suggestion is not None:
+        session["plan_choice"] = agreements.PlanChoice(
+            frequency=found.frequency.value,
+            first_date=found.start.isoformat(),
+            count=found.suggestion.count,
+            amount=found.suggestion.amount,
+        ).to_session()
+        return redirect(url_for("plans.review"), code=303)
+    session[PREFILL] = prefill(Money(found.each, account.currency), found.frequency.value, found.start)
+    if figures is not None:
+        session[SHARED] = figures
+    return redirect(url_for("own_offer.propose"), code=303)

@@ -1,0 +1,65 @@
+"""Reading the support forms' fields by hand, strictly; each error names its field's id."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+
+from portal.plans.forms import Errors, parse_amount
+
+#: Larger amounts are typing mistakes, and would not fit the database's integer columns.
+AMOUNT_MAX = 10**9
+
+
+def read_money(form, name: str, currency: str, errors: Errors, *, blank_is_zero: bool = False) -> int | None:
+    """An amount in minor units; with *blank_is_zero* an empty box (or 0) is zero."""
+    raw = (form.get(name) or "").strip()
+    if blank_is_zero and raw.lstrip("$€£").strip().strip("0.,") == "":
+        return 0
+    value = parse_amount(raw, currency, name, errors)
+    if value is not None and value >= AMOUNT_MAX:
+        errors.append((name, _("That amount is too large. Check the number and try again.")))
+        return None
+    return value
+
+
+def read_choice(form, name: str, allowed, errors: Errors, message: str) -> str | None:
+    """One of *allowed* from a radio group whose first radio's id is "<name>-0"."""
+    value = form.get(name)
+    if value not in allowed:
+        errors.append((f"{name}-0", message))
+        return None
+    return value
+
+
+def read_text(form, name: str, limit: int, errors: Errors, message: str) -> str:
+    """Free text, trimmed; longer than *limit* characters is an error with *message*."""
+    text = (form.get(name) or "").strip().replace("\r\n", "\n")
+    if len(text) > limit:
+        errors.append((name, message))
+    return text
+
+
+def read_date(form, prefix: str, errors: Errors, *, missing: str) -> date | None:
+    """A date typed as day, month and year in "<prefix>-day", "-month" and "-year"."""
+    parts = [(form.get(f"{prefix}-{p}") or "").strip() for p in ("day", "month", "year")]
+    field = f"{prefix}-day"
+    if not any(parts):
+        errors.append((field, missing))
+        return None
+    if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+        errors.append((field, _("Enter the date using numbers, for example 15 4 2027")))
+        return None
+    try:
+        return date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        errors.append((field, _("Enter a real date, for example 15 4 2027")))
+        return None
+
+
+def date_values(prefix: str, day: date | None) -> dict[str, str]:
+    """Form values that show *day* in a date field (for prefilling)."""
+    if day is None:
+        return {}
+    return {f"{prefix}-day": str(day.day), f"{prefix}-month": str(day.month), f"{prefix}-year": str(day.year)}

@@ -1,0 +1,150 @@
+"""The debtor's own offer: propose it, see where it is, and agree it once a person said yes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from portal import clock, timeline
+from portal.extensions import db, limiter
+from portal.links.access import verified_required
+from portal.models import OfferStatus
+from portal.payments.gateway import GatewayUnavailable
+from portal.payments.messages import decline_message
+from portal.plans import agree_step, agreements, ledger
+from portal.plans.forms import CsrfOnly
+from portal.plans.options import options_for
+from portal.support import offers
+from portal.support.offer_form import FREQUENCY_LABELS, PREFILL, SHARED, latest_start, read_offer
+
+bp = Blueprint("own_offer", __name__)
+
+
+def _elsewhere():
+    """Where to go instead, when there is nothing to offer on (closed) or a plan is running."""
+    account = g.account
+    if account.is_closed or account.balance.minor <= 0:
+        return redirect(url_for("debtor.overview"), code=303)
+    if ledger.active_plan(account.id) is not None:
+        return redirect(url_for("plans.plan_page"), code=303)
+    return None
+
+
+@bp.route("/offer/new", methods=["GET", "POST"])
+@verified_required
+@limiter.limit("20/minute", methods=["POST"])
+def propose():
+    account = g.account
+    if (elsewhere := _elsewhere()) is not None:
+        return elsewhere
+    if offers.open_offer(account.id) is not None:
+        return redirect(url_for("own_offer.status"), code=303)
+    today = clock.today()
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        values = request.form
+        if not CsrfOnly().validate_on_submit():
+            errors.append(("amount", _("Something went wrong with the form. Please try again.")))
+        else:
+            terms, note = read_offer(request.form, account.currency, account.balance.minor, today, errors)
+            if terms is not None:
+                offers.make_offer(account, terms, note, session.get(SHARED))
+                db.session.commit()
+                session.pop(SHARED, None)
+                session.pop(PREFILL, None)
+                return redirect(url_for("own_offer.status"), code=303)
+    else:
+        values = session.get(PREFILL) or {}
+    return render_template(
+        "support/propose.html",
+        account=account,
+        errors=errors,
+        values=values,
+        frequencies=list(FREQUENCY_LABELS.items()),
+        latest=latest_start(today),
+        sharing=bool(session.get(SHARED)),
+    ), (400 if errors else 200)
+
+
+@bp.get("/offer")
+@verified_required
+def status():
+    """Where the debtor's latest offer stands: waiting, declined, or ready to agree."""
+    offer = offers.latest(g.account.id)
+    if offer is None:
+        return redirect(url_for("own_offer.propose"), code=303)
+    if offer.status in offers.AGREEABLE:
+        return redirect(url_for("own_offer.agree"), code=303)
+    if offer.status is OfferStatus.AGREED:
+        return redirect(url_for("plans.plan_page"), code=303)
+    template = (
+        "support/offer_pending.html" if offer.status is OfferStatus.PENDING else "support/offer_declined.html"
+    )
+    return render_template(
+        template,
+        account=g.account,
+        offer=offer,
+        reply_by=offers.reply_by(offer.created_at.date()),
+        frequencies=FREQUENCY_LABELS,
+    )
+
+
+@bp.route("/offer/agree", methods=["GET", "POST"])
+@verified_required
+@limiter.limit("20/minute", methods=["POST"])
+def agree():
+    account = g.account
+    if (elsewhere := _elsewhere()) is not None:
+        return elsewhere
+    offer = offers.open_offer(account.id)
+    if offer is None or offer.status not in offers.AGREEABLE:
+        return redirect(url_for("own_offer.status"), code=303)
+    today = clock.today()
+    terms = offers.agreed_terms(offer)
+    schedule = offers.offer_schedule(account.balance.minor, terms, today)
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        setup_id = agree_step.read_agree_form(errors)
+        if setup_id is not None:
+            card = agree_step.card_from_setup(setup_id)
+            if card is None:
+                errors.append(("card-element", decline_message("card_declined")))
+            else:
+                plan = agreements.agree_schedule(
+                    account,
+                    schedule,
+                    frequency=terms.frequency.value,
+                    offer_id=offer.id,
+                    payment_method_id=card.id,
+                    card_brand=card.brand,
+                    card_last4=card.last4,
+                    consent_text=agree_step.consent_text(),
+                )
+                offers.mark_agreed(offer, plan.id)
+                db.session.commit()
+                return agree_step.after_agreeing(plan, today)
+    context = {
+        "account": account,
+        "offer": offer,
+        "terms": terms,
+        "schedule": schedule,
+        "policy": options_for(account, today).policy,
+        "frequencies": FREQUENCY_LABELS,
+        "errors": errors,
+        "heading": _("We suggest a different plan")
+        if offer.status is OfferStatus.COUNTERED
+        else _("Your offer was accepted"),
+    }
+    try:
+        setup = agree_step.setup_intent_for_visit()
+    except GatewayUnavailable:
+        context["errors"] = [("card-element", decline_message("unavailable"))]
+        return render_template("support/offer_agree.html", client_secret=None, **context), 503
+    timeline.record(account, "plan_recap_viewed", actor="debtor", offer_id=offer.id)
+    db.session.commit()
+    return render_template(
+        "support/offer_agree.html",
+        client_secret=setup.client_secret,
+        consent_text=agree_step.consent_text(),
+        **context,
+    ), (400 if errors else 200)

@@ -1,0 +1,284 @@
+"""The affordability check in the pages: what is left each month, the plan within policy that fits
+it, the propose-your-own-plan form prefilled when nothing does, and figures that are kept only
+when the debtor says yes (searched for in every table, on the timeline, in the logs and the
+session when they say no)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Event
+from portal.models.types import utcnow
+from tests.plans.page_helpers import (
+    check_page,
+    details,
+    error_summary,
+    events,
+    links,
+    long_date,
+    page_text,
+    schedule_rows,
+)
+from tests.support_pages.helpers import date_form, offers_for
+
+# Figures no other number in the database is likely to equal, in minor units and as typed.
+INCOME = 234567
+SPENT = {"housing": 81234, "bills": 12347, "food": 30119, "other_debts": 5783}
+LEFT = INCOME - sum(SPENT.values())  # 105084: 1,050.84 a month
+TYPED = {"2345.67", "812.34", "123.47", "301.19", "57.83", "1050.84"}
+
+
+def _today() -> date:
+    return utcnow().date()
+
+
+@pytest.fixture
+def account(make_account, sign_in):
+    account = make_account()
+    sign_in(account)
+    return account
+
+
+def _major(minor: int) -> str:
+    return f"{minor // 100}.{minor % 100:02d}"
+
+
+def _through_to_result(client, *, income, spent, frequency="monthly", start=None):
+    start = start or _today() + timedelta(days=5)
+    assert client.post("/afford", data={"income": _major(income)}).headers["Location"] == "/afford/outgoings"
+    outgoings = {name: _major(value) for name, value in spent.items()}
+    assert client.post("/afford/outgoings", data=outgoings).headers["Location"] == "/afford/how-to-pay"
+    chosen = client.post("/afford/how-to-pay", data={"frequency": frequency, **date_form("start", start)})
+    assert chosen.headers["Location"] == "/afford/result", chosen.text
+    page = client.get("/afford/result")
+    assert page.status_code == 200
+    assert check_page(page.text) == "What you have left each month"
+    return page.text
+
+
+def _walk(value, found: list, where: str):
+    """Every figure (as an integer, or typed as text) anywhere inside *value*."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _walk(item, found, f"{where}.{key}")
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _walk(item, found, where)
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int) and value in {INCOME, LEFT, *SPENT.values()}:
+        found.append((where, value))
+    elif isinstance(value, str) and any(text in value for text in TYPED):
+        found.append((where, value))
+
+
+def _figures_stored() -> list:
+    """Each place in the database where a figure turns up: every column of every row of every table."""
+    db.session.expire_all()
+    found: list = []
+    for table in db.metadata.sorted_tables:
+        for row in db.session.execute(select(table)).mappings():
+            for column, value in row.items():
+                _walk(value, found, f"{table.name}.{column}")
+    return found
+
+
+def test_the_check_is_linked_from_the_overview_and_the_options(account, client):
+    assert "/afford" in links(client.get("/account").text)
+    assert "/afford" in links(client.get("/options").text)
+    page = client.get("/afford")
+    assert check_page(page.text) == "Check what you can afford"
+    assert "This is private." in page_text(page.text)
+
+
+def test_what_is_left_each_month_and_the_plan_that_fits_it(account, client):
+    start = _today() + timedelta(days=5)
+
+    html = _through_to_result(client, income=INCOME, spent=SPENT, start=start)
+    page = page_text(html)
+
+    assert details(html) == {
+        "Money coming in": "$2,345.67",
+        "Money going out": "$1,294.83",
+        "Left each month": "$1,050.84",
+    }
+    # 1,060.25 in one payment is more than is left; two equal payments of 530.12 and 530.13 fit.
+    assert f"2 payments of $530.12 every month, starting on {long_date(start)}." in page
+    assert "The last payment is $530.13." in page
+
+
+def test_weekly_payments_are_what_is_left_each_month_spread_over_the_weeks_of_a_year(account, client):
+    html = _through_to_result(client, income=100000, spent={"housing": 87000}, frequency="weekly")
+    page = page_text(html)
+
+    # 130.00 a month is 1,560.00 a year: 30.00 a week. 35 weekly payments of 30.29 would be too
+    # many for the policy's 24; by amount, 30.00 a week is 36 payments: nothing fits.
+    assert details(html)["That is, each week"] == "$30.00"
+    assert "None of our usual plans fits" in page
+    assert "Our usual plans have payments of at least $25.00, and up to 24 payments." in page
+
+
+def test_choosing_the_plan_without_sharing_keeps_the_figures_nowhere(account, client, caplog):
+    caplog.set_level(logging.DEBUG)
+    start = _today() + timedelta(days=5)
+    _through_to_result(client, income=INCOME, spent=SPENT, start=start)
+    assert client.post("/afford/result", data={"next": "plan"}).headers["Location"] == "/afford/share"
+    share = client.get("/afford/share")
+    assert check_page(share.text) == "Do you want to share your figures with us?"
+
+    answered = client.post("/afford/share", data={"share": "no"})
+
+    assert answered.status_code == 303 and answered.headers["Location"] == "/plan/review"
+    with client.session_transaction() as session:
+        assert "afford" not in session and "offer_affordability" not in session
+        assert session["plan_choice"] == {
+            "frequency": "monthly",
+            "first_date": start.isoformat(),
+            "count": 2,
+            "amount": None,
+            "down_payment": 0,
+        }
+        found: list = []
+        _walk(dict(session), found, "session")
+        assert found == []
+    review = client.get("/plan/review")
+    assert [amount for _, _, amount in schedule_rows(review.text)] == ["$530.12", "$530.13"]
+    assert _figures_stored() == []
+    assert not any(kind.startswith("affordability") for kind in db.session.scalars(select(Event.kind)))
+    assert not any(text in caplog.text for text in TYPED)
+    assert not any(str(value) in caplog.text for value in (INCOME, LEFT, *SPENT.values()))
+
+
+def test_leaving_the_check_drops_its_figures_but_switching_language_does_not(account, client):
+    client.post("/afford", data={"income": "2345.67"})
+    client.get("/language/es?next=/afford/outgoings")
+    with client.session_transaction() as session:
+        assert session["afford"] == {"income": INCOME}
+
+    client.get("/account")
+
+    with client.session_transaction() as session:
+        assert "afford" not in session
+    assert client.get("/afford/outgoings").headers["Location"] == "/afford"
+    assert client.get("/afford/result").headers["Location"] == "/afford"
+    assert _figures_stored() == []
+
+
+def test_sharing_sends_the_figures_with_an_offer_prefilled_when_nothing_fits(account, client, runner):
+    start = _today() + timedelta(days=3)
+    page = page_text(
+        _through_to_result(client, income=150000, spent={"housing": 148000}, frequency="weekly", start=start)
+    )
+    assert "None of our usual plans fits" in page
+    client.post("/afford/result", data={"next": "offer"})
+
+    answered = client.post("/afford/share", data={"share": "yes"})
+
+    assert answered.status_code == 303 and answered.headers["Location"] == "/offer/new"
+    figures = {"currency": "USD", "income": 150000, "outgoings": {"housing": 148000}, "left": 2000}
+    (shared,) = events(account, "affordability_shared")
+    assert shared.actor == "debtor" and shared.data == figures
+    form = client.get("/offer/new").text
+    assert check_page(form) == "Propose your own plan"
+    assert 'id="amount" name="amount" type="text" value="4.61"' in form  # 20.00 a month, weekly
+    assert 'value="weekly" checked' in form
+    assert f'id="start-day" name="start-day" type="text" inputmode="numeric" value="{start.day}"' in form
+    assert "We will send the figures from your affordability check with your offer" in page_text(form)
+
+    sent = client.post(
+        "/offer/new", data={"amount": "4.61", "frequency": "weekly", **date_form("start", start)}
+    )
+
+    assert sent.headers["Location"] == "/offer"
+    (offer,) = offers_for(account)
+    assert offer.affordability == figures
+    assert events(account, "offer_made")[0].data["shared_affordability"] is True
+    listed = runner.invoke(args=["offers"]).output
+    assert (
+        "shared affordability (monthly): income 1500.00 USD; out: housing 1480.00 USD; left 20.00 USD"
+        in listed
+    )
+    with client.session_transaction() as session:
+        assert "offer_affordability" not in session and "offer_prefill" not in session
+
+
+def test_not_sharing_an_offer_sends_no_figures(account, client):
+    _through_to_result(client, income=INCOME, spent=SPENT)
+    client.post("/afford/result", data={"next": "offer"})
+    client.post("/afford/share", data={"share": "no"})
+    form = client.get("/offer/new").text
+    assert "We will send the figures" not in page_text(form)
+
+    client.post(
+        "/offer/new", data={"amount": "10.00", "frequency": "monthly", **date_form("start", _today())}
+    )
+
+    (offer,) = offers_for(account)
+    assert offer.affordability is None
+    assert _figures_stored() == []
+
+
+def test_when_more_goes_out_than_comes_in_we_offer_a_call_back_and_free_advice(account, client, app):
+    app.config["DEBT_ADVICE_LINKS"] = "Neutral Counselling Directory|https://counselling.example.org/"
+
+    page = _through_to_result(client, income=100000, spent={"housing": 90000, "other_debts": 20000})
+
+    text = page_text(page)
+    assert details(page)["Left each month"] == "-$100.00"
+    assert "More money goes out than comes in" in text
+    assert {"/cant-pay/call-back", "https://counselling.example.org/"} <= links(page)
+    assert "Free help with debt" in text
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "errors"),
+    [
+        ("/afford", {}, {"income": "Enter your monthly income, or 0 if you have none"}),
+        ("/afford", {"income": "lots"}, {"income": "Enter an amount using numbers, for example 25.00"}),
+        (
+            "/afford/outgoings",
+            {"food": "12,5x"},
+            {"food": "Enter an amount using numbers, for example 25.00"},
+        ),
+        (
+            "/afford/how-to-pay",
+            {},
+            {
+                "frequency-0": "Choose how often you want to pay",
+                "start-day": "Enter the date of the first payment",
+            },
+        ),
+        ("/afford/share", {}, {"share-0": "Choose yes or no"}),
+    ],
+    ids=["no-income", "bad-income", "bad-outgoing", "no-plan", "no-answer"],
+)
+def test_each_step_names_what_is_missing(account, client, path, data, errors):
+    if path != "/afford":
+        _through_to_result(client, income=INCOME, spent=SPENT)
+        client.post("/afford/result", data={"next": "plan"})
+
+    response = client.post(path, data=data)
+
+    assert response.status_code == 400
+    check_page(response.text)
+    assert response.text.count("<title>Error:") == 1
+    assert error_summary(response.text) == errors
+
+
+def test_zero_income_is_an_answer(account, client):
+    assert client.post("/afford", data={"income": "0"}).headers["Location"] == "/afford/outgoings"
+    assert client.post("/afford/outgoings", data={}).headers["Location"] == "/afford/how-to-pay"
+
+
+def test_enough_left_to_pay_at_once_offers_paying_in_full_or_on_a_date(account, client):
+    html = _through_to_result(client, income=300000, spent={"housing": 100000})
+
+    enough = "What you have left each month is enough to pay the full $1,060.25 in one payment."
+    assert enough in page_text(html)
+    assert {"/pay", "/cant-pay/promise", "/options"} <= links(html)
+    assert "Choose this plan" not in page_text(html)

@@ -1,0 +1,78 @@
+"""The email telling a debtor what a person decided about their offer respects contact hours:
+decided at night, it goes out with the first reminder run in the debtor's morning, once."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from portal.domain.schedules import Frequency
+from portal.extensions import db
+from portal.models import OptOut
+from portal.models.types import utcnow
+from portal.plans import reminders
+from portal.support import offers
+from tests.plans.page_helpers import events
+from tests.support_pages.helpers import at
+
+
+def _today() -> date:
+    return utcnow().date()
+
+
+@pytest.fixture
+def offer(make_account):
+    account = make_account()
+    account.timezone = "UTC"
+    made = offers.make_offer(
+        account, offers.Terms(4000, Frequency.MONTHLY, _today() + timedelta(days=40)), "", None
+    )
+    db.session.commit()
+    return made
+
+
+def _decide_at(runner, offer, day: date, hour: int):
+    return runner.invoke(args=["decide-offer", str(offer.id), "--accept", "--now", at(day, hour).isoformat()])
+
+
+@pytest.mark.parametrize("hour", [21, 23, 3, 7])
+def test_a_decision_outside_contact_hours_waits_for_the_morning(offer, runner, mailbox, hour):
+    today = _today()
+
+    result = _decide_at(runner, offer, today, hour)
+
+    assert result.exit_code == 0, result.output
+    assert "Not emailed now (outside_hours)" in result.output
+    assert mailbox.wait_for(1, seconds=0.5) == []
+    (held,) = events(offer.account, "offer_decision_not_sent")
+    assert held.data == {"offer_id": offer.id, "reason": "outside_hours"}
+
+    next_day = today + timedelta(days=1)
+    assert reminders.send_reminders(at(next_day, 7, 59)) == 0
+    assert reminders.send_reminders(at(next_day, 8)) == 1
+    assert reminders.send_reminders(at(next_day, 9)) == 0
+    (mail,) = mailbox.wait_for(2, seconds=0.5)
+    assert mail["Subject"] == "We have accepted your offer"
+    assert len(events(offer.account, "offer_decision_sent")) == 1
+
+
+@pytest.mark.parametrize("hour", [8, 12, 20])
+def test_a_decision_inside_contact_hours_is_emailed_at_once_and_only_once(offer, runner, mailbox, hour):
+    result = _decide_at(runner, offer, _today(), hour)
+
+    assert "Emailed jane@example.com" in result.output
+    assert len(mailbox.wait_for(1)) == 1
+    assert reminders.send_reminders(at(_today(), 20, 30)) == 0
+    assert len(mailbox.wait_for(2, seconds=0.5)) == 1
+
+
+def test_a_decision_for_someone_who_opted_out_is_not_emailed_later_either(offer, runner, mailbox):
+    db.session.add(OptOut(debtor_id=offer.account.debtor_id, channel="email"))
+    db.session.commit()
+
+    result = _decide_at(runner, offer, _today(), 10)
+
+    assert "Not emailed (opted_out); the debtor sees the decision on their account page" in result.output
+    assert reminders.send_reminders(at(_today() + timedelta(days=1), 10)) == 0
+    assert mailbox.wait_for(1, seconds=0.5) == []
