@@ -12,7 +12,8 @@ from portal.links import service as links
 from portal.models import Account, Creditor, Event, MagicLink
 
 
-def _find_account(reference: str, creditor_slug: str | None) -> Account:
+def find_account(reference: str, creditor_slug: str | None) -> Account:
+    """The account a collector means by REFERENCE (and --creditor), or a clear CLI error."""
     query = select(Account).where(Account.reference == reference)
     if creditor_slug:
         query = query.join(Creditor).where(Creditor.slug == creditor_slug)
@@ -49,7 +50,7 @@ def import_accounts_command(file):
 @click.option("--days", type=click.IntRange(1, 365), default=None, help="Days until the link expires.")
 def issue_link_command(reference, creditor_slug, days):
     """Issue a magic link for an account; the URL is the last line printed."""
-    account = _find_account(reference, creditor_slug)
+    account = find_account(reference, creditor_slug)
     try:
         link = links.issue(account, days=days)
     except links.AccountOnHold:
@@ -71,7 +72,7 @@ def issue_link_command(reference, creditor_slug, days):
 @click.option("--creditor", "creditor_slug")
 def revoke_links_command(reference, creditor_slug):
     """Revoke every link issued for an account."""
-    account = _find_account(reference, creditor_slug)
+    account = find_account(reference, creditor_slug)
     issued = db.session.scalars(select(MagicLink).where(MagicLink.account_id == account.id)).all()
     for link in issued:
         links.revoke(link)
@@ -84,7 +85,7 @@ def revoke_links_command(reference, creditor_slug):
 @click.option("--creditor", "creditor_slug")
 def timeline_command(reference, creditor_slug):
     """Print everything that happened on an account, oldest first."""
-    account = _find_account(reference, creditor_slug)
+    account = find_account(reference, creditor_slug)
     events = db.session.scalars(
         select(Event).where(Event.account_id == account.id).order_by(Event.created_at, Event.id)
     ).all()

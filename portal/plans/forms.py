@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel.numbers import NumberFormatError, parse_decimal
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
@@ -16,14 +18,23 @@ class CsrfOnly(FlaskForm):
     """Forms whose fields are read by hand still get CSRF protection from Flask-WTF."""
 
 
+def _plain_number(text: str) -> str:
+    """Read the number the way the reader's language writes it ("40,00" is forty in Spanish),
+    and give it back as plain digits with a dot; grouping must be in the right places."""
+    text = text.replace(" ", "").replace("\u00a0", "")
+    if text.replace(".", "", 1).isdigit():
+        return text  # a plain 40 or 40.00 means the same in every language we speak
+    return format(parse_decimal(text, locale=str(get_locale()), strict=True), "f")
+
+
 def parse_amount(raw: str | None, currency: str, field: str, errors: Errors) -> int | None:
     text = (raw or "").strip().lstrip("$€£").strip()
     if not text:
         errors.append((field, _("Enter an amount")))
         return None
     try:
-        value = parse_major(text, currency).minor
-    except MoneyError:
+        value = parse_major(_plain_number(text), currency).minor
+    except (MoneyError, NumberFormatError):
         errors.append((field, _("Enter an amount using numbers, for example 25.00")))
         return None
     if value <= 0:

@@ -9,7 +9,7 @@ import click
 from flask import Flask
 
 from portal import clock
-from portal.collector.commands import _find_account
+from portal.collector.commands import find_account
 from portal.domain import contact
 from portal.notify import rules
 
@@ -38,7 +38,7 @@ def _local(moment: datetime, zone: str) -> str:
 def contact_check_command(reference: str, creditor_slug: str | None, now: str | None):
     """Print, for each channel, whether we may contact the account's debtor now, and why not."""
     moment = _moment(now)
-    account = _find_account(reference, creditor_slug)
+    account = find_account(reference, creditor_slug)
     debtor = account.debtor
     zone = rules.contact_zone(account)
     click.echo(f"{account.creditor.slug}/{account.reference} at {_local(moment, zone)} ({zone})")
