@@ -30,7 +30,10 @@ def options_for(account: Account, today: date) -> Options:
     policy = policies.rules(row)
     balance = account.balance
     same_currency = policy.currency == account.currency
-    open_without_plan = not account.is_closed and ledger.active_plan(account.id) is None
+    # While a dispute is open nothing new is offered: the debtor may only pay in full, voluntarily.
+    open_without_plan = (
+        not account.is_closed and not account.on_hold and ledger.active_plan(account.id) is None
+    )
     return Options(
         policy_row=row,
         policy=policy,

@@ -185,3 +185,16 @@ def test_the_hold_only_covers_the_disputed_account(make_account, open_dispute):
     links.issue(other)
     db.session.commit()
     assert len(_links(other)) == 1
+
+
+def test_no_new_options_while_a_dispute_is_open(client, make_account, sign_in):
+    from portal.extensions import db as _db
+
+    account = make_account()
+    sign_in(account)
+    account.on_hold = True
+    _db.session.commit()
+    assert client.get("/options").headers["Location"].endswith("/account")
+    for path in ("/plan/new", "/settle", "/pay/part"):
+        response = client.get(path)
+        assert response.status_code == 303, path
