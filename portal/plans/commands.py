@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import click
 from flask import Flask
 
@@ -11,22 +9,11 @@ from portal import clock
 from portal.plans.runner import charge_due
 
 
-def parse_now(value: str | None) -> datetime:
-    """An ISO time for --now (tests and catch-up runs); naive times are taken as UTC."""
-    if not value:
-        return clock.now()
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter("use an ISO time such as 2027-01-15T14:00:00Z") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 @click.command("charge-due")
 @click.option("--now", "now_text", default=None, help="Run as if it were this time (ISO 8601).")
 def charge_due_command(now_text):
     """Charge every instalment that is due, once."""
-    report = charge_due(parse_now(now_text))
+    report = charge_due(clock.moment_option(now_text))
     click.echo(report.summary())
 
 

@@ -112,6 +112,10 @@ def _claim_next(now: datetime, seen: set[int]) -> int | None:
             update(Instalment)
             .where(
                 Instalment.id == candidate.id,
+                # Re-check it is still due: another runner may have charged it and let go
+                # of its lease between our select and this update.
+                Instalment.status == InstalmentStatus.SCHEDULED,
+                Instalment.next_attempt_on <= now.date(),
                 (Instalment.claimed_until.is_(None)) | (Instalment.claimed_until < now),
             )
             .values(claimed_until=now + LEASE)
@@ -136,8 +140,11 @@ def _release(instalment_id: int) -> None:
 
 def _process(instalment_id: int, now: datetime, gateway: StripeGateway, report: RunReport) -> None:
     instalment = db.session.get(Instalment, instalment_id)
+    db.session.refresh(instalment)
     plan = instalment.plan
     account = plan.account
+    if instalment.status is not InstalmentStatus.SCHEDULED or plan.status is not PlanStatus.ACTIVE:
+        return  # settled by someone else since it was picked
     policy = Policy.from_dict(plan.policy.settings)  # the version the plan was agreed under
     if account.on_hold:
         # A dispute is open: nothing is taken (and nobody is told of a decline) until it is

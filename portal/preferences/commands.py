@@ -14,19 +14,6 @@ from portal.domain import contact
 from portal.notify import rules
 
 
-def _moment(value: str | None) -> datetime:
-    if value is None:
-        return clock.now()
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a time like 2027-01-15T14:00:00Z") from None
-    if moment.tzinfo is None:
-        # A bare time would be read in the server's zone; contact hours need certainty.
-        raise click.BadParameter(f"{value!r} has no time zone; end it with Z or an offset like +00:00")
-    return moment
-
-
 def _local(moment: datetime, zone: str) -> str:
     return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M %Z}"
 
@@ -37,7 +24,7 @@ def _local(moment: datetime, zone: str) -> str:
 @click.option("--now", "now", default=None, help="check as if it were this time (ISO 8601 with a zone)")
 def contact_check_command(reference: str, creditor_slug: str | None, now: str | None):
     """Print, for each channel, whether we may contact the account's debtor now, and why not."""
-    moment = _moment(now)
+    moment = clock.moment_option(now)
     account = find_account(reference, creditor_slug)
     debtor = account.debtor
     zone = rules.contact_zone(account)

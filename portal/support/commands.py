@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import click
 from flask import Flask
@@ -23,18 +23,6 @@ def _money(minor: int | None, currency: str) -> str:
 
 def _who(account) -> str:
     return f"{account.creditor.slug}/{account.reference} ({account.debtor.full_name})"
-
-
-def _moment(value: str | None) -> datetime:
-    if value is None:
-        return clock.now()
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a time like 2027-01-15T14:00:00Z") from None
-    if moment.tzinfo is None:
-        raise click.BadParameter(f"{value!r} has no time zone; end it with Z or an offset like +00:00")
-    return moment
 
 
 @click.command("offers")
@@ -91,7 +79,7 @@ def _figures(figures: dict) -> str:
 @click.option("--now", default=None, help="act as if it were this time (ISO 8601 with a zone)")
 def decide_offer_command(offer_id, decision, reason, amount, frequency, start, now):
     """Accept, decline or counter a debtor's offer; the debtor is told by email and on their page."""
-    moment = _moment(now)
+    moment = clock.moment_option(now)
     offer = db.session.get(Offer, offer_id)
     if offer is None:
         raise click.ClickException(f"No offer {offer_id}")

@@ -251,3 +251,17 @@ def test_the_charge_due_command_and_the_huey_task(app, make_account, localstripe
 
     assert "charged 0" in charge_due_task.call_local()
     assert len(_payments(account)) == 1
+
+
+def test_an_instalment_paid_since_it_was_picked_is_not_charged_again(app, make_account, localstripe):
+    """Two runners: one charges and lets go; the other, holding a stale pick, must not charge."""
+    account = make_account()
+    plan = make_plan(localstripe, account, count=2)
+    first = plan.instalments[0]
+    day = noon(first.due_date)
+    assert runner.charge_due(day).charged == 1
+    report = runner.RunReport()
+    runner._process(first.id, day, get_gateway(), report)  # the slow runner's stale pick
+    assert report.charged == 0 and report.declined == 0
+    assert len(_payments(account)) == 1
+    assert len(intents_for(localstripe, account.debtor.stripe_customer_id)) == 1
