@@ -89,7 +89,7 @@ def test_the_form_shows_what_we_hold(reachable, sign_in, client):
     response = client.get(PAGE)
 
     assert response.status_code == 200
-    assert check_page(response.text) == "How we contact you"
+    assert check_page(response.text) == "Cómo nos comunicamos con usted"  # the debtor reads Spanish
     assert re.search(rf'<form method="post" action="{PAGE}"', response.text)
     assert _checked(response.text, "channel") == ["phone"]
     assert _checked(response.text, "language") == ["es"]
