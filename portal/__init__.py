@@ -35,6 +35,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.debtor.routes import bp as debtor_bp
     from portal.disputes.commands import register_commands as register_dispute_commands
     from portal.disputes.routes import bp as disputes_bp
+    from portal.guidance import steps as guidance_steps
+    from portal.guidance.routes import bp as guidance_bp
     from portal.links.routes import bp as links_bp
     from portal.notify.optout import bp as optout_bp
     from portal.payments.routes import bp as payments_bp
@@ -58,6 +60,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(plans_bp)
     init_support(app)
     app.register_blueprint(preferences_bp)
+    app.register_blueprint(guidance_bp)
+    guidance_steps.init_app(app)
     errors.init_app(app)
     register_commands(app)
     register_policy_commands(app)

@@ -114,12 +114,16 @@ def load_config(overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", not development),
         "SESSION_MINUTES": int(_env("SESSION_MINUTES", "30")),
+        # How long before the session ends the debtor is warned and offered more time (WCAG 2.2.1).
+        "SESSION_WARNING_SECONDS": int(_env("SESSION_WARNING_SECONDS", "120")),
         # Days to move the portal's clock forward, to watch plans run in a demo or a test.
         "CLOCK_OFFSET_DAYS": int(_env("PORTAL_CLOCK_OFFSET_DAYS", "0")),
         "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "i18n"),
-        "SUPPORTED_LOCALES": ("en", "es"),
+        # Spanish, Chinese and Vietnamese: the three languages after English that most US residents
+        # with limited English speak (README, "Languages").
+        "SUPPORTED_LOCALES": ("en", "es", "zh_Hant", "vi"),
     }
     config.update(overrides or {})
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

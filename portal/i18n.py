@@ -8,9 +8,10 @@ from babel.numbers import format_currency
 from flask import Flask, current_app, g, request, session
 from flask_babel import format_date, format_datetime, get_locale
 
+from portal.domain.languages import LANGUAGES, html_lang, portal_language
 from portal.domain.money import Money
 
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+LANGUAGE_NAMES = {code: name for code, (_tag, name) in LANGUAGES.items()}
 
 
 def select_locale() -> str:
@@ -22,7 +23,11 @@ def select_locale() -> str:
     account_language = getattr(g, "account_language", None)
     if account_language in supported:
         return account_language
-    return request.accept_languages.best_match(supported) or "en"
+    for tag, _quality in request.accept_languages:
+        code = portal_language(tag)
+        if code in supported:
+            return code
+    return "en"
 
 
 def person_language(language: str | None) -> str:
@@ -60,5 +65,6 @@ def init_app(app: Flask) -> None:
         current = str(get_locale())
         return {
             "current_language": current,
-            "languages": LANGUAGE_NAMES,
+            "html_lang": html_lang,
+            "languages": {c: LANGUAGE_NAMES[c] for c in current_app.config["SUPPORTED_LOCALES"]},
         }

@@ -11,7 +11,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALES = ["es"]
+LOCALES = ["es", "zh_Hant", "vi"]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 

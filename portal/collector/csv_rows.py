@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from portal.domain.languages import LANGUAGE_TAGS, portal_language
 from portal.domain.money import MoneyError, known_currency, parse_major
 
 REQUIRED_COLUMNS = (
@@ -23,7 +24,6 @@ REQUIRED_COLUMNS = (
     "fees",
 )
 OPTIONAL_COLUMNS = ("language", "creditor_name", "timezone", "original_creditor", "itemization_date")
-LANGUAGES = {"en", "es"}
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -116,9 +116,10 @@ def parse_row(raw: dict[str, str]) -> AccountRow:
     date_of_birth = _date(row, "date_of_birth")
     if date_of_birth and date_of_birth >= date.today():
         raise RowError("date_of_birth is not in the past")
-    language = (_text(row, "language") or "").lower() or None
-    if language and language not in LANGUAGES:
-        raise RowError(f"language {language!r} is not one of {', '.join(sorted(LANGUAGES))}")
+    given = _text(row, "language")
+    language = portal_language(given) if given else None
+    if given and language is None:
+        raise RowError(f"language {given!r} is not one of {', '.join(sorted(LANGUAGE_TAGS))}")
     timezone = _text(row, "timezone")
     if timezone:
         try:

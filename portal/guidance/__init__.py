@@ -1,0 +1,1 @@
+"""Guidance that runs through every journey: step indicators, help pages, session warnings."""

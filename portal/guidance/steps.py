@@ -1,0 +1,117 @@
+"""Which step of which journey a page is, so every step can say "Step 2 of 3: Check and agree".
+
+Pages where the debtor chooses a task (their account, the options, "I can't pay") start no
+journey, so they carry no step. A page shared by journeys (the receipt) takes its place from the
+journey the debtor last started.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, request, session
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+# journey -> steps; each step is (endpoints that show it, label)
+JOURNEYS: dict[str, list[tuple[tuple[str, ...], object]]] = {
+    "sign_in": [
+        (("links.start",), _l("Start")),
+        (("links.verify",), _l("Confirm who you are")),
+    ],
+    "pay_in_full": [
+        (("payments.pay", "payments.pay_submit"), _l("Pay by card")),
+        (("payments.receipt",), _l("Your receipt")),
+    ],
+    "pay_part": [
+        (("offers.part_amount",), _l("Choose an amount")),
+        (("offers.part_card",), _l("Pay by card")),
+        (("payments.receipt",), _l("Your receipt")),
+    ],
+    "settle": [
+        (("offers.settle",), _l("Check the offer and pay")),
+        (("payments.receipt",), _l("Your receipt")),
+    ],
+    "plan": [
+        (("plans.builder",), _l("Choose your payments")),
+        (("plans.review",), _l("Check and agree")),
+        (("plans.confirmed",), _l("Plan set up")),
+    ],
+    "own_offer": [
+        (("own_offer.propose",), _l("Make your offer")),
+        (("own_offer.status",), _l("Our reply")),
+        (("own_offer.agree",), _l("Check and agree")),
+        (("plans.confirmed",), _l("Plan set up")),
+    ],
+    "afford": [
+        (("afford.income",), _l("Money coming in")),
+        (("afford.outgoings",), _l("Money going out")),
+        (("afford.how_to_pay",), _l("How you want to pay")),
+        (("afford.result",), _l("What you have left")),
+        (("afford.share",), _l("Share or keep private")),
+    ],
+    "dispute": [
+        (("disputes.dispute_form",), _l("Tell us what is wrong")),
+        (("disputes.received",), _l("We have your dispute")),
+    ],
+    "promise": [
+        (("cant_pay.promise",), _l("Choose a date")),
+        (("cant_pay.promise_made",), _l("Promise saved")),
+    ],
+    "call_back": [
+        (("cant_pay.hardship",), _l("How to reach you")),
+        (("cant_pay.hardship_sent",), _l("Request sent")),
+    ],
+    "preferences": [
+        (("preferences.edit",), _l("Choose how we contact you")),
+        (("preferences.saved",), _l("Saved")),
+    ],
+    "stop_emails": [
+        (("optout.confirm",), _l("Confirm")),
+        (("optout.stop",), _l("Emails stopped")),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    total: int
+    label: str
+
+    @property
+    def text(self) -> str:
+        return _("Step %(number)d of %(total)d: %(label)s", number=self.number, total=self.total, label=self.label)
+
+
+def _places(endpoint: str) -> list[tuple[str, int]]:
+    return [
+        (name, index)
+        for name, steps in JOURNEYS.items()
+        for index, (endpoints, _label) in enumerate(steps)
+        if endpoint in endpoints
+    ]
+
+
+def step_for(endpoint: str | None, current_journey: str | None) -> Step | None:
+    """The step this endpoint is in the debtor's current journey (or its only journey)."""
+    places = _places(endpoint or "")
+    if not places:
+        return None
+    name, index = next(((n, i) for n, i in places if n == current_journey), places[0])
+    steps = JOURNEYS[name]
+    return Step(index + 1, len(steps), str(steps[index][1]))
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _remember_journey():
+        if "link" not in session:
+            return  # only a debtor's own session; pages like "stop emails" set no cookie
+        for name, index in _places(request.endpoint or ""):
+            if index == 0 and session.get("journey") != name:
+                session["journey"] = name
+
+    @app.context_processor
+    def _step_context():
+        return {"step": step_for(request.endpoint, session.get("journey")) if request else None}
