@@ -57,6 +57,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["long_datetime"] = lambda v: format_datetime(v, format="medium")
     app.jinja_env.globals["collector_hours"] = lambda: localized_setting("COLLECTOR_HOURS")
+    app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 
@@ -65,6 +66,5 @@ def init_app(app: Flask) -> None:
         current = str(get_locale())
         return {
             "current_language": current,
-            "html_lang": html_lang,
             "languages": {c: LANGUAGE_NAMES[c] for c in current_app.config["SUPPORTED_LOCALES"]},
         }

@@ -1,0 +1,320 @@
+"""Every page of the portal in every state worth seeing, set up the way a debtor gets there.
+
+States are reached through the app itself (a test client posting the same forms a browser
+would), then the session cookie is handed to Chromium, which opens the page. `SCENES_FOR` names
+the endpoint each scene shows, so the sweep can prove that no route was left out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Callable
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Page
+
+from portal.extensions import db
+from portal.links import service as links
+from portal.models.types import utcnow
+from portal.notify.optout import optout_url
+from portal.payments import gateway
+from tests.e2e.journey import CARD_3DS, enter_card
+from tests.plans.page_helpers import agree_plan, card_token, choose_plan
+from tests.plans.plan_factory import make_plan
+
+# Routes that are not pages a person reads, and why.
+NOT_PAGES = {
+    "static": "CSS, scripts and images",
+    "links.open_link": "redirects to the start page (its failures are scenes below)",
+    "links.change_language": "redirects back to the page the person was on",
+    "links.sign_out": "a POST that redirects to the signed-out page",
+    "plans.pay_next": "a POST from the plan page that pays with the saved card and redirects",
+    "plans.pay_off": "a POST from the plan page that pays with the saved card and redirects",
+    "plans.calendar": "a calendar file (.ics), checked in tests/plans/test_calendar.py",
+    "plans.confirm_payment": "hands the browser to the card page's 3-D Secure check",
+    "webhook.stripe_webhook": "Stripe's signed POSTs",
+    "guidance.keep_alive": "the session warning's JSON call",
+}
+
+
+@dataclass
+class Scene:
+    name: str
+    endpoint: str | None  # None: not a route of ours (the 404 page)
+    path: str
+    cookie: str | None = None
+    then: Callable[[Page], None] | None = None  # what the person does after the page opens
+
+
+def submit(page: Page) -> None:
+    """Press the main form's button without answering: the page's error state."""
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def press_card_button(page: Page) -> None:
+    """Press the card form's button with nothing typed or ticked: errors shown by the script."""
+    page.locator("#card-element input").first.wait_for()
+    page.locator("main form button[type=submit]:visible").first.click()
+    page.locator("main .error-message:visible").first.wait_for()
+
+
+def card_needing_bank_check(page: Page) -> None:
+    """Pay with a card whose bank asks to check it is you: the page waiting for the bank."""
+    enter_card(page, CARD_3DS)
+    page.get_by_role("button", name="Complete authentication").wait_for()
+
+
+def bank_check_then_processing(page: Page) -> None:
+    """After the bank check, Stripe says the payment is still "processing" (as it does for some
+    banks); localstripe never does, so only this scene's reading of the intent is changed."""
+    card_needing_bank_check(page)
+    real = gateway.StripeGateway.retrieve_intent
+
+    def still_processing(self, intent_id):
+        return dataclasses.replace(real(self, intent_id), status="processing")
+
+    gateway.StripeGateway.retrieve_intent = still_processing
+    try:
+        with page.expect_navigation(url="**/complete"):
+            page.get_by_role("button", name="Complete authentication").click()
+    finally:
+        gateway.StripeGateway.retrieve_intent = real
+
+
+def submit_without_script(page: Page) -> None:
+    """Send the card form with no card token, as a browser whose script failed would."""
+    page.locator("#card-element input").first.wait_for()
+    with page.expect_navigation():
+        page.evaluate("document.getElementById('card-form').submit()")
+
+
+def upload_too_large(page: Page) -> None:
+    """Attach a file over the upload limit (11 MB) and send: the "file too large" page."""
+    page.get_by_role("radio").first.check()
+    page.locator("main textarea").first.fill("I paid in March.")
+    big = {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 " + b"0" * (12 * 1024 * 1024)}
+    page.locator("main input[type=file]").set_input_files(big)
+    submit(page)
+
+
+def tamper_csrf(page: Page) -> None:
+    """Submit a form whose security token no longer matches: the "page timed out" state."""
+    page.evaluate("document.querySelector('main form input[name=csrf_token]').value = 'stale'")
+    submit(page)
+
+
+def stop_emails(page: Page) -> None:
+    submit(page)
+
+
+class Debtors:
+    """Accounts in the language under test, and signed-in sessions for them."""
+
+    def __init__(self, app, make_account, issue_link, lang: str):
+        self.app, self.make_account, self.issue_link, self.lang = app, make_account, issue_link, lang
+        self.count = 0
+
+    def account(self, **fields):
+        self.count += 1
+        return self.make_account(
+            reference=f"ACC-{self.count:03d}",
+            email=f"debtor{self.count}@example.com",
+            language=self.lang,
+            **fields,
+        )
+
+    def client(self, account):
+        client = self.app.test_client()
+        client.get(self.issue_link(account))
+        dob = account.debtor.date_of_birth
+        answer = (
+            {"day": str(dob.day), "month": str(dob.month), "year": str(dob.year)}
+            if dob
+            else {"postal_code": account.debtor.postal_code}
+        )
+        assert client.post("/verify", data=answer).status_code == 303
+        return client
+
+    @staticmethod
+    def cookie(client) -> str:
+        return client.get_cookie("session").value
+
+
+def _date_form(prefix: str, day: date) -> dict[str, str]:
+    return {f"{prefix}-day": str(day.day), f"{prefix}-month": str(day.month), f"{prefix}-year": str(day.year)}
+
+
+def _posted(client, path: str, data: dict, expect: str | None = None) -> str:
+    response = client.post(path, data=data)
+    assert response.status_code == 303, (path, response.status_code, response.text[:500])
+    location = response.headers["Location"]
+    assert expect is None or location == expect, (path, location)
+    return location
+
+
+def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> list[Scene]:
+    """Every scene, its accounts and sessions created in the test's database."""
+    d = Debtors(app, make_account, issue_link, lang)
+    today = utcnow().date()
+    out: list[Scene] = []
+
+    def add(name, endpoint, path, client=None, then=None):
+        out.append(Scene(name, endpoint, path, d.cookie(client) if client else None, then))
+
+    # Pages anyone can open.
+    add("home", "links.index", "/")
+    add("not found", None, "/no-such-page")
+    add("guide to paying online", "guidance.paying_online", "/help/paying-online")
+    add("call back, not signed in", "guidance.call_back", "/help/call-back")
+    add("session ended", "links.session_ended", "/session-ended")
+    add("signed out", "links.signed_out", "/signed-out")
+    add("preferences, not signed in", "preferences.edit", "/contact-preferences")
+    add("link that does not work", "links.open_link", "/l/not-a-real-link")
+    expired = d.account()
+    link = links.issue(expired)
+    link.expires_at = utcnow() - timedelta(days=1)
+    db.session.commit()
+    add("expired link", "links.open_link", f"/l/{links.token_for(link)}")
+    stopper = d.account()
+    add("stop emails", "optout.confirm", urlsplit(optout_url(stopper.debtor)).path)
+    add(
+        "emails stopped",
+        "optout.stop",
+        urlsplit(optout_url(stopper.debtor)).path,
+        then=stop_emails,
+    )
+    add("stop link that does not work", "optout.confirm", "/stop/not-a-real-token")
+
+    # Opening a link and confirming who you are.
+    newcomer = d.account()
+    add("start", "links.start", issue_link(newcomer))
+    add("date of birth", "links.verify", issue_link(newcomer), then=lambda p: _to_verify(p))
+    add("date of birth, empty", "links.verify", issue_link(newcomer), then=lambda p: (_to_verify(p), submit(p)))
+    postal = d.account(date_of_birth=None)
+    add("postal code", "links.verify", issue_link(postal), then=lambda p: _to_verify(p))
+    add("postal code, empty", "links.verify", issue_link(postal), then=lambda p: (_to_verify(p), submit(p)))
+    nothing = d.account(date_of_birth=None, postal_code=None)
+    add("cannot check online", "links.verify", issue_link(nothing), then=lambda p: _to_verify(p))
+    locked = d.account()
+    lock_client = app.test_client()
+    lock_client.get(issue_link(locked))
+    for _ in range(5):
+        lock_client.post("/verify", data={"day": "1", "month": "1", "year": "1901"})
+    add("link paused", "links.verify", "/verify", lock_client)
+
+    # An open account: everything a debtor can choose.
+    open_account = d.account()
+    c = d.client(open_account)
+    add("account", "debtor.overview", "/account", c)
+    add("about this debt", "disputes.about", "/about-this-debt", c)
+    add("choose how to pay", "offers.options", "/options", c)
+    add("pay in full", "payments.pay", "/pay", c)
+    add("pay in full, no card", "payments.pay", "/pay", c, then=press_card_button)
+    add("pay in full, sent without a card", "payments.pay_submit", "/pay", c, then=submit_without_script)
+    add("pay in full, bank check", "payments.pay_submit", "/pay", d.client(d.account()), then=card_needing_bank_check)
+    add("pay in full, processing", "payments.complete", "/pay", d.client(d.account()), then=bank_check_then_processing)
+    add("settle", "offers.settle", "/settle", c)
+    add("pay part, amount", "offers.part_amount", "/pay/part", c)
+    add("pay part, amount empty", "offers.part_amount", "/pay/part", c, then=submit)
+    add("plan builder", "plans.builder", "/plan/new", c)
+    add("plan builder, empty", "plans.builder", "/plan/new", c, then=submit)
+    add("can't pay", "cant_pay.choices", "/cant-pay", c)
+    add("promise", "cant_pay.promise", "/cant-pay/promise", c)
+    add("promise, empty", "cant_pay.promise", "/cant-pay/promise", c, then=submit)
+    add("call back", "cant_pay.hardship", "/cant-pay/call-back", c)
+    add("call back, empty", "cant_pay.hardship", "/cant-pay/call-back", c, then=submit)
+    add("dispute", "disputes.dispute_form", "/dispute", c)
+    add("dispute, empty", "disputes.dispute_form", "/dispute", c, then=submit)
+    add("dispute, file too large", "disputes.dispute_form", "/dispute", c, then=upload_too_large)
+    add("propose a plan", "own_offer.propose", "/offer/new", c)
+    add("propose a plan, empty", "own_offer.propose", "/offer/new", c, then=submit)
+    add("preferences", "preferences.edit", "/contact-preferences", c)
+    add("page timed out", "preferences.edit", "/contact-preferences", c, then=tamper_csrf)
+    add("afford, income", "afford.income", "/afford", c)
+    add("afford, income empty", "afford.income", "/afford", c, then=submit)
+    _posted(c, "/afford", {"income": "2345.67"}, "/afford/outgoings")
+    add("afford, outgoings", "afford.outgoings", "/afford/outgoings", c)
+    _posted(c, "/afford/outgoings", {"housing": "812.34", "bills": "123.47", "food": "301.19", "other_debts": "57.83"})
+    add("afford, how to pay", "afford.how_to_pay", "/afford/how-to-pay", c)
+    add("afford, how to pay empty", "afford.how_to_pay", "/afford/how-to-pay", c, then=submit)
+    _posted(c, "/afford/how-to-pay", {"frequency": "monthly", **_date_form("start", today + timedelta(days=5))})
+    add("afford, result", "afford.result", "/afford/result", c)
+    _posted(c, "/afford/result", {"next": "plan"}, "/afford/share")
+    add("afford, share", "afford.share", "/afford/share", c)
+
+    chooser = d.client(d.account())
+    assert choose_plan(chooser, frequency="monthly", count=3, first=today + timedelta(days=3)).headers["Location"] == "/plan/review"
+    add("check and agree to a plan", "plans.review", "/plan/review", chooser)
+    add("agree without ticking", "plans.review", "/plan/review", chooser, then=press_card_button)
+    part = d.client(d.account())
+    _posted(part, "/pay/part", {"amount": "50.00"}, "/pay/part/card")
+    add("pay part, card", "offers.part_card", "/pay/part/card", part)
+
+    # After paying, agreeing or asking.
+    paid = d.account()
+    pc = d.client(paid)
+    receipt = _posted(pc, "/pay", {"card_token": card_token(localstripe)})
+    add("receipt", "payments.receipt", receipt, pc)
+    add("account, paid", "debtor.overview", "/account", pc)
+
+    agreeing = d.account()
+    ac = d.client(agreeing)
+    _review, agreed = agree_plan(ac, localstripe, frequency="monthly", count=3, first=today + timedelta(days=3))
+    assert agreed.status_code == 303, agreed.text[:500]
+    add("plan set up", "plans.confirmed", agreed.headers["Location"], ac)
+    planned = d.account()
+    make_plan(localstripe, planned)
+    plc = d.client(planned)
+    add("plan", "plans.plan_page", "/plan", plc)
+    add("change card", "plans.change_card", "/plan/card", plc)
+    add("account with a plan", "debtor.overview", "/account", plc)
+
+    disputing = d.client(d.account())
+    received = _posted(disputing, "/dispute", {"reason": "already_paid", "details": "I paid in March."})
+    add("dispute received", "disputes.received", received, disputing)
+    add("account on hold", "debtor.overview", "/account", disputing)
+    promiser = d.client(d.account())
+    made = _posted(promiser, "/cant-pay/promise", {"how_much": "full", **_date_form("date", today + timedelta(days=7))})
+    add("promise made", "cant_pay.promise_made", made, promiser)
+    caller = d.client(d.account())
+    sent = _posted(caller, "/cant-pay/call-back", {"phone": "312 555 0100"})
+    add("call back asked", "cant_pay.hardship_sent", sent, caller)
+    add("call back, signed in", "guidance.call_back", "/help/call-back", caller)
+    saver = d.client(d.account())
+    saved = _posted(saver, "/contact-preferences", {"channel": "email", "language": lang})
+    add("preferences saved", "preferences.saved", saved, saver)
+
+    for decision in (("--accept",), ("--decline", "--reason", "It would take too long."), None):
+        offering = d.account()
+        oc = d.client(offering)
+        start = today + timedelta(days=40)
+        _posted(oc, "/offer/new", {"amount": "40.00", "frequency": "monthly", **_date_form("start", start)}, "/offer")
+        if decision is None:
+            add("offer waiting", "own_offer.status", "/offer", oc)
+            continue
+        offer_id = _latest_offer_id(offering)
+        at_ten = datetime.combine(today, time(10), tzinfo=UTC).isoformat()
+        result = runner.invoke(args=["decide-offer", str(offer_id), *decision, "--now", at_ten])
+        assert result.exit_code == 0, result.output
+        if decision[0] == "--accept":
+            add("offer accepted, agree", "own_offer.agree", "/offer/agree", oc)
+        else:
+            add("offer declined", "own_offer.status", "/offer", oc)
+    return out
+
+
+def _to_verify(page: Page) -> None:
+    page.locator("main a.button").click()
+    page.wait_for_load_state()
+
+
+def _latest_offer_id(account) -> int:
+    from sqlalchemy import select
+
+    from portal.models import Offer
+
+    db.session.expire_all()
+    return db.session.scalars(select(Offer.id).where(Offer.account_id == account.id).order_by(Offer.id.desc())).first()
