@@ -67,3 +67,22 @@ def test_catalog_is_complete(locale):
         wanted = set(PLACEHOLDER.findall(ids[-1]))
         for string in strings:
             assert set(PLACEHOLDER.findall(string)) == wanted, f"placeholders differ in {ids[0]!r}"
+
+
+TEMPLATE_DIR = ROOT / "portal" / "templates"
+JINJA = re.compile(r"{#.*?#}|{%-?\s*trans\b.*?endtrans\s*-?%}|{%.*?%}|{{.*?}}", re.S)
+# Markup, entities, attributes a macro writes on their own, and web addresses shown as text.
+MARKUP = re.compile(
+    r"<(script|style)\b.*?</\1>|<!--.*?-->|<[^>]+>|&[a-z]+;|&#\d+;|[\w-]+=\"[^\"]*\"|\b(?:www\.|https?://)\S+",
+    re.S | re.I,
+)
+
+
+@pytest.mark.parametrize(
+    "template", sorted(p.relative_to(TEMPLATE_DIR).as_posix() for p in TEMPLATE_DIR.rglob("*") if p.is_file())
+)
+def test_every_word_in_a_template_is_marked_for_translation(template):
+    """Words typed straight into a template would show in English on every language's page."""
+    text = MARKUP.sub(" ", JINJA.sub(" ", (TEMPLATE_DIR / template).read_text()))
+    words = re.findall(r"[^\W\d_]{2,}", text)
+    assert not words, f"{template}: text not marked for translation: {words[:10]}"

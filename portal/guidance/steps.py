@@ -81,7 +81,9 @@ class Step:
 
     @property
     def text(self) -> str:
-        return _("Step %(number)d of %(total)d: %(label)s", number=self.number, total=self.total, label=self.label)
+        return _(
+            "Step %(number)d of %(total)d: %(label)s", number=self.number, total=self.total, label=self.label
+        )
 
 
 def _places(endpoint: str) -> list[tuple[str, int]]:

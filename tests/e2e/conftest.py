@@ -178,12 +178,18 @@ def run_axe(page) -> list[dict]:
     """axe-core's WCAG 2.0/2.1/2.2 A and AA violations on the page as it is now."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe.axe_script)
-    return page.evaluate("([context, options]) => axe.run(context, options).then(r => r.violations)", [AXE_CONTEXT, AXE_OPTIONS])
+    return page.evaluate(
+        "([context, options]) => axe.run(context, options).then(r => r.violations)",
+        [AXE_CONTEXT, AXE_OPTIONS],
+    )
 
 
 def describe(violations: list[dict]) -> str:
     return "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} -> " + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:4])
+        f"{v['id']} ({v['impact']}): {v['help']} -> "
+        + "; ".join(
+            n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:4]
+        )
         for v in violations
     )
 
@@ -212,10 +218,13 @@ def check_structure(page, lang: str | None = None) -> None:
     for landmark in ("banner", "main", "contentinfo"):
         assert page.get_by_role(landmark).count() == 1, f"{page.url}: needs one {landmark} landmark"
     first = page.evaluate(
-        "() => { const f = document.querySelector('a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex=\"-1\"])');"
+        "() => { const f = document.querySelector("
+        "'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex=\"-1\"])');"
         " return f && [f.className, f.getAttribute('href')]; }"
     )
-    assert first == ["skip-link", "#main"], f"{page.url}: the first thing to focus should be the skip link, not {first}"
+    assert first == ["skip-link", "#main"], (
+        f"{page.url}: the first thing to focus should be the skip link, not {first}"
+    )
 
 
 def check_no_sideways_scroll(page) -> None:

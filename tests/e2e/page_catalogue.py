@@ -8,9 +8,9 @@ the endpoint each scene shows, so the sweep can prove that no route was left out
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Callable
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Page
@@ -95,7 +95,11 @@ def upload_too_large(page: Page) -> None:
     """Attach a file over the upload limit (11 MB) and send: the "file too large" page."""
     page.get_by_role("radio").first.check()
     page.locator("main textarea").first.fill("I paid in March.")
-    big = {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 " + b"0" * (12 * 1024 * 1024)}
+    big = {
+        "name": "scan.pdf",
+        "mimeType": "application/pdf",
+        "buffer": b"%PDF-1.4 " + b"0" * (12 * 1024 * 1024),
+    }
     page.locator("main input[type=file]").set_input_files(big)
     submit(page)
 
@@ -192,7 +196,12 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
     newcomer = d.account()
     add("start", "links.start", issue_link(newcomer))
     add("date of birth", "links.verify", issue_link(newcomer), then=lambda p: _to_verify(p))
-    add("date of birth, empty", "links.verify", issue_link(newcomer), then=lambda p: (_to_verify(p), submit(p)))
+    add(
+        "date of birth, empty",
+        "links.verify",
+        issue_link(newcomer),
+        then=lambda p: (_to_verify(p), submit(p)),
+    )
     postal = d.account(date_of_birth=None)
     add("postal code", "links.verify", issue_link(postal), then=lambda p: _to_verify(p))
     add("postal code, empty", "links.verify", issue_link(postal), then=lambda p: (_to_verify(p), submit(p)))
@@ -214,8 +223,20 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
     add("pay in full", "payments.pay", "/pay", c)
     add("pay in full, no card", "payments.pay", "/pay", c, then=press_card_button)
     add("pay in full, sent without a card", "payments.pay_submit", "/pay", c, then=submit_without_script)
-    add("pay in full, bank check", "payments.pay_submit", "/pay", d.client(d.account()), then=card_needing_bank_check)
-    add("pay in full, processing", "payments.complete", "/pay", d.client(d.account()), then=bank_check_then_processing)
+    add(
+        "pay in full, bank check",
+        "payments.pay_submit",
+        "/pay",
+        d.client(d.account()),
+        then=card_needing_bank_check,
+    )
+    add(
+        "pay in full, processing",
+        "payments.complete",
+        "/pay",
+        d.client(d.account()),
+        then=bank_check_then_processing,
+    )
     add("settle", "offers.settle", "/settle", c)
     add("pay part, amount", "offers.part_amount", "/pay/part", c)
     add("pay part, amount empty", "offers.part_amount", "/pay/part", c, then=submit)
@@ -237,16 +258,27 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
     add("afford, income empty", "afford.income", "/afford", c, then=submit)
     _posted(c, "/afford", {"income": "2345.67"}, "/afford/outgoings")
     add("afford, outgoings", "afford.outgoings", "/afford/outgoings", c)
-    _posted(c, "/afford/outgoings", {"housing": "812.34", "bills": "123.47", "food": "301.19", "other_debts": "57.83"})
+    _posted(
+        c,
+        "/afford/outgoings",
+        {"housing": "812.34", "bills": "123.47", "food": "301.19", "other_debts": "57.83"},
+    )
     add("afford, how to pay", "afford.how_to_pay", "/afford/how-to-pay", c)
     add("afford, how to pay empty", "afford.how_to_pay", "/afford/how-to-pay", c, then=submit)
-    _posted(c, "/afford/how-to-pay", {"frequency": "monthly", **_date_form("start", today + timedelta(days=5))})
+    _posted(
+        c, "/afford/how-to-pay", {"frequency": "monthly", **_date_form("start", today + timedelta(days=5))}
+    )
     add("afford, result", "afford.result", "/afford/result", c)
     _posted(c, "/afford/result", {"next": "plan"}, "/afford/share")
     add("afford, share", "afford.share", "/afford/share", c)
 
     chooser = d.client(d.account())
-    assert choose_plan(chooser, frequency="monthly", count=3, first=today + timedelta(days=3)).headers["Location"] == "/plan/review"
+    assert (
+        choose_plan(chooser, frequency="monthly", count=3, first=today + timedelta(days=3)).headers[
+            "Location"
+        ]
+        == "/plan/review"
+    )
     add("check and agree to a plan", "plans.review", "/plan/review", chooser)
     add("agree without ticking", "plans.review", "/plan/review", chooser, then=press_card_button)
     part = d.client(d.account())
@@ -262,7 +294,9 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
 
     agreeing = d.account()
     ac = d.client(agreeing)
-    _review, agreed = agree_plan(ac, localstripe, frequency="monthly", count=3, first=today + timedelta(days=3))
+    _review, agreed = agree_plan(
+        ac, localstripe, frequency="monthly", count=3, first=today + timedelta(days=3)
+    )
     assert agreed.status_code == 303, agreed.text[:500]
     add("plan set up", "plans.confirmed", agreed.headers["Location"], ac)
     planned = d.account()
@@ -277,7 +311,9 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
     add("dispute received", "disputes.received", received, disputing)
     add("account on hold", "debtor.overview", "/account", disputing)
     promiser = d.client(d.account())
-    made = _posted(promiser, "/cant-pay/promise", {"how_much": "full", **_date_form("date", today + timedelta(days=7))})
+    made = _posted(
+        promiser, "/cant-pay/promise", {"how_much": "full", **_date_form("date", today + timedelta(days=7))}
+    )
     add("promise made", "cant_pay.promise_made", made, promiser)
     caller = d.client(d.account())
     sent = _posted(caller, "/cant-pay/call-back", {"phone": "312 555 0100"})
@@ -291,7 +327,12 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
         offering = d.account()
         oc = d.client(offering)
         start = today + timedelta(days=40)
-        _posted(oc, "/offer/new", {"amount": "40.00", "frequency": "monthly", **_date_form("start", start)}, "/offer")
+        _posted(
+            oc,
+            "/offer/new",
+            {"amount": "40.00", "frequency": "monthly", **_date_form("start", start)},
+            "/offer",
+        )
         if decision is None:
             add("offer waiting", "own_offer.status", "/offer", oc)
             continue
@@ -317,4 +358,6 @@ def _latest_offer_id(account) -> int:
     from portal.models import Offer
 
     db.session.expire_all()
-    return db.session.scalars(select(Offer.id).where(Offer.account_id == account.id).order_by(Offer.id.desc())).first()
+    return db.session.scalars(
+        select(Offer.id).where(Offer.account_id == account.id).order_by(Offer.id.desc())
+    ).first()
