@@ -7,7 +7,7 @@ POSTGRES_SERVER ?= postgresql://postgres@127.0.0.1:5432
 PYBABEL_EXTRACT := $(BIN)/pybabel extract -F i18n/babel.cfg -k _l -k lazy_gettext --no-location \
 	--sort-output --project debtor-portal --version 0.1 --msgid-bugs-address help@example.com
 
-.PHONY: demo test test-sqlite test-postgres install browser translations translations-update lint clean
+.PHONY: demo test test-sqlite test-postgres accessibility install browser translations translations-update lint clean
 
 ## Install everything, then run the portal with demo data, localstripe and a mail catcher.
 demo: install
@@ -23,6 +23,13 @@ test-sqlite:
 
 test-postgres:
 	TEST_POSTGRES_SERVER=$(POSTGRES_SERVER) $(BIN)/python -m pytest
+
+## The accessibility checks alone (every page, 4 languages, 3 widths; keyboard; no JavaScript),
+## then the figures they measured.
+accessibility: install browser
+	$(BIN)/python -m pytest tests/e2e/test_every_page.py tests/e2e/test_accessibility_details.py \
+		tests/e2e/test_keyboard_only.py tests/e2e/test_without_javascript.py tests/test_plain_language.py -q
+	$(BIN)/python -m tests.e2e.accessibility_report
 
 install: $(VENV)/.installed translations
 

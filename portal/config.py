@@ -18,9 +18,30 @@ DEBT_ADVICE_TEXT_ES = (
     "Puede recibir asesoramiento gratuito y confidencial sobre dinero y deudas de un asesor de "
     "crédito sin fines de lucro. Es independiente de nosotros y de la empresa a la que debe."
 )
+DEBT_ADVICE_TEXT_ZH_HANT = (
+    "您可以向非營利的信用諮詢師免費取得有關金錢和債務的保密建議。他們獨立於我們，也獨立於您欠款的公司。"
+)
+DEBT_ADVICE_TEXT_VI = (
+    "Bạn có thể nhận lời khuyên miễn phí và bảo mật về tiền bạc và nợ từ một chuyên viên tư vấn tín dụng "
+    "phi lợi nhuận. Họ độc lập với chúng tôi và với công ty mà bạn nợ."
+)
 DEBT_ADVICE_LINKS = (
     "National Foundation for Credit Counseling (find a nonprofit counselor)|https://www.nfcc.org/;"
     "Consumer Financial Protection Bureau: help with debt collection"
+    "|https://www.consumerfinance.gov/consumer-tools/debt-collection/"
+)
+DEBT_ADVICE_LINKS_ES = (
+    "National Foundation for Credit Counseling (encuentre un asesor sin fines de lucro)|https://www.nfcc.org/;"
+    "Oficina para la Protección Financiera del Consumidor: ayuda con el cobro de deudas"
+    "|https://www.consumerfinance.gov/consumer-tools/debt-collection/"
+)
+DEBT_ADVICE_LINKS_ZH_HANT = (
+    "全國信用諮詢基金會（尋找非營利諮詢師）|https://www.nfcc.org/;"
+    "消費者金融保護局：收債問題的協助|https://www.consumerfinance.gov/consumer-tools/debt-collection/"
+)
+DEBT_ADVICE_LINKS_VI = (
+    "Quỹ Tư vấn Tín dụng Quốc gia (tìm chuyên viên tư vấn phi lợi nhuận)|https://www.nfcc.org/;"
+    "Cục Bảo vệ Tài chính Người tiêu dùng: giúp đỡ về việc đòi nợ"
     "|https://www.consumerfinance.gov/consumer-tools/debt-collection/"
 )
 
@@ -96,6 +117,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "COLLECTOR_HOURS_ES": _env(
             "COLLECTOR_HOURS_ES", "De lunes a viernes, de 8 a. m. a 8 p. m., hora del centro"
         ),
+        "COLLECTOR_HOURS_ZH_HANT": _env("COLLECTOR_HOURS_ZH_HANT", "星期一至星期五，美國中部時間上午8點至晚上8點"),
+        "COLLECTOR_HOURS_VI": _env(
+            "COLLECTOR_HOURS_VI", "Thứ Hai đến Thứ Sáu, 8 giờ sáng đến 8 giờ tối, giờ miền Trung"
+        ),
         # Shown on the validation page so a person can check we are who we say we are.
         "COLLECTOR_LICENCE": _env("COLLECTOR_LICENCE", "Example licence no. 12345 (demo)"),
         # Days from the first link for an account until the date shown as the last day to dispute.
@@ -106,8 +131,12 @@ def load_config(overrides: dict | None = None) -> dict:
         # "Label|https://..." entries separated by ";". Both may be given per language (_ES).
         "DEBT_ADVICE_TEXT": _env("DEBT_ADVICE_TEXT", DEBT_ADVICE_TEXT),
         "DEBT_ADVICE_TEXT_ES": _env("DEBT_ADVICE_TEXT_ES", DEBT_ADVICE_TEXT_ES),
+        "DEBT_ADVICE_TEXT_ZH_HANT": _env("DEBT_ADVICE_TEXT_ZH_HANT", DEBT_ADVICE_TEXT_ZH_HANT),
+        "DEBT_ADVICE_TEXT_VI": _env("DEBT_ADVICE_TEXT_VI", DEBT_ADVICE_TEXT_VI),
         "DEBT_ADVICE_LINKS": _env("DEBT_ADVICE_LINKS", DEBT_ADVICE_LINKS),
-        "DEBT_ADVICE_LINKS_ES": _env("DEBT_ADVICE_LINKS_ES"),
+        "DEBT_ADVICE_LINKS_ES": _env("DEBT_ADVICE_LINKS_ES", DEBT_ADVICE_LINKS_ES),
+        "DEBT_ADVICE_LINKS_ZH_HANT": _env("DEBT_ADVICE_LINKS_ZH_HANT", DEBT_ADVICE_LINKS_ZH_HANT),
+        "DEBT_ADVICE_LINKS_VI": _env("DEBT_ADVICE_LINKS_VI", DEBT_ADVICE_LINKS_VI),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "SESSION_COOKIE_HTTPONLY": True,

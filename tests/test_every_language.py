@@ -4,6 +4,7 @@ language tags, and the emails and calendar file a debtor receives."""
 from __future__ import annotations
 
 import re
+from gettext import c2py
 from datetime import UTC, date, datetime
 
 import pytest
@@ -45,11 +46,11 @@ def test_plural_messages_pick_the_form_for_the_count(app, lang):
         catalog = read_po(handle)
     plurals = [m for m in catalog if m.id and isinstance(m.id, tuple)]
     assert plurals, "the portal has plural messages; each language must handle them"
-    rule = get_plural(lang)
+    index_for = c2py(catalog.plural_expr)  # the catalog's own rule, as gettext applies it
     with app.test_request_context(), force_locale(lang):
         for message in plurals:
             for count in (1, 2, 5, 21):
-                form = message.string[rule(count)] if rule.num_plurals > 1 else message.string[0]
+                form = message.string[index_for(count)]
                 wanted = form % {"num": count, "count": count}
                 shown = ngettext(message.id[0], message.id[1], count, count=count)
                 assert shown == wanted and str(count) in shown, (lang, count, shown)

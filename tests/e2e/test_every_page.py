@@ -35,7 +35,9 @@ LANGUAGES = {
 HIGHEST_GRADE = 8.0
 # Words that may stay in Latin letters on a Chinese page: names, data and brands, not copy.
 LATIN_ALLOWED = re.compile(
-    r"https?://\S+|\S+@\S+|US\$|\bP-\d+|\bD-\w+|\bACC-\d+|\b(Stripe|Visa|PDF|JPEG|PNG|MB|CFPB|PIN|SMS|ZIP|FDCPA)\b"
+    r"https?://\S+|www\.\S+|\S+@\S+|US\$|P-\d+|D-\w+|ACC-\d+"
+    # Python counts Chinese characters as word characters, so \b would miss "PIN碼".
+    r"|(?<![A-Za-z])(Stripe|Visa|PDF|JPEG|PNG|MB|CFPB|PIN|SMS|ZIP|FDCPA)(?![A-Za-z])"
 )
 
 
@@ -71,7 +73,7 @@ def untranslated(page, allowed: set[str]) -> list[str]:
     texts = page.evaluate(
         "() => { const out = []; const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);"
         " while (walk.nextNode()) { const n = walk.currentNode; const e = n.parentElement;"
-        "  if (!e || e.closest('script, style, #card-element, [lang]:not(html)') || !n.data.trim()) continue;"
+        "  if (!e || e.closest('script, style, noscript, #card-element, [lang]:not(html)') || !n.data.trim()) continue;"
         "  out.push(n.data.trim()); }"
         " return out; }"
     )
@@ -113,13 +115,10 @@ def test_every_page_in_every_width(
     app.config["WTF_CSRF_ENABLED"] = True  # the browser sends real tokens, as in production
     browser_language, html_lang = LANGUAGES[lang]
     config = app.config
-    allowed = {
-        config["COLLECTOR_NAME"],
-        config["COLLECTOR_ADDRESS"],
-        config["COLLECTOR_PHONE"],
-        "Jane Doe",
-        "Acme Bank",
-    }
+    # The collector's and the account's own names and numbers are data, not copy.
+    allowed = {config[key] for key in ("COLLECTOR_NAME", "COLLECTOR_ADDRESS", "COLLECTOR_PHONE", "COLLECTOR_LICENCE")}
+    # So are what people wrote: the test plan's consent line and the collector's reason for a decision.
+    allowed |= {"Jane Doe", "Acme Bank", "I agree (test wording).", "It would take too long."}
     failures: list[str] = []
     titles: dict[str, set[str]] = {}
     grades: dict[str, float] = {}
