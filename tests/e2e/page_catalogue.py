@@ -20,7 +20,7 @@ from portal.links import service as links
 from portal.models.types import utcnow
 from portal.notify.optout import optout_url
 from portal.payments import gateway
-from tests.e2e.journey import CARD_3DS, enter_card
+from tests.e2e.journey import CARD_3DS
 from tests.plans.page_helpers import agree_plan, card_token, choose_plan
 from tests.plans.plan_factory import make_plan
 
@@ -63,8 +63,12 @@ def press_card_button(page: Page) -> None:
 
 def card_needing_bank_check(page: Page) -> None:
     """Pay with a card whose bank asks to check it is you: the page waiting for the bank."""
-    enter_card(page, CARD_3DS)
-    page.get_by_role("button", name="Complete authentication").wait_for()
+    card = page.locator("#card-element")
+    for field, value in (("number", CARD_3DS), ("exp_month", "12"), ("exp_year", "30"), ("cvc", "123")):
+        card.locator(f"input[placeholder={field}]").fill(value)
+    card.locator("input[placeholder=postal_code]").fill("60614")
+    page.locator("#pay-button").click()  # its name is in the page's language
+    page.get_by_role("button", name="Complete authentication").wait_for()  # localstripe's own
 
 
 def bank_check_then_processing(page: Page) -> None:

@@ -49,7 +49,8 @@ READ_FOCUS = (
   let role = el.getAttribute('role');
   if (!role) {
     if (tag === 'a' && el.hasAttribute('href')) role = 'link';
-    else if (tag === 'button' || tag === 'summary' || (tag === 'input' && ['submit', 'button', 'file'].includes(type))) role = 'button';
+    else if (tag === 'button' || tag === 'summary') role = 'button';
+    else if (tag === 'input' && ['submit', 'button', 'file'].includes(type)) role = 'button';
     else if (tag === 'input' && (type === 'radio' || type === 'checkbox')) role = type;
     else if (tag === 'input' || tag === 'textarea') role = 'textbox';
     else if (tag === 'select') role = 'combobox';
@@ -64,9 +65,11 @@ READ_FOCUS = (
   if (!name && ['link', 'button'].includes(role)) name = text(el.textContent);
   if (!name) name = text(el.getAttribute('placeholder') || el.getAttribute('title'));
   const now = __style(el), rest = window.__kbRest.get(el);
-  const outline = now.outlineStyle !== 'none' && parseFloat(now.outlineWidth) > 0 && !__transparent(now.outlineColor);
+  const outline = now.outlineStyle !== 'none' && parseFloat(now.outlineWidth) > 0
+    && !__transparent(now.outlineColor);
   const shadow = now.boxShadow !== 'none' && (!rest || rest.boxShadow !== now.boxShadow);
-  const background = !!rest && !__transparent(now.backgroundColor) && rest.backgroundColor !== now.backgroundColor;
+  const background = !!rest && !__transparent(now.backgroundColor)
+    && rest.backgroundColor !== now.backgroundColor;
   return {key: __key(el), tag, id: el.id, role, name, href: el.getAttribute('href') || '',
           summary: el.hasAttribute('data-error-summary'), inSummary: !!el.closest('[data-error-summary]'),
           indicator: outline || shadow || background, style: JSON.stringify({now, rest})};
@@ -136,13 +139,15 @@ class Keyboard:
         start = len(self.trail)
         focus = self.read() if here else None
         for _ in range(presses + 1):
-            if focus and focus.role == role and (
-                name.search(focus.name) if isinstance(name, re.Pattern) else focus.name == name
+            if (
+                focus
+                and focus.role == role
+                and (name.search(focus.name) if isinstance(name, re.Pattern) else focus.name == name)
             ):
                 return focus
             focus = self.press("Tab")
         seen = ", ".join(str(f) for f in self.trail[start:])
-        raise AssertionError(f"{self.page.url}: {presses} Tabs never reached {role} {name!r}; focus went to {seen}")
+        raise AssertionError(f"{self.page.url}: {presses} Tabs never reached {role} {name!r}; went to {seen}")
 
     def type_into(self, name, text: str) -> None:
         """Tab to a text field (unless focus is there already) and type; record where focus ends."""
@@ -164,7 +169,7 @@ class Keyboard:
             f"{self.page.url}: the first Tab landed on {first}, not the skip link"
         )
         main = self.press("Enter")
-        assert main and (main.tag, main.id) == ("main", "main"), f"{self.page.url}: the skip link focused {main}"
+        assert main and (main.tag, main.id) == ("main", "main"), f"{self.page.url}: skip link focused {main}"
 
     def arrive_at_error(self, heading, first_error: str) -> None:
         """An error page: focus is on the summary, Tab reaches its first link, Enter its field."""
@@ -189,7 +194,7 @@ class Keyboard:
         visited = [f.key for f in self.trail[since:]]
         if expected and expected[0] in visited:  # what came before the form is not its business
             visited = visited[visited.index(expected[0]) :]
-        assert visited == expected, f"{self.page.url}: focus order in {form}\n  was      {visited}\n  expected {expected}"
+        assert visited == expected, f"{self.page.url} {form}: focus went {visited}\n  not {expected}"
         assert self.trail[-1].tag == "button", f"the last stop in {form} is {self.trail[-1]}"
 
 
@@ -236,7 +241,7 @@ def test_an_instalment_plan_by_keyboard_alone(live_portal, new_page, make_accoun
     """Link to agreed plan without a pointer: errors on the identity check and the plan builder
     are summarised, focused and lead to their field; every form is visited in DOM order."""
     account = make_account(principal=30000, interest=0, fees=0)
-    policies.change(account.creditor, {"instalments": True, "frequencies": ["monthly"], "max_instalments": 12})
+    policies.change(account.creditor, {"instalments": True, "frequencies": ["monthly"]})
     db.session.commit()
     kb = Keyboard(new_page())
     _sign_in(kb, live_portal + issue_link(account), wrong_first=True)

@@ -62,8 +62,9 @@ def evidence_dir(app, tmp_path):
 class NoJs:
     """A page in a JavaScript-off context, checked on every page it reaches.
 
-    A page without its no-JavaScript explanation is noted and the journey goes on, so one test
-    run reports every such page; the test fails at its end if any were noted.
+    A page that does not work well without JavaScript (no explanation next to the card fields, a
+    control meant to appear only with a script shown anyway) is noted and the journey goes on, so
+    one run reports every such page; the test fails at its end if any were noted.
     """
 
     def __init__(self, page: Page):
@@ -72,30 +73,33 @@ class NoJs:
 
     def at(self, heading) -> None:
         expect(self.page.get_by_role("heading", level=1)).to_have_text(heading)
-        assert self.page.evaluate("() => setTimeout.toString()").endswith("{ [native code] }"), "a page script ran"
         self.page.evaluate(TIMERS_AS_MICROTASKS)
         check_page(self.page)
+        self._nothing_hidden_is_shown()
         if self.page.locator("main #card-element").count():
             self._explains_card_step()
 
     def _explains_card_step(self) -> None:
-        """The card fields need Stripe.js: with it off there are no fields and no button, so the
-        page must say why and how else to pay, with a phone number to call."""
+        """The card fields need Stripe.js: with it off there are no fields, so the page must say
+        why and how else to pay, with a phone number to call."""
         page = self.page
         assert page.locator("#card-element input").count() == 0, "Stripe.js ran with JavaScript off"
-        expect(page.locator("main form button[type=submit][hidden]")).to_have_count(1)
         notice = page.locator("main noscript")
-        if not notice.count() or "JavaScript" not in notice.first.inner_text():
-            self.problems.append(f"{page.url}: no <noscript> message about JavaScript next to the card fields")
+        text = " ".join(notice.first.evaluate("e => e.textContent").split()) if notice.count() else ""
+        if "JavaScript" not in text or not notice.first.locator("p").first.is_visible():
+            self.problems.append(f"{page.url}: no <noscript> message about JavaScript by the card fields")
         elif not notice.first.locator(PHONE_LINK).count():
-            self.problems.append(
-                f"{page.url}: the <noscript> message gives no phone number: {notice.first.inner_text()!r}"
-            )
+            self.problems.append(f"{page.url}: the <noscript> message gives no phone number: {text!r}")
+
+    def _nothing_hidden_is_shown(self) -> None:
+        """What a script would reveal (the card form's button, "Print") stays out of the way."""
+        for element in self.page.locator("[hidden]:visible").all():
+            html = element.evaluate("e => e.outerHTML")[:160]
+            self.problems.append(f"{self.page.url}: shown although it has the hidden attribute: {html}")
 
     def done(self) -> None:
-        assert not self.problems, "pages that need JavaScript do not say how to go on without it:\n" + "\n".join(
-            self.problems
-        )
+        problems = list(dict.fromkeys(self.problems))  # a page visited twice is reported once
+        assert not problems, "pages that do not work well without JavaScript:\n" + "\n".join(problems)
 
 
 def _date(page: Page, group: str, day) -> None:
@@ -127,10 +131,10 @@ def _signed_in(nojs: NoJs, url: str) -> None:
     expect(page.locator("main")).to_contain_text("You owe")
 
 
-def _type_card_with_javascript(contexts, nojs: NoJs, path: str):
+def _type_card_with_javascript(contexts, nojs: NoJs, url: str) -> Page:
     """Stripe.js is the only way to enter a card: the same cookies in a JavaScript context."""
     page = contexts(javascript=True, storage_state=nojs.page.context.storage_state()).new_page()
-    page.goto(nojs.page.url.split("/", 3)[0] + "//" + nojs.page.url.split("/", 3)[2] + path)
+    page.goto(url)
     expect(page.locator("#card-element input").first).to_be_visible()
     return page
 
@@ -140,7 +144,7 @@ def test_an_instalment_plan_without_javascript(live_portal, contexts, make_accou
     review page, all without JavaScript; the card is typed with it; the confirmation, the plan
     page and paying the next instalment with the saved card then work without it again."""
     account = make_account(principal=30000, interest=0, fees=0)
-    policies.change(account.creditor, {"instalments": True, "frequencies": ["monthly"], "max_instalments": 12})
+    policies.change(account.creditor, {"instalments": True, "frequencies": ["monthly"]})
     db.session.commit()
     nojs = NoJs(contexts().new_page())
     page = nojs.page
@@ -166,9 +170,8 @@ def test_an_instalment_plan_without_javascript(live_portal, contexts, make_accou
 
     nojs.at("Check your payment plan")
     expect(page.get_by_role("table", name="Your payments").get_by_role("row")).to_have_count(4)
-    expect(page.get_by_role("button", name="Agree and set up the plan")).to_be_hidden()
 
-    card_page = _type_card_with_javascript(contexts, nojs, "/plan/review")
+    card_page = _type_card_with_javascript(contexts, nojs, live_portal + "/plan/review")
     card = card_page.locator("#card-element")
     for field, value in (("number", CARD_OK), ("exp_month", "12"), ("exp_year", "30"), ("cvc", "123")):
         card.locator(f"input[placeholder={field}]").fill(value)
@@ -181,7 +184,6 @@ def test_an_instalment_plan_without_javascript(live_portal, contexts, make_accou
     page.get_by_role("link", name="See or print your plan").click()
     nojs.at("Your payment plan")
     expect(page.get_by_text("1 of 3 payments")).to_be_visible()
-    expect(page.locator("#print-button")).to_be_hidden()  # no dead button: printing needs the script
 
     page.get_by_role("link", name="Change the card").click()
     nojs.at("Change the card for your plan")
@@ -200,7 +202,7 @@ def test_an_instalment_plan_without_javascript(live_portal, contexts, make_accou
     nojs.done()
 
 
-def test_paying_in_full_without_javascript(live_portal, contexts, make_account, issue_link, mailbox):
+def test_paying_in_full_without_javascript(live_portal, contexts, make_account, issue_link):
     """The pay page says, without JavaScript, that the card needs it and how to pay by phone; after
     paying in a JavaScript context, the receipt and the paid overview work without it."""
     account = make_account()
@@ -210,10 +212,9 @@ def test_paying_in_full_without_javascript(live_portal, contexts, make_account, 
 
     page.get_by_role("link", name="Pay in full").click()
     nojs.at("Pay $1,060.25 by card")
-    expect(page.locator("main noscript")).to_contain_text("JavaScript must be turned on")
-    expect(page.get_by_role("button", name=re.compile(r"^Pay .+ now$"))).to_be_hidden()
+    expect(page.locator("main noscript p").first).to_contain_text("JavaScript must be turned on")
 
-    card_page = _type_card_with_javascript(contexts, nojs, "/pay")
+    card_page = _type_card_with_javascript(contexts, nojs, live_portal + "/pay")
     enter_card(card_page, CARD_OK)
     expect_receipt(card_page)
     receipt = card_page.url
@@ -221,7 +222,6 @@ def test_paying_in_full_without_javascript(live_portal, contexts, make_account, 
     page.goto(receipt)
     nojs.at("Payment received")
     expect(page.get_by_text("You paid $1,060.25.")).to_be_visible()
-    expect(page.get_by_role("button", name="Print this receipt")).to_be_hidden()
     page.get_by_role("link", name="Go to your account").click()
     nojs.at("Your account with Acme Bank")
     expect(page.get_by_role("heading", name="This account is paid")).to_be_visible()
@@ -231,7 +231,7 @@ def test_paying_in_full_without_javascript(live_portal, contexts, make_account, 
 
 
 def test_a_dispute_with_a_document_without_javascript(
-    live_portal, contexts, make_account, issue_link, mailbox, evidence_dir, tmp_path
+    live_portal, contexts, make_account, issue_link, evidence_dir, tmp_path
 ):
     """The dispute form's error page, then a reason, details and an uploaded PNG sent as a plain
     multipart form, to the received page and the account under review."""
@@ -269,8 +269,8 @@ def test_a_dispute_with_a_document_without_javascript(
 def test_a_promise_to_pay_and_contact_preferences_without_javascript(
     live_portal, contexts, make_account, issue_link
 ):
-    """"I can't pay right now" to a promise (its error page first) and its confirmation, then the
-    footer's contact preferences saved, all as plain links and forms."""
+    """From "I can't pay right now" to a promise (its error page first) and its confirmation, then
+    the footer's contact preferences saved, all as plain links and forms."""
     account = make_account()
     nojs = NoJs(contexts().new_page())
     page = nojs.page
@@ -306,5 +306,6 @@ def test_a_promise_to_pay_and_contact_preferences_without_javascript(
     assert promise.kind is RequestKind.PROMISE and promise.promise_date == day
     debtor = db.session.get(Debtor, account.debtor_id)
     stopped = db.session.scalars(db.select(OptOut.channel).where(OptOut.debtor_id == debtor.id)).all()
-    assert (debtor.preferred_channel, debtor.preferred_times, stopped) == ("email", "Weekday mornings", ["post"])
+    assert (debtor.preferred_channel, debtor.preferred_times) == ("email", "Weekday mornings")
+    assert stopped == ["post"]
     nojs.done()
