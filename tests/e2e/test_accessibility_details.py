@@ -78,9 +78,14 @@ def test_session_warning_keeps_what_was_typed_and_extends_the_session(
     before = _session_expiry(page, live_portal)
     time.sleep(1.1)  # the cookie's expiry is to the second
     with page.expect_response(lambda r: r.url.endswith("/session/keep-alive")) as answer:
+        print("PRESS", flush=True)
         page.keyboard.press("Enter")
+        print("PRESSED", flush=True)
+    print("RESP", answer.value, flush=True)
     assert answer.value.request.method == "POST" and answer.value.status == 200
+    print("STATUS", flush=True)
     assert answer.value.json() == {"signed_in": True}
+    print("JSON", flush=True)
     expect(dialog).to_be_hidden()
     expect(page.locator("#session-status")).to_have_text("You are still signed in.")
     expect(details).to_have_value("I paid this in May 2024.")

@@ -118,7 +118,9 @@ def test_every_page_in_every_width(
     browser_language, html_lang = LANGUAGES[lang]
     config = app.config
     # The collector's and the account's own names and numbers are data, not copy.
-    allowed = {config[key] for key in ("COLLECTOR_NAME", "COLLECTOR_ADDRESS", "COLLECTOR_PHONE", "COLLECTOR_LICENCE")}
+    allowed = {
+        config[key] for key in ("COLLECTOR_NAME", "COLLECTOR_ADDRESS", "COLLECTOR_PHONE", "COLLECTOR_LICENCE")
+    }
     # So are what people wrote: the test plan's consent line and the collector's reason for a decision.
     allowed |= {"Jane Doe", "Acme Bank", "I agree (test wording).", "It would take too long."}
     failures: list[str] = []

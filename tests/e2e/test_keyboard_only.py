@@ -188,7 +188,7 @@ class Keyboard:
     def mark(self) -> int:
         return len(self.trail)
 
-    def assert_form_order(self, since: int, form: str) -> None:
+    def assert_form_order(self, since: int, form: str) -> list[str]:
         """Focus since the mark visited exactly the form's stops, in DOM order, ending on submit."""
         expected = self.page.locator(form).evaluate(FORM_STOPS)
         visited = [f.key for f in self.trail[since:]]
@@ -196,6 +196,7 @@ class Keyboard:
             visited = visited[visited.index(expected[0]) :]
         assert visited == expected, f"{self.page.url} {form}: focus went {visited}\n  not {expected}"
         assert self.trail[-1].tag == "button", f"the last stop in {form} is {self.trail[-1]}"
+        return expected
 
 
 def _sign_in(kb: Keyboard, url: str, *, wrong_first: bool) -> None:
@@ -210,15 +211,14 @@ def _sign_in(kb: Keyboard, url: str, *, wrong_first: bool) -> None:
     if wrong_first:
         since = kb.mark()
         kb.tab_to("button", "Continue")
-        kb.assert_form_order(since, form)
+        forward = kb.assert_form_order(since, form)[:-1]
         # Backwards too: Shift+Tab from the button visits the same stops in reverse.
-        forward = [f.key for f in kb.trail[since:-1]]
         back = [kb.press("Shift+Tab").key for _ in forward]
         assert back == forward[::-1], f"Shift+Tab went {back}, not back through {forward}"
         kb.tab_to("button", "Continue")
         kb.follow()  # nothing typed
         kb.arrive_at_error("What is your date of birth?", "Enter your date of birth")
-    since = kb.mark() - (1 if wrong_first else 0)
+    since = kb.mark() - (1 if wrong_first else 0)  # after an error, from the field its link focused
     kb.type_into("Day", "27")
     kb.press("Tab")
     kb.type_into("Month", "3")
@@ -260,7 +260,7 @@ def test_an_instalment_plan_by_keyboard_alone(live_portal, new_page, make_accoun
     kb.follow()  # nothing chosen
     kb.arrive_at_error("Set up your payment plan", "Choose how often you want to pay")
 
-    since = kb.mark() - 1
+    since = kb.mark() - 1  # from the field the error link focused
     kb.press("Space")  # "Every month", the only frequency the policy allows
     kb.tab_to("radio", "Choose the number of payments")
     kb.press("Space")
