@@ -117,7 +117,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "COLLECTOR_HOURS_ES": _env(
             "COLLECTOR_HOURS_ES", "De lunes a viernes, de 8 a. m. a 8 p. m., hora del centro"
         ),
-        "COLLECTOR_HOURS_ZH_HANT": _env("COLLECTOR_HOURS_ZH_HANT", "星期一至星期五，美國中部時間上午8點至晚上8點"),
+        "COLLECTOR_HOURS_ZH_HANT": _env(
+            "COLLECTOR_HOURS_ZH_HANT", "星期一至星期五，美國中部時間上午8點至晚上8點"
+        ),
         "COLLECTOR_HOURS_VI": _env(
             "COLLECTOR_HOURS_VI", "Thứ Hai đến Thứ Sáu, 8 giờ sáng đến 8 giờ tối, giờ miền Trung"
         ),

@@ -4,8 +4,8 @@ language tags, and the emails and calendar file a debtor receives."""
 from __future__ import annotations
 
 import re
-from gettext import c2py
 from datetime import UTC, date, datetime
+from gettext import c2py
 
 import pytest
 from babel.dates import format_date

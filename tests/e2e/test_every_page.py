@@ -75,7 +75,8 @@ def untranslated(page, allowed: set[str]) -> list[str]:
         " while (walk.nextNode()) { const n = walk.currentNode; const e = n.parentElement;"
         # Only our own landmarks: localstripe draws its stand-in bank check, in English, outside them.
         "  if (!e || !e.closest('header, main, footer, dialog, .skip-link')) continue;"
-        "  if (e.closest('script, style, noscript, #card-element, [lang]:not(html)') || !n.data.trim()) continue;"
+        "  if (!n.data.trim() || e.closest('script, style, noscript, #card-element, [lang]:not(html)')) {"
+        "    continue; }"
         "  out.push(n.data.trim()); }"
         " return out; }"
     )
