@@ -193,7 +193,7 @@ def test_a_hardship_call_back(live_portal, app, new_page, make_account, issue_li
     _signed_in(page, live_portal, issue_link, account)
     page.get_by_role("link", name="I can't pay right now").click()
     _heading(page, "If you cannot pay right now")
-    page.get_by_role("link", name="Ask us to call you back").click()
+    page.get_by_role("main").get_by_role("link", name="Ask us to call you back").click()
     _heading(page, "Ask us to call you back")
 
     page.get_by_role("button", name="Ask for a call back").click()
