@@ -320,3 +320,20 @@ def test_one_person_with_accounts_at_two_creditors_is_one_debtor(runner, write_c
     assert accounts["X-1"].debtor_id != accounts["A-1"].debtor_id
     assert db.session.scalar(select(func.count()).select_from(Debtor)) == 2
     assert db.session.scalar(select(func.count()).select_from(Creditor)) == 2
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"), [("zh-Hant", "zh_Hant"), ("zh-TW", "zh_Hant"), ("VI", "vi"), ("es-MX", "es"), ("EN", "en")]
+)
+def test_the_language_column_takes_any_tag_of_the_languages_we_speak(runner, write_csv, written, stored):
+    path = write_csv([account_row(language=written)])
+    assert _import(runner, path).exit_code == 0
+    (account,) = _accounts()
+    assert account.debtor.language == stored
+
+
+def test_a_language_we_do_not_speak_is_refused_by_line(runner, write_csv):
+    path = write_csv([account_row(language="ko")])
+    result = _import(runner, path)
+    assert "language 'ko' is not one of" in result.output
+    assert _accounts() == []
