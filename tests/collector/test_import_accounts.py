@@ -323,7 +323,8 @@ def test_one_person_with_accounts_at_two_creditors_is_one_debtor(runner, write_c
 
 
 @pytest.mark.parametrize(
-    ("written", "stored"), [("zh-Hant", "zh_Hant"), ("zh-TW", "zh_Hant"), ("VI", "vi"), ("es-MX", "es"), ("EN", "en")]
+    ("written", "stored"),
+    [("zh-Hant", "zh_Hant"), ("zh-TW", "zh_Hant"), ("VI", "vi"), ("es-MX", "es"), ("EN", "en")],
 )
 def test_the_language_column_takes_any_tag_of_the_languages_we_speak(runner, write_csv, written, stored):
     path = write_csv([account_row(language=written)])
