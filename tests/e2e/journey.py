@@ -71,3 +71,10 @@ def enter_card(page: Page, number: str, lang: str = "en") -> None:
 def expect_receipt(page: Page, lang: str = "en") -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(WORDS[lang]["receipt"])
     check_page(page)
+
+
+def sign_in(page: Page, live_portal: str, issue_link, account, lang: str = "en") -> None:
+    """Open a fresh link for the account and confirm identity (make_account's date of birth)."""
+    open_link(page, live_portal + issue_link(account), check=False)
+    confirm_identity(page, 27, 3, 1980, lang)
+    expect(page.locator("#session-warning")).to_be_attached()
