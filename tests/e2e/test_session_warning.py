@@ -95,3 +95,29 @@ def test_signing_out_clears_the_drafts(live_portal, new_page, make_account, issu
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("You have signed out")
     assert _draft_keys(page) == []
+
+
+def test_staying_signed_in_in_one_tab_clears_the_warning_in_the_others(
+    app, live_portal, new_page, make_account, issue_link
+):
+    """Both tabs share one session cookie: "Stay signed in" in one closes the other's warning and
+    restarts its clock, so it does not send the person to "open your link again"."""
+    account = make_account()
+    first = new_page()
+    first.clock.install()
+    _sign_in(first, live_portal, issue_link, account)
+    second = first.context.new_page()
+    second.goto(live_portal + "/account")
+    warn_at = (app.config["SESSION_MINUTES"] * 60 - app.config["SESSION_WARNING_SECONDS"]) * 1000
+    first.clock.fast_forward(warn_at + 1000)
+    for page in (first, second):
+        expect(page.locator("#session-warning")).to_be_visible()
+
+    second.locator("#session-warning").get_by_role("button", name="Stay signed in").click()
+
+    expect(first.locator("#session-warning")).to_be_hidden()
+    # The first tab's old end passes and it stays where it was.
+    first.clock.fast_forward(app.config["SESSION_WARNING_SECONDS"] * 1000 + 10_000)
+    first.wait_for_timeout(300)
+    assert first.url == live_portal + "/account"
+    expect(first.locator("#session-warning")).to_be_hidden()

@@ -11,13 +11,27 @@
   var warnTimer = null;
   var endTimer = null;
   var returnFocus = null;
+  var RENEWED = "session-renewed";
 
-  function schedule() {
+  function restart() {
     window.clearTimeout(warnTimer);
     window.clearTimeout(endTimer);
     warnTimer = window.setTimeout(warn, Math.max(sessionMs - warnMs, 0));
     endTimer = window.setTimeout(end, sessionMs);
   }
+
+  // Every page load and every "Stay signed in" renews the one session cookie, so tell the
+  // debtor's other tabs: their clocks restart too, and a warning they show goes away.
+  function schedule() {
+    restart();
+    try { window.localStorage.setItem(RENEWED, String(Date.now())); } catch (e) { /* private mode */ }
+  }
+
+  window.addEventListener("storage", function (event) {
+    if (event.key !== RENEWED) { return; }
+    restart();
+    if (dialog.open) { close(); }
+  });
 
   function warn() {
     returnFocus = document.activeElement;
