@@ -21,6 +21,8 @@ from flask import template_rendered
 from tests.e2e.conftest import check_page
 from tests.e2e.page_catalogue import NOT_PAGES, scenes
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "portal" / "templates"
 REPORT = ROOT / "test-artifacts" / "accessibility"

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.journey import sign_in as _sign_in
+
+pytestmark = pytest.mark.e2e
 
 
 def _draft_keys(page):
