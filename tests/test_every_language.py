@@ -91,40 +91,32 @@ def test_language_tags_map_to_our_catalogs(tag, code):
     assert portal_language(tag) == code
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_money_and_dates_on_the_receipt_are_babels_for_the_language(app, client, make_account, sign_in, lang):
+def _payment(make_account, lang: str, **fields) -> Payment:
+    """A recorded card payment on a new account whose debtor speaks *lang*."""
     account = make_account(language=lang)
     payment = Payment(
         account_id=account.id,
-        stripe_payment_intent_id="pi_lang",
-        amount=123456,
+        stripe_payment_intent_id=f"pi_{lang}",
         currency="USD",
         card_brand="Visa",
         card_last4="4242",
-        paid_at=datetime(2027, 3, 5, 15, 0, tzinfo=UTC),
+        **{"amount": 5000, **fields},
     )
     db.session.add(payment)
     db.session.commit()
+    return payment
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_money_and_dates_on_the_receipt_are_babels_for_the_language(app, client, make_account, sign_in, lang):
+    paid_at = datetime(2027, 3, 5, 15, 0, tzinfo=UTC)
+    payment = _payment(make_account, lang, amount=123456, paid_at=paid_at)
+    account = payment.account
     sign_in(account)
     page = client.get(f"/receipt/{payment.id}").text
     assert f'<html lang="{html_lang(lang)}">' in page
     assert format_currency(1234.56, "USD", locale=lang) in page
     assert format_date(date(2027, 3, 5), format="long", locale=lang) in page
-
-
-def _payment(make_account, lang: str) -> Payment:
-    account = make_account(language=lang)
-    payment = Payment(
-        account_id=account.id,
-        stripe_payment_intent_id="pi_mail",
-        amount=5000,
-        currency="USD",
-        card_brand="Visa",
-        card_last4="4242",
-    )
-    db.session.add(payment)
-    db.session.commit()
-    return payment
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -10,14 +10,11 @@ LANGUAGES = {
     "vi": ("vi", "Tiếng Việt"),
 }
 
-# Tags people and systems write for these languages. Every Chinese tag maps to Traditional
-# script: it is the only Chinese catalog, and far easier for a Simplified reader than English.
-LANGUAGE_TAGS = {
-    "en": "en",
-    "es": "es",
-    "vi": "vi",
+# Tags people and systems write for these languages: each one's own tag, and every Chinese tag
+# mapped to Traditional script (the only Chinese catalog, far easier for a Simplified reader
+# than English).
+LANGUAGE_TAGS = {tag.lower(): code for code, (tag, _name) in LANGUAGES.items()} | {
     "zh": "zh_Hant",
-    "zh-hant": "zh_Hant",
     "zh-tw": "zh_Hant",
     "zh-hk": "zh_Hant",
     "zh-mo": "zh_Hant",

@@ -86,18 +86,17 @@ class Step:
         )
 
 
-def _places(endpoint: str) -> list[tuple[str, int]]:
-    return [
-        (name, index)
-        for name, steps in JOURNEYS.items()
-        for index, (endpoints, _label) in enumerate(steps)
-        if endpoint in endpoints
-    ]
+# endpoint -> every (journey, step index) it shows, worked out once rather than on each request
+PLACES: dict[str, list[tuple[str, int]]] = {}
+for _name, _steps in JOURNEYS.items():
+    for _index, (_endpoints, _label) in enumerate(_steps):
+        for _endpoint in _endpoints:
+            PLACES.setdefault(_endpoint, []).append((_name, _index))
 
 
 def step_for(endpoint: str | None, current_journey: str | None) -> Step | None:
     """The step this endpoint is in the debtor's current journey (or its only journey)."""
-    places = _places(endpoint or "")
+    places = PLACES.get(endpoint or "")
     if not places:
         return None
     name, index = next(((n, i) for n, i in places if n == current_journey), places[0])
@@ -110,7 +109,7 @@ def init_app(app: Flask) -> None:
     def _remember_journey():
         if "link" not in session:
             return  # only a debtor's own session; pages like "stop emails" set no cookie
-        for name, index in _places(request.endpoint or ""):
+        for name, index in PLACES.get(request.endpoint or "", ()):
             if index == 0 and session.get("journey") != name:
                 session["journey"] = name
 

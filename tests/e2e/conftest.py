@@ -208,7 +208,7 @@ def check_structure(page, lang: str | None = None) -> None:
     assert page.locator("h1").count() == 1, f"{page.url} should have exactly one h1"
     h1 = " ".join(page.locator("h1").inner_text().split())
     title = " ".join(page.title().split())
-    for prefix in ("Error:", "Error: ", "Error：", "Lỗi:", "錯誤："):
+    for prefix in ("Error:", "Error：", "Lỗi:", "錯誤："):
         title = title.removeprefix(prefix).strip()
     assert title.startswith(h1), f"title {page.title()!r} should start with h1 {h1!r}"
     found = page.get_attribute("html", "lang")
