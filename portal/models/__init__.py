@@ -2,6 +2,7 @@
 
 from portal.models.accounts import Account, AccountStatus
 from portal.models.contact import OptOut
+from portal.models.drafts import Draft
 from portal.models.events import AppendOnlyError, Event
 from portal.models.links import MagicLink
 from portal.models.payments import AttemptStatus, Payment, PaymentAttempt, Purpose
@@ -32,6 +33,7 @@ __all__ = [
     "AttemptStatus",
     "Creditor",
     "CreditorPolicy",
+    "Draft",
     "Instalment",
     "InstalmentStatus",
     "OptOut",

@@ -1,0 +1,83 @@
+"""Runs of one-question pages. Each page saves its answer on the server; the debtor then goes to
+the first question still unanswered, or, once all are answered, to the page that checks them.
+
+A "Change" link on the check page is a plain link to the question: after saving, every answer is
+there again, so the debtor comes straight back to the check page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from flask import redirect, url_for
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Account, Draft
+
+
+@dataclass(frozen=True)
+class Question:
+    endpoint: str
+    #: The answer this page saves; the question counts as answered once it is saved, even if empty.
+    key: str
+
+
+@dataclass(frozen=True)
+class Run:
+    name: str
+    questions: tuple[Question, ...]
+    #: The page that shows every answer with a "Change" link, and sends them.
+    check: str
+
+    def _draft(self, account: Account) -> Draft | None:
+        return db.session.scalars(
+            select(Draft).where(Draft.account_id == account.id, Draft.run == self.name)
+        ).first()
+
+    def answers(self, account: Account) -> dict:
+        """Everything answered so far in this run (empty if nothing yet)."""
+        draft = self._draft(account)
+        return dict(draft.answers) if draft else {}
+
+    def save(self, account: Account, **values) -> dict:
+        """Add or replace answers; the caller commits. Returns all the answers."""
+        draft = self._draft(account)
+        if draft is None:
+            draft = Draft(account_id=account.id, run=self.name, answers={})
+            db.session.add(draft)
+        # A new dict, so SQLAlchemy sees the JSON column change.
+        draft.answers = {**(draft.answers or {}), **values}
+        return dict(draft.answers)
+
+    def forget(self, account: Account, *keys: str) -> None:
+        """Drop answers that no longer apply (the caller commits)."""
+        draft = self._draft(account)
+        if draft is not None:
+            draft.answers = {k: v for k, v in (draft.answers or {}).items() if k not in keys}
+
+    def clear(self, account: Account) -> None:
+        """The run is finished or abandoned: keep nothing (the caller commits)."""
+        draft = self._draft(account)
+        if draft is not None:
+            db.session.delete(draft)
+
+    def unanswered(self, answers: dict, skip: Collection[str] = ()) -> str | None:
+        """The endpoint of the first question still to answer, or None when all are answered."""
+        for question in self.questions:
+            if question.endpoint not in skip and question.key not in answers:
+                return question.endpoint
+        return None
+
+    def next_page(self, answers: dict, skip: Collection[str] = ()):
+        """A 303 to the first question still to answer, or to the check page."""
+        return redirect(url_for(self.unanswered(answers, skip) or self.check), code=303)
+
+    def back(self, endpoint: str, skip: Collection[str] = ()) -> str | None:
+        """The endpoint of the question before *endpoint* (None on the first question)."""
+        shown = [q.endpoint for q in self.questions if q.endpoint not in skip]
+        if endpoint == self.check:
+            return shown[-1] if shown else None
+        index = shown.index(endpoint)
+        return shown[index - 1] if index > 0 else None
