@@ -97,6 +97,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "LINK_DAYS": int(_env("LINK_DAYS", "30")),
         # How many days ahead of a plan payment (on the debtor's calendar) the reminder goes out.
         "REMINDER_DAYS_BEFORE": int(_env("REMINDER_DAYS_BEFORE", "3")),
+        "DRAFT_DAYS": int(_env("DRAFT_DAYS", "30")),
         "STRIPE_SECRET_KEY": _env("STRIPE_SECRET_KEY"),
         "STRIPE_PUBLISHABLE_KEY": _env("STRIPE_PUBLISHABLE_KEY"),
         "STRIPE_API_BASE": _env("STRIPE_API_BASE"),
@@ -169,6 +170,8 @@ def _check(config: dict) -> None:
     development = config["PORTAL_ENV"] in {"development", "test"}
     for name in ("DEBT_ADVICE_LINKS", "DEBT_ADVICE_LINKS_ES"):
         advice_links(config.get(name) or "")
+    if config["DRAFT_DAYS"] < 1:
+        raise ConfigError("DRAFT_DAYS must be 1 or more: the days unsent answers are kept.")
     if config["REMINDER_DAYS_BEFORE"] < 0:
         raise ConfigError("REMINDER_DAYS_BEFORE cannot be negative; use 0 for the payment day itself.")
     if config["VALIDATION_DAYS"] < 1:

@@ -1,4 +1,5 @@
-"""Scheduled jobs on Huey: charge due instalments and send reminders, every few minutes.
+"""Scheduled jobs on Huey: charge due instalments and send reminders every few minutes, and
+forget old drafts nightly.
 
 Huey keeps its queue in a SQLite file by default (nothing else to run), and in Redis when
 HUEY_REDIS_URL is set, so consumers on several machines share one schedule. Both jobs are safe
@@ -60,3 +61,17 @@ def send_reminders_task() -> int:
 
     with _app_context():
         return send_reminders(clock.now())
+
+
+@huey.periodic_task(crontab(minute="7", hour="3"))
+def forget_old_drafts_task() -> int:
+    """Delete answers to unsent forms that nobody has touched for DRAFT_DAYS days."""
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from portal import clock
+    from portal.guidance.questions import forget_old_drafts
+
+    with _app_context():
+        return forget_old_drafts(clock.now() - timedelta(days=current_app.config["DRAFT_DAYS"]))

@@ -79,3 +79,9 @@ def test_create_app_has_no_side_effects_on_the_database(tmp_path, monkeypatch):
     database = tmp_path / "untouched.db"
     create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "PORTAL_ENV": "test"})
     assert not database.exists()
+
+
+def test_draft_days_must_be_at_least_one(monkeypatch):
+    monkeypatch.setenv("DRAFT_DAYS", "0")
+    with pytest.raises(ConfigError, match="DRAFT_DAYS"):
+        load_config()

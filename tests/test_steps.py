@@ -20,13 +20,18 @@ def test_every_step_names_a_route_of_the_app(app):
     assert all(len(steps) >= 2 for steps in JOURNEYS.values())
 
 
-def test_the_plan_review_is_step_2_of_3_on_the_page_and_in_the_title(app, make_account, sign_in, client):
+def test_the_plan_review_is_step_4_of_5_on_the_page_and_in_the_title(app, make_account, sign_in, client):
     sign_in(make_account())
     choose_plan(client, frequency="monthly", count=3, first=utcnow().date() + timedelta(days=3))
     page = client.get("/plan/review").text
-    assert _indicator(page) == "Step 2 of 3: Check and agree"
+    assert _indicator(page) == "Step 4 of 5: Check and agree"
     title = re.search(r"<title>([^<]*)</title>", page).group(1)
-    assert title.startswith("Check your payment plan – Step 2 of 3: Check and agree – ")
+    assert title.startswith("Check your payment plan – Step 4 of 5: Check and agree – ")
+    assert [_indicator(client.get(path).text) for path in ("/plan/new", "/plan/new/payments")] == [
+        "Step 1 of 5: How often",
+        "Step 2 of 5: How much each time",
+    ]
+    assert _indicator(client.get("/plan/new/first-payment-date").text) == "Step 3 of 5: Your first payment"
 
 
 def test_a_shared_page_takes_its_step_from_the_journey_started_last(app, make_account, sign_in, client):

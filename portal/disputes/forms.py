@@ -1,4 +1,7 @@
-"""The dispute form: a reason, the person's own words, and an optional document."""
+"""Reading the dispute's answers, one page at a time: a reason, the person's own words, a document.
+
+Each reader returns the answer and the errors (field id, message) for its own page only.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,6 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from portal.disputes import evidence
@@ -33,12 +35,17 @@ REASONS = (
         _l("The amount is wrong"),
         _l("Tell us which amount you think is wrong, and why."),
     ),
-    (DisputeReason.OTHER, _l("Something else"), _l("Tell us what is wrong in the box below.")),
+    # The box for their words is on the next page now, so this hint says so.
+    (DisputeReason.OTHER, _l("Something else"), _l("You can tell us what is wrong on the next page.")),
 )
 
-
-class DisputeForm(FlaskForm):
-    """CSRF protection only; the fields are read by `read` so errors name the page's own ids."""
+#: What to write in "Tell us more", for the reason the person chose.
+DETAILS_HINTS = {
+    DisputeReason.NOT_MINE: _l("For example, tell us if someone else used your name."),
+    DisputeReason.ALREADY_PAID: _l("Tell us when and how you paid, if you can."),
+    DisputeReason.WRONG_AMOUNT: _l("Tell us which amount you think is wrong, and why."),
+    DisputeReason.OTHER: _l("Tell us what is wrong."),
+}
 
 
 @dataclass
@@ -47,41 +54,54 @@ class Upload:
     name: str
 
 
-@dataclass
-class Answers:
-    reason: DisputeReason
-    details: str
-    upload: Upload | None
+def reason_label(reason: DisputeReason) -> str:
+    """The words the debtor chose the reason by."""
+    return str(next(label for value, label, _hint in REASONS if value is reason))
 
 
-def _reason(form: MultiDict, errors: Errors) -> DisputeReason | None:
+def saved_reason(value: object) -> DisputeReason | None:
+    """A reason kept in the draft, or None if there is none (or it is no longer one we know)."""
     try:
-        return DisputeReason(form.get("reason", ""))
+        return DisputeReason(value)
     except ValueError:
-        errors.append(("reason-0", _("Select why you think you do not owe this")))
         return None
 
 
-def _details(form: MultiDict, reason: DisputeReason | None, errors: Errors) -> str:
-    text = (form.get("details") or "").strip()
+def read_reason(form: MultiDict) -> tuple[DisputeReason | None, Errors]:
+    """The reason chosen on the first page."""
+    reason = saved_reason(form.get("reason", ""))
+    if reason is None:
+        return None, [("reason-0", _("Select why you think you do not owe this"))]
+    return reason, []
+
+
+def details_problem(text: str, reason: DisputeReason | None) -> str | None:
+    """What is wrong with the words for this reason, or None: shared by the page and the check."""
     if reason is DisputeReason.OTHER and not text:
-        errors.append(("details", _("Tell us what is wrong")))
-    elif len(text) > MAX_DETAILS:
-        errors.append(("details", _("Your message must be 5,000 characters or fewer")))
-    return text
+        return _("Tell us what is wrong")
+    if len(text) > MAX_DETAILS:
+        return _("Your message must be 5,000 characters or fewer")
+    return None
 
 
-def _upload(files: MultiDict, errors: Errors) -> Upload | None:
+def read_details(form: MultiDict, reason: DisputeReason | None) -> tuple[str, Errors]:
+    """The person's own words: needed for "Something else", optional for the other reasons."""
+    text = (form.get("details") or "").strip()
+    problem = details_problem(text, reason)
+    return text, ([("details", problem)] if problem else [])
+
+
+def read_upload(files: MultiDict) -> tuple[Upload | None, Errors]:
+    """The chosen file if its content is a PDF, JPEG or PNG; None when no file was chosen."""
     chosen: FileStorage | None = files.get("evidence")
     if chosen is None or not chosen.filename:
-        return None  # browsers send an empty, nameless part when no file was chosen
+        return None, []  # browsers send an empty, nameless part when no file was chosen
     data = evidence.read_upload(chosen.stream)
     try:
         evidence.identify(data)
     except evidence.EvidenceRejected as rejected:
-        errors.append(("evidence", problem_message(rejected.problem)))
-        return None
-    return Upload(data, chosen.filename)
+        return None, [("evidence", problem_message(rejected.problem))]
+    return Upload(data, chosen.filename), []
 
 
 def problem_message(problem: evidence.Problem) -> str:
@@ -92,14 +112,3 @@ def problem_message(problem: evidence.Problem) -> str:
             "The file must be 10 MB or smaller. Choose a smaller file, or send it to us by email or post."
         )
     return _("The file must be a PDF, JPEG or PNG. Choose another file, or send the form without one.")
-
-
-def read(form: MultiDict, files: MultiDict) -> tuple[Answers | None, Errors]:
-    """The answers, or None and the errors (field id, message) in the order of the page."""
-    errors: Errors = []
-    reason = _reason(form, errors)
-    details = _details(form, reason, errors)
-    upload = _upload(files, errors)
-    if errors:
-        return None, errors
-    return Answers(reason, details, upload), errors

@@ -7,8 +7,9 @@ there again, so the debtor comes straight back to the check page.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask import redirect, url_for
 from sqlalchemy import select
@@ -24,12 +25,21 @@ class Question:
     key: str
 
 
+RUNS: dict[str, Run] = {}
+
+
 @dataclass(frozen=True)
 class Run:
     name: str
     questions: tuple[Question, ...]
     #: The page that shows every answer with a "Change" link, and sends them.
     check: str
+    #: Called with the answers of a draft forgotten for age, after the commit, to remove what they
+    #: point at outside the database (a stored document).
+    leftovers: Callable[[dict], None] | None = field(default=None, compare=False)
+
+    def __post_init__(self):
+        RUNS[self.name] = self
 
     def _draft(self, account: Account) -> Draft | None:
         return db.session.scalars(
@@ -81,3 +91,20 @@ class Run:
             return shown[-1] if shown else None
         index = shown.index(endpoint)
         return shown[index - 1] if index > 0 else None
+
+
+def forget_old_drafts(before: datetime) -> int:
+    """Delete the drafts nobody has touched since *before*, and what they point at; returns how many.
+
+    Answers can be personal (why someone cannot pay), so they are not kept for ever.
+    """
+    old = db.session.scalars(select(Draft).where(Draft.updated_at < before)).all()
+    gone = [(draft.run, dict(draft.answers or {})) for draft in old]
+    for draft in old:
+        db.session.delete(draft)
+    db.session.commit()
+    for name, answers in gone:
+        run = RUNS.get(name)
+        if run is not None and run.leftovers is not None:
+            run.leftovers(answers)
+    return len(gone)

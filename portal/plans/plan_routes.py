@@ -1,10 +1,14 @@
-"""Building, agreeing and running an instalment plan from the debtor's side."""
+"""Checking and agreeing an instalment plan, and running it, from the debtor's side.
+
+The builder's questions (how often, how much, the first payment) are in builder_routes, on the
+same blueprint; the check page here reads their answers from the plan's draft.
+"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask import abort, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from portal import clock, timeline
@@ -16,87 +20,17 @@ from portal.payments import service
 from portal.payments.card_pages import after_attempt
 from portal.payments.gateway import CardDeclined, GatewayUnavailable, get_gateway
 from portal.payments.messages import decline_message
-from portal.plans import agree_step, agreements, ledger
-from portal.plans.forms import CsrfOnly, parse_amount, parse_count, parse_date
-from portal.plans.limits import explain
-from portal.plans.options import options_for
 
-bp = Blueprint("plans", __name__)
+# Importing builder_routes also registers the builder's questions on the same blueprint.
+from portal.plans import agree_step, agreements, builder_routes, ledger
+from portal.plans.blueprint import bp
+from portal.plans.forms import CsrfOnly
+from portal.plans.options import options_for
+from portal.plans.plan_answers import RUN, answers_for, choice_from, question_for, skipped
 
 
 def _today() -> date:
     return clock.today()
-
-
-@bp.route("/plan/new", methods=["GET", "POST"])
-@verified_required
-def builder():
-    account = g.account
-    choices = options_for(account, _today())
-    if not choices.instalments:
-        return redirect(url_for("offers.options"), code=303)
-    form = CsrfOnly()
-    errors: list[tuple[str, str]] = []
-    values = dict(request.form) if request.method == "POST" else {}
-    if request.method == "POST":
-        choice = _read_choice(account, choices, form, errors)
-        if choice is not None:
-            try:
-                agreements.preview(account, choice, _today())
-            except OutsidePolicy as error:
-                field = {
-                    "first_date_in_past": "first-day",
-                    "first_date_too_late": "first-day",
-                    "frequency_not_allowed": "frequency-0",
-                }.get(error.code, "count" if choice.count else "amount")
-                errors.append((field, explain(error, account.currency)))
-            else:
-                session["plan_choice"] = choice.to_session()
-                return redirect(url_for("plans.review"), code=303)
-    return render_template(
-        "plans/builder.html",
-        account=account,
-        options=choices,
-        errors=errors,
-        values=values,
-        latest_first=_today() + timedelta(days=choices.policy.first_payment_within_days),
-    ), (400 if errors else 200)
-
-
-def _read_choice(account, choices, form, errors) -> agreements.PlanChoice | None:
-    if not form.validate_on_submit():
-        errors.append(("frequency-0", _("Something went wrong with the form. Please try again.")))
-        return None
-    frequency = request.form.get("frequency")
-    if frequency not in {f.value for f in choices.policy.frequencies}:
-        errors.append(("frequency-0", _("Choose how often you want to pay")))
-    method = request.form.get("method")
-    count = amount = None
-    if method == "count":
-        count = parse_count(request.form.get("count"), "count", errors)
-    elif method == "amount":
-        amount = parse_amount(request.form.get("amount"), account.currency, "amount", errors)
-    else:
-        errors.append(("method-0", _("Choose how you want to set the payments")))
-    first = parse_date(request.form, "first", errors)
-    down = 0
-    if choices.policy.down_payment_required:
-        down = parse_amount(request.form.get("down_payment"), account.currency, "down_payment", errors) or 0
-    if errors:
-        return None
-    return agreements.PlanChoice(
-        frequency=frequency, first_date=first.isoformat(), count=count, amount=amount, down_payment=down
-    )
-
-
-def _choice_or_none():
-    choice = agreements.PlanChoice.from_session(session.get("plan_choice"))
-    if choice is None:
-        return None, None
-    try:
-        return choice, agreements.preview(g.account, choice, _today())
-    except (OutsidePolicy, ValueError):
-        return None, None
 
 
 # The agree step is shared with the debtor's own offers (portal/support/).
@@ -110,11 +44,27 @@ _plan_page = agree_step.plan_page
 @verified_required
 @limiter.limit("20/minute", methods=["POST"])
 def review():
+    """Check the answers, see every payment, add a card and agree."""
     account = g.account
-    choice, schedule = _choice_or_none()
+    today = _today()
+    options = options_for(account, today)
+    if not options.instalments:
+        return redirect(url_for("offers.options"), code=303)
+    _take_over_handed_choice(account, options.policy)
+    answers = RUN.answers(account)
+    skip = skipped(options.policy)
+    if RUN.unanswered(answers, skip) is not None:
+        return RUN.next_page(answers, skip)
+    choice = choice_from(answers, options.policy)
     if choice is None:
-        return redirect(url_for("plans.builder"), code=303)
-    options = options_for(account, _today())
+        return _start_again(account)
+    try:
+        schedule = agreements.preview(account, choice, today)
+    except OutsidePolicy as error:
+        # The policy changed, or a date passed: the question to change says what is wrong.
+        return redirect(url_for(question_for(error.code)), code=303)
+    except ValueError:  # a frequency the portal does not know
+        return _start_again(account)
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         setup_id = agree_step.read_agree_form(errors)
@@ -123,15 +73,19 @@ def review():
             if result is not None:
                 return result
             errors.append(("card-element", decline_message("card_declined")))
+    page = {
+        "account": account,
+        "choice": choice,
+        "schedule": schedule,
+        "options": options,
+        "rows": builder_routes.check_rows(answers, options, account.currency),
+    }
     try:
         setup = _setup_intent()
     except GatewayUnavailable:
         return render_template(
             "plans/review.html",
-            account=account,
-            choice=choice,
-            schedule=schedule,
-            options=options,
+            **page,
             errors=[("card-element", decline_message("unavailable"))],
             client_secret=None,
         ), 503
@@ -139,14 +93,29 @@ def review():
     db.session.commit()
     return render_template(
         "plans/review.html",
-        account=account,
-        choice=choice,
-        schedule=schedule,
-        options=options,
+        **page,
         errors=errors,
         client_secret=setup.client_secret,
         consent_text=agree_step.consent_text(),
     ), (400 if errors else 200)
+
+
+def _take_over_handed_choice(account, policy) -> None:
+    """The affordability check hands over the plan it worked out in session["plan_choice"]: it
+    becomes this run's answers (the one place they are kept), and leaves the session."""
+    handed = agreements.PlanChoice.from_session(session.pop("plan_choice", None))
+    if handed is None:
+        return
+    RUN.forget(account, "down_payment")  # every other answer is replaced
+    RUN.save(account, **answers_for(handed, policy))
+    db.session.commit()
+
+
+def _start_again(account):
+    """Answers that cannot be read have nothing to mend: the builder starts again, not a failure."""
+    RUN.clear(account)
+    db.session.commit()
+    return redirect(url_for("plans.builder"), code=303)
 
 
 def _agree(account, choice, setup_id):
@@ -165,11 +134,11 @@ def _agree(account, choice, setup_id):
             card_last4=card.last4,
             consent_text=consent,
         )
-    except OutsidePolicy:
+    except OutsidePolicy as error:
         db.session.rollback()
-        return redirect(url_for("plans.builder"), code=303)
+        return redirect(url_for(question_for(error.code)), code=303)
+    RUN.clear(account)  # the plan is agreed: its answers go in the same commit
     db.session.commit()
-    session.pop("plan_choice", None)
     return agree_step.after_agreeing(plan, _today())
 
 

@@ -25,7 +25,7 @@ from portal.plans.forms import CsrfOnly
 from portal.plans.options import Options, options_for
 from portal.support.afford_forms import OUTGOING_LABELS, read_income, read_outgoings, read_plan, read_share
 from portal.support.fields import date_values
-from portal.support.offer_form import FREQUENCY_LABELS, PREFILL, SHARED, latest_start, prefill
+from portal.support.offer_form import FREQUENCY_LABELS, OFFER_PAGES, PREFILL, SHARED, latest_start, prefill
 
 bp = Blueprint("afford", __name__)
 
@@ -37,13 +37,13 @@ _KEEP = {"static", "links.change_language"}
 
 @bp.before_app_request
 def _forget_figures_elsewhere():
-    """Leaving the check drops its figures (and unsent shared figures once past the offer form)."""
+    """Leaving the check drops its figures (and unsent shared figures once off the offer's pages)."""
     endpoint = request.endpoint
     if endpoint is None or endpoint in _KEEP or endpoint.startswith("afford."):
         return
     if FIGURES in session:
         session.pop(FIGURES)
-    if SHARED in session and endpoint != "own_offer.propose":
+    if SHARED in session and endpoint not in OFFER_PAGES:
         session.pop(SHARED)
 
 

@@ -1,8 +1,9 @@
-"""The debtor's own offer: propose it, see where it is, and agree it once a person said yes."""
+"""The debtor's own offer: see where it is, and agree it once a person said yes. The pages that
+ask for it are in offer_pages.py, on this same blueprint."""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import clock, timeline
@@ -12,15 +13,14 @@ from portal.models import OfferStatus
 from portal.payments.gateway import GatewayUnavailable
 from portal.payments.messages import decline_message
 from portal.plans import agree_step, agreements, ledger
-from portal.plans.forms import CsrfOnly
 from portal.plans.options import options_for
 from portal.support import offers
-from portal.support.offer_form import FREQUENCY_LABELS, PREFILL, SHARED, latest_start, read_offer
+from portal.support.offer_form import FREQUENCY_LABELS
 
 bp = Blueprint("own_offer", __name__)
 
 
-def _elsewhere():
+def elsewhere():
     """Where to go instead, when there is nothing to offer on (closed) or a plan is running."""
     account = g.account
     if account.is_closed or account.balance.minor <= 0:
@@ -28,42 +28,6 @@ def _elsewhere():
     if ledger.active_plan(account.id) is not None:
         return redirect(url_for("plans.plan_page"), code=303)
     return None
-
-
-@bp.route("/offer/new", methods=["GET", "POST"])
-@verified_required
-@limiter.limit("20/minute", methods=["POST"])
-def propose():
-    account = g.account
-    if (elsewhere := _elsewhere()) is not None:
-        return elsewhere
-    if offers.open_offer(account.id) is not None:
-        return redirect(url_for("own_offer.status"), code=303)
-    today = clock.today()
-    errors: list[tuple[str, str]] = []
-    if request.method == "POST":
-        values = request.form
-        if not CsrfOnly().validate_on_submit():
-            errors.append(("amount", _("Something went wrong with the form. Please try again.")))
-        else:
-            terms, note = read_offer(request.form, account.currency, account.balance.minor, today, errors)
-            if terms is not None:
-                offers.make_offer(account, terms, note, session.get(SHARED))
-                db.session.commit()
-                session.pop(SHARED, None)
-                session.pop(PREFILL, None)
-                return redirect(url_for("own_offer.status"), code=303)
-    else:
-        values = session.get(PREFILL) or {}
-    return render_template(
-        "support/propose.html",
-        account=account,
-        errors=errors,
-        values=values,
-        frequencies=list(FREQUENCY_LABELS.items()),
-        latest=latest_start(today),
-        sharing=bool(session.get(SHARED)),
-    ), (400 if errors else 200)
 
 
 @bp.get("/offer")
@@ -94,8 +58,8 @@ def status():
 @limiter.limit("20/minute", methods=["POST"])
 def agree():
     account = g.account
-    if (elsewhere := _elsewhere()) is not None:
-        return elsewhere
+    if (away := elsewhere()) is not None:
+        return away
     offer = offers.open_offer(account.id)
     if offer is None or offer.status not in offers.AGREEABLE:
         return redirect(url_for("own_offer.status"), code=303)
@@ -148,3 +112,7 @@ def agree():
         consent_text=agree_step.consent_text(),
         **context,
     ), (400 if errors else 200)
+
+
+# The question pages register themselves on bp; imported last, as they import bp from here.
+from portal.support import offer_pages  # noqa: E402, F401

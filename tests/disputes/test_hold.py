@@ -8,12 +8,16 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from portal.disputes import service
+from portal.disputes.draft import RUN
 from portal.extensions import db
 from portal.links import service as links
-from portal.models import InstalmentStatus, MagicLink, Payment, PaymentAttempt
+from portal.models import DisputeReason, InstalmentStatus, MagicLink, Payment, PaymentAttempt
 from portal.notify import disputes as dispute_emails
 from portal.notify import plan_notices, receipts, rules
 from portal.plans import reminders, runner
+from tests.disputes import files
+from tests.disputes.conftest import upload
 from tests.notify.conftest import body, events
 from tests.plans.plan_factory import intents_for, make_plan, noon
 from tests.plans.plan_rows import plan_rows
@@ -198,3 +202,24 @@ def test_no_new_options_while_a_dispute_is_open(client, make_account, sign_in):
     for path in ("/plan/new", "/settle", "/pay/part"):
         response = client.get(path)
         assert response.status_code == 303, path
+
+
+def test_the_dispute_pages_ask_nothing_more_while_one_is_open(client, make_account, sign_in, evidence_dir):
+    """One dispute at a time: every page of the run goes to the received page, and a draft left
+    over (say, from another tab) is thrown away with its document."""
+    account = make_account()
+    sign_in(account)
+    client.post("/dispute", data={"reason": "wrong_amount"})
+    client.post("/dispute/document", data={"evidence": upload(files.pdf(), "letter.pdf")})
+    assert len(list(evidence_dir.iterdir())) == 1
+    service.open_dispute(account, DisputeReason.ALREADY_PAID, "I paid in March.")
+    db.session.commit()
+
+    for path in ("/dispute", "/dispute/details", "/dispute/document", "/dispute/check"):
+        for method in (client.get, client.post):
+            response = method(path)
+            assert response.status_code == 303 and response.headers["Location"].endswith(
+                "/dispute/received"
+            ), path
+    db.session.expire_all()
+    assert RUN.answers(account) == {} and list(evidence_dir.iterdir()) == []

@@ -8,6 +8,10 @@ the endpoint each scene shows, so the sweep can prove that no route was left out
 from __future__ import annotations
 
 import dataclasses
+import io
+import shutil
+import tempfile
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,6 +24,9 @@ from portal.links import service as links
 from portal.models.types import utcnow
 from portal.notify.optout import optout_url
 from portal.payments import gateway
+from portal.plans import policies
+from portal.support.promise_routes import PROMISE
+from tests.disputes import files
 from tests.e2e.journey import CARD_3DS
 from tests.plans.page_helpers import agree_plan, card_token, choose_plan
 from tests.plans.plan_factory import make_plan
@@ -96,15 +103,21 @@ def submit_without_script(page: Page) -> None:
 
 
 def upload_too_large(page: Page) -> None:
-    """Attach a file over the upload limit (11 MB) and send: the "file too large" page."""
-    page.get_by_role("radio").first.check()
-    page.locator("main textarea").first.fill("I paid in March.")
+    """On the dispute's document page, attach a file over the upload limit (11 MB) and send:
+    the "file too large" page."""
     big = {
         "name": "scan.pdf",
         "mimeType": "application/pdf",
         "buffer": b"%PDF-1.4 " + b"0" * (12 * 1024 * 1024),
     }
     page.locator("main input[type=file]").set_input_files(big)
+    submit(page)
+
+
+def upload_wrong_kind(page: Page) -> None:
+    """On the dispute's document page, send a file that is not a PDF, JPEG or PNG: its error."""
+    notes = {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"Just some notes."}
+    page.locator("main input[type=file]").set_input_files(notes)
     submit(page)
 
 
@@ -161,6 +174,15 @@ def _posted(client, path: str, data: dict, expect: str | None = None) -> str:
     location = response.headers["Location"]
     assert expect is None or location == expect, (path, location)
     return location
+
+
+def _disputed(client, reason: str = "already_paid", details: str = "", document: bool = False) -> str:
+    """Answer the dispute's three questions through the app; returns the check page's path.
+    The document's name has no words in it, so the Chinese sweep does not count it as English."""
+    _posted(client, "/dispute", {"reason": reason}, "/dispute/details")
+    _posted(client, "/dispute/details", {"details": details}, "/dispute/document")
+    answer = {"evidence": (io.BytesIO(files.pdf()), "03-2026.PDF")} if document else {"without": "1"}
+    return _posted(client, "/dispute/document", answer, "/dispute/check")
 
 
 def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> list[Scene]:
@@ -246,16 +268,109 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
     add("pay part, amount empty", "offers.part_amount", "/pay/part", c, then=submit)
     add("plan builder", "plans.builder", "/plan/new", c)
     add("plan builder, empty", "plans.builder", "/plan/new", c, then=submit)
+    # The plan builder's later questions, each for a debtor who has answered the ones before it.
+    paying = d.client(d.account())
+    _posted(paying, "/plan/new", {"frequency": "monthly"}, "/plan/new/payments")
+    add("plan, payments", "plans.payments", "/plan/new/payments", paying)
+    add("plan, payments empty", "plans.payments", "/plan/new/payments", paying, then=submit)
+    dating = d.client(d.account())
+    choose_plan(dating, frequency="monthly", count=3)
+    add("plan, first payment date", "plans.first_date", "/plan/new/first-payment-date", dating)
+    add(
+        "plan, first payment date empty",
+        "plans.first_date",
+        "/plan/new/first-payment-date",
+        dating,
+        then=submit,
+    )
+    # A creditor of its own whose policy asks for a first payment: the question only it gets.
+    first_paying = d.account(creditor_slug="first-payment")
+    policies.change(first_paying.creditor, {"down_payment_required": True, "down_payment_minimum": 10000})
+    db.session.commit()
+    fpc = d.client(first_paying)
+    asked = choose_plan(fpc, frequency="monthly", count=3, first=today + timedelta(days=3))
+    assert asked.headers["Location"] == "/plan/new/first-payment-amount", asked.text[:500]
+    add("plan, first payment amount", "plans.down_payment", "/plan/new/first-payment-amount", fpc)
+    add(
+        "plan, first payment amount empty",
+        "plans.down_payment",
+        "/plan/new/first-payment-amount",
+        fpc,
+        then=submit,
+    )
     add("can't pay", "cant_pay.choices", "/cant-pay", c)
+    # The promise and call-back questions, unanswered (this debtor never saves an answer to them).
     add("promise", "cant_pay.promise", "/cant-pay/promise", c)
     add("promise, empty", "cant_pay.promise", "/cant-pay/promise", c, then=submit)
+    add("promise, how much", "cant_pay.promise_amount", "/cant-pay/promise/how-much", c)
+    add("promise, how much empty", "cant_pay.promise_amount", "/cant-pay/promise/how-much", c, then=submit)
+    add(
+        "promise, part without an amount",
+        "cant_pay.promise_amount",
+        "/cant-pay/promise/how-much",
+        c,
+        then=lambda p: (p.locator("#how_much-1").check(), submit(p)),
+    )
     add("call back", "cant_pay.hardship", "/cant-pay/call-back", c)
     add("call back, empty", "cant_pay.hardship", "/cant-pay/call-back", c, then=submit)
+    add("call back, days", "cant_pay.callback_days", "/cant-pay/call-back/days", c)
+    add("call back, times", "cant_pay.callback_times", "/cant-pay/call-back/times", c)
+    add(
+        "call back, what is happening",
+        "cant_pay.callback_explanation",
+        "/cant-pay/call-back/what-is-happening",
+        c,
+    )
+    add(
+        "call back, what is happening too long",
+        "cant_pay.callback_explanation",
+        "/cant-pay/call-back/what-is-happening",
+        c,
+        then=lambda p: (p.locator("#explanation").fill("x" * 2001), submit(p)),
+    )
     add("dispute", "disputes.dispute_form", "/dispute", c)
     add("dispute, empty", "disputes.dispute_form", "/dispute", c, then=submit)
-    add("dispute, file too large", "disputes.dispute_form", "/dispute", c, then=upload_too_large)
+    # The dispute's later pages, each debtor at one page, so one scene's answers fill no other's.
+    # Documents uploaded for them go to a throwaway folder, not the checkout's instance/.
+    app.instance_path = tempfile.mkdtemp(prefix="portal-scenes-")
+    weakref.finalize(app, shutil.rmtree, app.instance_path, True)  # gone with the test's app
+    why = d.client(d.account())
+    _posted(why, "/dispute", {"reason": "other"}, "/dispute/details")
+    add("dispute, tell us more", "disputes.details", "/dispute/details", why)
+    add("dispute, tell us more empty", "disputes.details", "/dispute/details", why, then=submit)
+    told = d.client(d.account())
+    _posted(told, "/dispute", {"reason": "wrong_amount"}, "/dispute/details")
+    _posted(told, "/dispute/details", {"details": ""}, "/dispute/document")
+    add("dispute, document", "disputes.evidence", "/dispute/document", told)
+    add("dispute, wrong kind of file", "disputes.evidence", "/dispute/document", told, then=upload_wrong_kind)
+    add("dispute, file too large", "disputes.evidence", "/dispute/document", told, then=upload_too_large)
+    checking = d.client(d.account())
+    _disputed(checking, reason="not_mine", document=True)
+    add("dispute, document added", "disputes.evidence", "/dispute/document", checking)
+    add("dispute, check", "disputes.check", "/dispute/check", checking)
     add("propose a plan", "own_offer.propose", "/offer/new", c)
     add("propose a plan, empty", "own_offer.propose", "/offer/new", c, then=submit)
+    asker = d.client(d.account())  # answers nothing: each question as it first opens, and empty
+    add("offer, how often", "own_offer.frequency", "/offer/new/how-often", asker)
+    add("offer, how often empty", "own_offer.frequency", "/offer/new/how-often", asker, then=submit)
+    add("offer, first payment", "own_offer.start", "/offer/new/first-payment-date", asker)
+    add("offer, first payment empty", "own_offer.start", "/offer/new/first-payment-date", asker, then=submit)
+    add("offer, note", "own_offer.note", "/offer/new/note", asker)
+    add(
+        "offer, note too long",  # an empty note is an answer (it is optional): too long is its error
+        "own_offer.note",
+        "/offer/new/note",
+        asker,
+        then=lambda p: (p.locator("#note").fill("x" * 1001), submit(p)),
+    )
+    checker = d.client(d.account())
+    _answer_offer(checker, today + timedelta(days=40))
+    add("check your offer", "own_offer.check", "/offer/new/check", checker)
+    lapsed = d.account()
+    lapsed_client = d.client(lapsed)
+    _answer_offer(lapsed_client, today + timedelta(days=40))
+    _offer_date_passed(lapsed)
+    add("check your offer, date passed", "own_offer.start", "/offer/new/check", lapsed_client)
     add("preferences", "preferences.edit", "/contact-preferences", c)
     add("page timed out", "preferences.edit", "/contact-preferences", c, then=tamper_csrf)
     add("afford, income", "afford.income", "/afford", c)
@@ -311,16 +426,46 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
     add("account with a plan", "debtor.overview", "/account", plc)
 
     disputing = d.client(d.account())
-    received = _posted(disputing, "/dispute", {"reason": "already_paid", "details": "I paid in March."})
+    _disputed(disputing, details="I paid in March.")
+    received = _posted(disputing, "/dispute/check", {}, "/dispute/received")
     add("dispute received", "disputes.received", received, disputing)
     add("account on hold", "debtor.overview", "/account", disputing)
-    promiser = d.client(d.account())
-    made = _posted(
-        promiser, "/cant-pay/promise", {"how_much": "full", **_date_form("date", today + timedelta(days=7))}
+    promise_pages = (
+        ("/cant-pay/promise", _date_form("date", today + timedelta(days=7))),
+        ("/cant-pay/promise/how-much", {"how_much": "part", "amount": "150.00"}),
     )
+    checking = d.client(d.account())
+    for path, data in promise_pages:
+        _posted(checking, path, data)
+    add("promise, check", "cant_pay.promise_check", "/cant-pay/promise/check", checking)
+    stale = d.account()
+    PROMISE.save(stale, date=(today - timedelta(days=1)).isoformat(), how_much="full", amount=None)
+    db.session.commit()
+    add(
+        "promise, check with a date now past",
+        "cant_pay.promise_check",
+        "/cant-pay/promise/check",
+        d.client(stale),
+    )
+    promiser = d.client(d.account())
+    for path, data in promise_pages:
+        _posted(promiser, path, data)
+    made = _posted(promiser, "/cant-pay/promise/check", {}, "/cant-pay/promise/done")
     add("promise made", "cant_pay.promise_made", made, promiser)
+    call_back_pages = (
+        ("/cant-pay/call-back", {"phone": "312 555 0100"}),
+        ("/cant-pay/call-back/days", {"days": ["monday", "wednesday"]}),
+        ("/cant-pay/call-back/times", {"times": ["evening"]}),
+        ("/cant-pay/call-back/what-is-happening", {"explanation": "My hours at work were cut."}),
+    )
+    asking = d.client(d.account())
+    for path, data in call_back_pages:
+        _posted(asking, path, data)
+    add("call back, check", "cant_pay.callback_check", "/cant-pay/call-back/check", asking)
     caller = d.client(d.account())
-    sent = _posted(caller, "/cant-pay/call-back", {"phone": "312 555 0100"})
+    for path, data in call_back_pages:
+        _posted(caller, path, data)
+    sent = _posted(caller, "/cant-pay/call-back/check", {}, "/cant-pay/call-back/done")
     add("call back asked", "cant_pay.hardship_sent", sent, caller)
     add("call back, signed in", "guidance.call_back", "/help/call-back", caller)
     saver = d.client(d.account())
@@ -331,12 +476,8 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
         offering = d.account()
         oc = d.client(offering)
         start = today + timedelta(days=40)
-        _posted(
-            oc,
-            "/offer/new",
-            {"amount": "40.00", "frequency": "monthly", **_date_form("start", start)},
-            "/offer",
-        )
+        _answer_offer(oc, start)
+        _posted(oc, "/offer/new/check", {}, "/offer")
         if decision is None:
             add("offer waiting", "own_offer.status", "/offer", oc)
             continue
@@ -354,6 +495,22 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
 def _to_verify(page: Page) -> None:
     page.locator("main a.button").click()
     page.wait_for_load_state()
+
+
+def _answer_offer(client, start: date) -> None:
+    """Answer the own offer's questions, one page each, up to its check page."""
+    _posted(client, "/offer/new", {"amount": "40.00"}, "/offer/new/how-often")
+    _posted(client, "/offer/new/how-often", {"frequency": "monthly"}, "/offer/new/first-payment-date")
+    _posted(client, "/offer/new/first-payment-date", _date_form("start", start), "/offer/new/note")
+    _posted(client, "/offer/new/note", {"note": ""}, "/offer/new/check")
+
+
+def _offer_date_passed(account) -> None:
+    """As if days went by: the saved first payment date is now yesterday."""
+    from portal.support.offer_form import RUN
+
+    RUN.save(account, start=(utcnow().date() - timedelta(days=1)).isoformat())
+    db.session.commit()
 
 
 def _latest_offer_id(account) -> int:

@@ -81,20 +81,46 @@ def test_reading_the_validation_page_then_disputing_with_a_picture(
     expect(page.get_by_role("button", name="Print this page")).to_be_visible()
 
     page.get_by_role("link", name="I don't think I owe this").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("I don't think I owe this")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Why do you think you do not owe this?")
+    expect(page.locator(".step-indicator")).to_have_text("Step 1 of 5: What is wrong")
     check_page(page)
 
-    page.get_by_role("button", name="Send").click()
-    expect(page).to_have_title(re.compile(r"^Error: I don't think I owe this"))
+    page.get_by_role("button", name="Continue").click()
+    expect(page).to_have_title(re.compile(r"^Error: Why do you think you do not owe this\?"))
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Select why you think you do not owe this")
     check_page(page)
     summary.get_by_role("link", name="Select why you think you do not owe this").click()
     expect(page.get_by_label("It is not my debt")).to_be_focused()
-
     page.get_by_label("I have already paid it").check()
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tell us more (optional)")
+    check_page(page)
+    expect(page.locator("main")).to_contain_text("Tell us when and how you paid, if you can.")
     page.get_by_label("Tell us more").fill("I paid by cheque on 3 March. The picture shows the receipt.")
-    page.get_by_label("Upload a document (optional)").set_input_files(str(receipt_png))
+    page.get_by_role("button", name="Continue").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Do you have a document that shows this? (optional)"
+    )
+    check_page(page)
+    page.get_by_label("Do you have a document that shows this? (optional)").set_input_files(str(receipt_png))
+    page.get_by_role("button", name="Continue", exact=True).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your dispute before you send it")
+    check_page(page)
+    main = page.locator("main")
+    for answer in ("I have already paid it", "I paid by cheque on 3 March.", "receipt.png"):
+        expect(main).to_contain_text(answer)
+    assert _disputes(account.id) == [], "nothing is sent before the check page"
+    page.get_by_role("link", name="Change What you told us").click()
+    expect(page.get_by_label("Tell us more")).to_have_value(
+        "I paid by cheque on 3 March. The picture shows the receipt."
+    )
+    page.get_by_label("Tell us more").fill("I paid by cheque on 3 March.")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your dispute before you send it")
     page.get_by_role("button", name="Send").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("We have received your dispute")
@@ -104,6 +130,7 @@ def test_reading_the_validation_page_then_disputing_with_a_picture(
     expect(page.locator("main")).to_contain_text("We will also look at the document you sent.")
     assert re.fullmatch(r"D-[A-HJKMNP-Z2-9]{6}", dispute.reference)
     assert dispute.status is DisputeStatus.OPEN and dispute.evidence_type == "image/png"
+    assert dispute.details == "I paid by cheque on 3 March."
     assert (evidence_dir / dispute.evidence_file).read_bytes() == files.png()
     assert dispute.account.on_hold is True
     assert mailbox.wait_for(1)[0]["Subject"] == f"We have received your dispute {dispute.reference}"
@@ -123,7 +150,7 @@ def test_the_language_switch_on_the_validation_page_and_the_form(
     page = new_page()
     open_link(page, live_portal + issue_link(account))
     confirm_identity(page, 27, 3, 1980)
-    for path in ("/about-this-debt", "/dispute"):
+    for path in ("/about-this-debt", "/dispute", "/dispute/document"):
         page.goto(live_portal + path)
         check_page(page)
         page.get_by_role("navigation", name="Language").get_by_role("link", name="Español").click()
@@ -157,9 +184,20 @@ def test_the_same_journey_for_a_spanish_speaker(
     expect(page.locator(".error-summary")).to_be_visible()
     check_page(page)
     page.locator("#reason-2").check()
-    page.locator("#details").fill("Los intereses no son correctos.")
-    page.locator("#evidence").set_input_files(str(receipt_png))
     page.locator("main form button[type=submit]").click()
+    page.wait_for_url(live_portal + "/dispute/details")
+    assert page.get_attribute("html", "lang") == "es"
+    check_page(page)
+    page.locator("#details").fill("Los intereses no son correctos.")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(live_portal + "/dispute/document")
+    check_page(page)
+    page.locator("#evidence").set_input_files(str(receipt_png))
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(live_portal + "/dispute/check")
+    assert page.get_attribute("html", "lang") == "es"
+    check_page(page)
+    page.locator("#send").click()
 
     page.wait_for_url(live_portal + "/dispute/received")
     assert page.get_attribute("html", "lang") == "es"

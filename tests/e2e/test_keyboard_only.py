@@ -253,18 +253,30 @@ def test_an_instalment_plan_by_keyboard_alone(live_portal, new_page, make_accoun
     kb.follow()
 
     form = "main form[method=post]"
-    kb.arrive("Set up your payment plan")
+    kb.arrive("How often do you want to pay?")
     since = kb.mark()
-    kb.tab_to("button", "See my payment plan")
+    kb.tab_to("button", "Continue")
     kb.assert_form_order(since, form)
     kb.follow()  # nothing chosen
-    kb.arrive_at_error("Set up your payment plan", "Choose how often you want to pay")
+    kb.arrive_at_error("How often do you want to pay?", "Choose how often you want to pay")
 
     since = kb.mark() - 1  # from the field the error link focused
     kb.press("Space")  # "Every month", the only frequency the policy allows
+    kb.tab_to("button", "Continue")
+    kb.assert_form_order(since, form)
+    kb.follow()
+
+    kb.arrive("How do you want to set the payments?")
+    since = kb.mark()
     kb.tab_to("radio", "Choose the number of payments")
     kb.press("Space")
     kb.type_into("Number of payments", "3")
+    kb.tab_to("button", "Continue")
+    kb.assert_form_order(since, form)
+    kb.follow()
+
+    kb.arrive("When do you want to make the first payment?")
+    since = kb.mark()
     today = clock.today()
     kb.tab_to("textbox", "Day")
     kb.type_into("Day", str(today.day))
@@ -272,7 +284,7 @@ def test_an_instalment_plan_by_keyboard_alone(live_portal, new_page, make_accoun
     kb.type_into("Month", str(today.month))
     kb.press("Tab")
     kb.type_into("Year", str(today.year))
-    kb.tab_to("button", "See my payment plan")
+    kb.tab_to("button", "Continue")
     kb.assert_form_order(since, form)
     kb.follow()
 
@@ -316,8 +328,9 @@ def test_paying_in_full_by_keyboard_alone(live_portal, new_page, make_account, i
 
 
 def test_a_dispute_by_keyboard_alone(live_portal, app, tmp_path, new_page, make_account, issue_link):
-    """From the overview's "I don't think I owe this" to the received page: a reason chosen with
-    Space, the details typed, the form visited in DOM order (the file input included)."""
+    """From the overview's "I don't think I owe this" to the received page, one question a page:
+    a reason chosen with Space, the details typed, no document (the file input is still a stop),
+    then check and send; each form visited in DOM order."""
     app.instance_path = str(tmp_path / "instance")
     account = make_account()
     kb = Keyboard(new_page())
@@ -325,14 +338,30 @@ def test_a_dispute_by_keyboard_alone(live_portal, app, tmp_path, new_page, make_
 
     kb.tab_to("link", "I don't think I owe this")
     kb.follow()
-    kb.arrive("I don't think I owe this")
+    kb.arrive("Why do you think you do not owe this?")
     since = kb.mark()
     first_reason = kb.tab_to("radio", re.compile(".+"))
     assert first_reason.id == "reason-0", f"the first reason Tab reaches is {first_reason}"
     kb.press("Space")
-    kb.type_into("Tell us more", "This is not my account; I have never banked with Acme.")
-    kb.tab_to("button", "Send")
+    kb.tab_to("button", "Continue")
+    kb.assert_form_order(since, "main form[method=post]")
+    kb.follow()
+
+    kb.arrive("Tell us more (optional)")
+    since = kb.mark()
+    kb.type_into("Tell us more (optional)", "This is not my account; I have never banked with Acme.")
+    kb.tab_to("button", "Continue")
+    kb.assert_form_order(since, "main form[method=post]")
+    kb.follow()
+
+    kb.arrive("Do you have a document that shows this? (optional)")
+    since = kb.mark()
+    kb.tab_to("button", "Continue without a document")
     kb.assert_form_order(since, "main form[enctype]")
+    kb.follow()
+
+    kb.arrive("Check your dispute before you send it")
+    kb.tab_to("button", "Send")
     kb.follow()
 
     kb.arrive("We have received your dispute")

@@ -43,17 +43,24 @@ def _to_options(page):
 
 
 def _build_monthly_plan(page, count: int, first):
+    """The builder's questions, one a page, each checked on arrival."""
     page.get_by_role("link", name="Pay in instalments").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your payment plan")
+    expect(page.get_by_role("heading", level=1)).to_have_text("How often do you want to pay?")
     check_page(page)
     page.get_by_role("radio", name="Every month").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("How do you want to set the payments?")
+    check_page(page)
     page.get_by_role("radio", name="Choose the number of payments").check()
     page.get_by_role("textbox", name="Number of payments", exact=True).fill(str(count))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("When do you want to make the first payment?")
+    check_page(page)
     group = page.get_by_role("group", name="When do you want to make the first payment?")
     group.get_by_label("Day").fill(str(first.day))
     group.get_by_label("Month").fill(str(first.month))
     group.get_by_label("Year").fill(str(first.year))
-    page.get_by_role("button", name="See my payment plan").click()
+    page.get_by_role("button", name="Continue").click()
 
 
 def _agree(page, card_number):

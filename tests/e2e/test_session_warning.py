@@ -33,6 +33,9 @@ def test_session_warning_keeps_what_was_typed_and_extends_the_session(
     page.clock.install()
     _sign_in(page, live_portal, issue_link, account)
     page.goto(live_portal + "/dispute")
+    page.get_by_role("radio").nth(1).check()
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(live_portal + "/dispute/details")
     details = page.get_by_label("Tell us more")
     details.fill("I paid this in May 2024.")
     dialog = page.locator("#session-warning")
@@ -61,7 +64,7 @@ def test_session_warning_keeps_what_was_typed_and_extends_the_session(
     # The old end of the session passes quietly: the clock started again.
     page.clock.fast_forward(app.config["SESSION_WARNING_SECONDS"] * 1000 + 10_000)
     page.wait_for_timeout(300)
-    assert page.url == live_portal + "/dispute"
+    assert page.url == live_portal + "/dispute/details"
     expect(dialog).to_be_hidden()
 
 
@@ -69,21 +72,25 @@ def test_when_time_runs_out_what_was_typed_comes_back_after_signing_in_again(
     app, live_portal, new_page, make_account, issue_link
 ):
     """Doing nothing ends on /session-ended; after a fresh link and the identity check, the same
-    form in the same tab gets back the typed text and the chosen radio (drafts.js)."""
+    page in the same tab gets back the typed text (drafts.js), and the reason chosen on the page
+    before is still chosen (kept on the server)."""
     account = make_account()
     page = new_page()
     page.clock.install()
     _sign_in(page, live_portal, issue_link, account)
     page.goto(live_portal + "/dispute")
     page.get_by_role("radio").nth(1).check()
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(live_portal + "/dispute/details")
     page.get_by_label("Tell us more").fill("The interest is wrong.")
     page.clock.fast_forward(app.config["SESSION_MINUTES"] * 60 * 1000)
     page.wait_for_url(live_portal + "/session-ended")
     expect(page.get_by_role("heading", level=1)).to_have_text("Please open your link again")
 
     _sign_in(page, live_portal, issue_link, account)
-    page.goto(live_portal + "/dispute")
+    page.goto(live_portal + "/dispute/details")
     expect(page.get_by_label("Tell us more")).to_have_value("The interest is wrong.")
+    page.goto(live_portal + "/dispute")
     expect(page.get_by_role("radio").nth(1)).to_be_checked()
 
 

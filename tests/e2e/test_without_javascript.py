@@ -155,20 +155,25 @@ def test_an_instalment_plan_without_javascript(live_portal, contexts, make_accou
     page.get_by_text("What is an instalment plan?").click()  # <details> opens without scripts
     expect(page.get_by_text("You choose how often and how much.")).to_be_visible()
     page.get_by_role("link", name="Pay in instalments").click()
-    nojs.at("Set up your payment plan")
+    nojs.at("How often do you want to pay?")
+    page.get_by_role("button", name="Continue").click()
+    nojs.at("How often do you want to pay?")
+    expect(page.get_by_role("alert")).to_contain_text("Choose how often you want to pay")
+    page.get_by_role("radio", name="Every month").check()
+    page.get_by_role("button", name="Continue").click()
+    nojs.at("How do you want to set the payments?")
     # Both ways of setting the payments are on the page from the start: nothing is revealed by a script.
     expect(page.get_by_role("textbox", name="Number of payments", exact=True)).to_be_visible()
     expect(page.get_by_role("textbox", name="Amount of each payment")).to_be_visible()
-    page.get_by_role("button", name="See my payment plan").click()
-    nojs.at("Set up your payment plan")
-    expect(page.get_by_role("alert")).to_contain_text("Choose how often you want to pay")
-    page.get_by_role("radio", name="Every month").check()
     page.get_by_role("radio", name="Choose the number of payments").check()
     page.get_by_role("textbox", name="Number of payments", exact=True).fill("3")
+    page.get_by_role("button", name="Continue").click()
+    nojs.at("When do you want to make the first payment?")
     _date(page, "When do you want to make the first payment?", clock.today())
-    page.get_by_role("button", name="See my payment plan").click()
+    page.get_by_role("button", name="Continue").click()
 
     nojs.at("Check your payment plan")
+    expect(page.locator("main .check-answers")).to_contain_text("Every month")
     expect(page.get_by_role("table", name="Your payments").get_by_role("row")).to_have_count(4)
 
     card_page = _type_card_with_javascript(contexts, nojs, live_portal + "/plan/review")
@@ -233,24 +238,45 @@ def test_paying_in_full_without_javascript(live_portal, contexts, make_account, 
 def test_a_dispute_with_a_document_without_javascript(
     live_portal, contexts, make_account, issue_link, evidence_dir, tmp_path
 ):
-    """The dispute form's error page, then a reason, details and an uploaded PNG sent as a plain
-    multipart form, to the received page and the account under review."""
+    """The dispute's first page with an error, then a reason, details and a PNG uploaded as a
+    plain multipart form; removed and added again from the check page; sent, to the received
+    page and the account under review."""
     account = make_account()
     nojs = NoJs(contexts().new_page())
     page = nojs.page
     _signed_in(nojs, live_portal + issue_link(account))
+    document = "Do you have a document that shows this? (optional)"
 
     page.get_by_role("link", name="I don't think I owe this").click()
-    nojs.at("I don't think I owe this")
-    page.get_by_role("button", name="Send").click()
-    nojs.at("I don't think I owe this")
+    nojs.at("Why do you think you do not owe this?")
+    page.get_by_role("button", name="Continue").click()
+    nojs.at("Why do you think you do not owe this?")
     expect(page.get_by_role("alert")).to_contain_text("Select why you think you do not owe this")
+    page.get_by_label("I have already paid it").check()
+    page.get_by_role("button", name="Continue").click()
+
+    nojs.at("Tell us more (optional)")
+    page.get_by_label("Tell us more").fill("I paid by cheque on 3 March.")
+    page.get_by_role("button", name="Continue").click()
 
     receipt = tmp_path / "receipt.png"
     receipt.write_bytes(files.png())
-    page.get_by_label("I have already paid it").check()
-    page.get_by_label("Tell us more").fill("I paid by cheque on 3 March.")
-    page.get_by_label("Upload a document (optional)").set_input_files(str(receipt))
+    nojs.at(document)
+    page.get_by_label(document).set_input_files(str(receipt))
+    page.get_by_role("button", name="Continue", exact=True).click()
+
+    nojs.at("Check your dispute before you send it")
+    expect(page.locator("main")).to_contain_text("receipt.png")
+    page.get_by_role("link", name="Change Document").click()
+    nojs.at(document)
+    expect(page.locator("main")).to_contain_text("You added: receipt.png")
+    page.get_by_role("button", name="Remove this document").click()
+    nojs.at(document)
+    expect(page.locator("main")).not_to_contain_text("You added")
+    assert list(evidence_dir.iterdir()) == [], "the removed document is deleted"
+    page.get_by_label(document).set_input_files(str(receipt))
+    page.get_by_role("button", name="Continue", exact=True).click()
+    nojs.at("Check your dispute before you send it")
     page.get_by_role("button", name="Send").click()
 
     nojs.at("We have received your dispute")
@@ -279,13 +305,17 @@ def test_a_promise_to_pay_and_contact_preferences_without_javascript(
     page.get_by_role("link", name="I can't pay right now").click()
     nojs.at("If you cannot pay right now")
     page.get_by_role("link", name="Tell us when you can pay").click()
-    nojs.at("Tell us when you can pay")
-    page.get_by_role("button", name="Send").click()
-    nojs.at("Tell us when you can pay")
+    nojs.at("When will you pay?")
+    page.get_by_role("button", name="Continue").click()
+    nojs.at("When will you pay?")
     assert page.title().startswith("Error:")
     day = clock.today() + timedelta(days=10)
     _date(page, "When will you pay?", day)
+    page.get_by_role("button", name="Continue").click()
+    nojs.at("How much will you pay on that day?")
     page.get_by_role("radio", name=re.compile(r"^The full amount")).check()
+    page.get_by_role("button", name="Continue").click()
+    nojs.at("Check your promise before sending it")
     page.get_by_role("button", name="Send").click()
     nojs.at("Thank you for telling us")
     expect(page.get_by_text("You said you will pay the full amount, $1,060.25, on")).to_be_visible()

@@ -1,5 +1,6 @@
 """Helpers for the options and plan page tests: cards and SetupIntents at localstripe, the
-builder and agree steps as the browser posts them, reading pages, and reading what was stored."""
+builder's questions and the agree step as the browser posts them, reading pages, and reading what
+was stored."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from babel.dates import format_date
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Event, Payment, PaymentAttempt, Plan
+from portal.models import Draft, Event, Payment, PaymentAttempt, Plan
 
 PUBLISHABLE_KEY = "pk_test_portal"
 SECRET_KEY = "sk_test_portal"  # noqa: S105 - localstripe's test key, not a secret
@@ -194,21 +195,38 @@ def usd(minor: int) -> str:
     return f"${minor // 100:,}.{minor % 100:02d}"
 
 
-# --- The builder and the agree step, as the browser posts them -----------------------------------
+# --- The builder's questions and the agree step, as the browser posts them -----------------------
 
 
-def choose_plan(client, *, frequency="weekly", count=None, amount=None, first: date | None = None):
-    """POST the builder; *count* picks "number of payments", otherwise *amount* per payment."""
-    data = {"frequency": frequency}
+def choose_plan(
+    client, *, frequency="weekly", count=None, amount=None, first: date | None = None, down_payment=None
+):
+    """Answer the builder's questions as the browser posts them, each page in turn: how often;
+    *count* picks "number of payments", otherwise *amount* per payment; the first payment's date;
+    and *down_payment* (major units, "150.00") when the creditor asks for a first payment.
+
+    Returns the first page that refused its answer, else the last redirect: to the review page
+    once every question the policy asks is answered.
+    """
+    posts = [("/plan/new", {"frequency": frequency})]
     if count is not None:
-        data.update(method="count", count=str(count))
+        posts.append(("/plan/new/payments", {"method": "count", "count": str(count)}))
     elif amount is not None:
-        data.update(method="amount", amount=amount)
+        posts.append(("/plan/new/payments", {"method": "amount", "amount": amount}))
     if first is not None:
-        data.update(
-            {"first-day": str(first.day), "first-month": str(first.month), "first-year": str(first.year)}
+        posts.append(
+            (
+                "/plan/new/first-payment-date",
+                {"first-day": str(first.day), "first-month": str(first.month), "first-year": str(first.year)},
+            )
         )
-    return client.post("/plan/new", data=data)
+    if down_payment is not None:
+        posts.append(("/plan/new/first-payment-amount", {"down_payment": down_payment}))
+    for path, data in posts:
+        response = client.post(path, data=data)
+        if response.status_code != 303:
+            break
+    return response
 
 
 def agree_plan(client, localstripe, *, number: str = VISA_OK, **choice):
@@ -253,6 +271,15 @@ def events(account, kind: str) -> list[Event]:
     return db.session.scalars(
         select(Event).where(Event.account_id == account.id, Event.kind == kind).order_by(Event.id)
     ).all()
+
+
+def plan_draft(account) -> dict | None:
+    """The plan builder's saved answers for the account, or None when it has no draft."""
+    db.session.expire_all()
+    draft = db.session.scalars(
+        select(Draft).where(Draft.account_id == account.id, Draft.run == "plan")
+    ).first()
+    return None if draft is None else dict(draft.answers)
 
 
 def fresh(row):

@@ -32,6 +32,7 @@ from tests.plans.page_helpers import (
     other_setup_intent,
     page_text,
     payments_for,
+    plan_draft,
     plans_for,
     schedule_rows,
     session_setup_intent,
@@ -85,121 +86,7 @@ def _ics_events(body: bytes):
     return Calendar.from_ical(body).walk("VEVENT")
 
 
-# --- The builder ---------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("form", "field", "message"),
-    [
-        ({"method": "count", "count": "3"}, "frequency-0", "Choose how often you want to pay"),
-        ({"frequency": "weekly", "count": "3"}, "method-0", "Choose how you want to set the payments"),
-        ({"frequency": "weekly", "method": "count"}, "count", "Enter how many payments you want to make"),
-        ({"frequency": "weekly", "method": "amount", "amount": ""}, "amount", "Enter an amount"),
-        (
-            {"frequency": "weekly", "method": "count", "count": "3"},
-            "first-day",
-            "Enter the date of the first payment",
-        ),
-    ],
-    ids=["frequency", "method", "count", "amount", "first-date"],
-)
-def test_a_missing_builder_field_is_named_and_linked_to_that_field(account, client, form, field, message):
-    if field != "first-day":
-        today = _today()
-        form = {
-            **form,
-            "first-day": str(today.day),
-            "first-month": str(today.month),
-            "first-year": str(today.year),
-        }
-
-    response = client.post("/plan/new", data=form)
-
-    assert response.status_code == 400
-    assert title(response.text).startswith("Error:")
-    check_page(response.text)
-    assert error_summary(response.text) == {field: message}
-    assert field_error(response.text, field) == message
-    assert re.search(rf'<input[^>]*\bid="{field}"', response.text), (
-        f"the summary links to #{field}, not on the page"
-    )
-    with client.session_transaction() as session:
-        assert "plan_choice" not in session
-
-
-def test_an_empty_builder_names_every_missing_choice(account, client):
-    response = client.post("/plan/new", data={})
-
-    assert response.status_code == 400
-    assert error_summary(response.text) == {
-        "frequency-0": "Choose how often you want to pay",
-        "method-0": "Choose how you want to set the payments",
-        "first-day": "Enter the date of the first payment",
-    }
-
-
-@pytest.mark.parametrize(
-    ("choice", "field", "message"),
-    [
-        ({"count": 25}, "count", "A plan can have at most 24 payments."),
-        ({"amount": "20.00"}, "amount", "Each payment must be at least $25.00."),
-        ({"amount": "40.00"}, "amount", "A plan can have at most 24 payments."),
-        ({"count": 3, "first": 31}, "first-day", "The first payment must be within 30 days from today."),
-        ({"count": 3, "first": -1}, "first-day", "The first payment cannot be in the past."),
-    ],
-    ids=["too-many-payments", "below-minimum", "amount-too-small-for-24", "first-too-late", "first-in-past"],
-)
-def test_a_choice_outside_the_default_policy_is_refused_naming_the_limit(
-    account, client, choice, field, message
-):
-    choice = dict(choice)
-    first = _today() + timedelta(days=choice.pop("first", 0))
-
-    response = choose_plan(client, frequency="weekly", first=first, **choice)
-
-    assert response.status_code == 400
-    assert title(response.text).startswith("Error:")
-    assert error_summary(response.text) == {field: message}
-    with client.session_transaction() as session:
-        assert "plan_choice" not in session
-
-
-def test_the_limits_named_are_the_creditors_current_ones(account, client):
-    _change_policy(account, instalment_minimum=5000, max_instalments=12, first_payment_within_days=10)
-
-    builder = page_text(client.get("/plan/new").text)
-    fewer = choose_plan(client, count=13, first=_today())
-    smaller = choose_plan(client, count=12, first=_today())  # 1,060.25 / 12 = 88.35: fine
-    late = choose_plan(client, count=3, first=_today() + timedelta(days=11))
-    below = choose_plan(client, amount="49.99", first=_today())
-
-    assert "Each payment must be at least $50.00. You can make up to 12 payments." in builder
-    assert error_summary(fewer.text) == {"count": "A plan can have at most 12 payments."}
-    assert smaller.status_code == 303
-    assert error_summary(late.text) == {"first-day": "The first payment must be within 10 days from today."}
-    assert error_summary(below.text) == {"amount": "Each payment must be at least $50.00."}
-
-
-def test_below_the_instalment_minimum_by_count_is_refused_on_the_count(make_account, sign_in, client):
-    sign_in(make_account(principal=10000, interest=0, fees=0))  # 100.00: five payments would be 20.00
-
-    response = choose_plan(client, count=5, first=_today())
-
-    assert response.status_code == 400
-    assert error_summary(response.text) == {"count": "Each payment must be at least $25.00."}
-
-
-def test_a_frequency_the_policy_no_longer_allows_is_refused(account, client):
-    _change_policy(account, frequencies=["monthly"])
-
-    builder = client.get("/plan/new").text
-    response = choose_plan(client, frequency="weekly", count=3, first=_today())
-
-    assert re.findall(r'name="frequency" value="([^"]+)"', builder) == ["monthly"]
-    assert response.status_code == 400
-    assert error_summary(response.text) == {"frequency-0": "Choose how often you want to pay"}
-    with client.session_transaction() as session:
-        assert "plan_choice" not in session
+# --- The check page (the builder's questions are in test_plan_questions.py) ----------------------
 
 
 def test_a_choice_the_policy_stopped_allowing_before_agreeing_goes_back_to_the_builder(
@@ -306,8 +193,9 @@ def test_agreeing_saves_the_plan_as_shown_with_the_consent_wording_and_policy_ve
     assert plan.stripe_payment_method_id.startswith("pm_")
     (agreed,) = events(account, "plan_agreed")
     assert agreed.data["policy_version"] == version.version
+    assert plan_draft(account) is None, "the builder's answers go when the plan is agreed"
     with client.session_transaction() as session:
-        assert "plan_choice" not in session and "setup_intent" not in session
+        assert "setup_intent" not in session
 
 
 def test_the_saved_card_is_the_one_confirmed_in_the_pages_setup_intent(account, client, localstripe):

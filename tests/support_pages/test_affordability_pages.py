@@ -14,6 +14,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Event
 from portal.models.types import utcnow
+from portal.support.offer_form import RUN
 from tests.plans.page_helpers import (
     check_page,
     details,
@@ -24,7 +25,7 @@ from tests.plans.page_helpers import (
     page_text,
     schedule_rows,
 )
-from tests.support_pages.helpers import date_form, offers_for
+from tests.support_pages.helpers import date_form, offers_for, propose
 
 # Figures no other number in the database is likely to equal, in minor units and as typed.
 INCOME = 234567
@@ -184,18 +185,26 @@ def test_sharing_sends_the_figures_with_an_offer_prefilled_when_nothing_fits(acc
     (shared,) = events(account, "affordability_shared")
     assert shared.actor == "debtor" and shared.data == figures
     form = client.get("/offer/new").text
-    assert check_page(form) == "Propose your own plan"
+    assert check_page(form) == "How much can you pay each time?"
     assert 'id="amount" name="amount" type="text" value="4.61"' in form  # 20.00 a month, weekly
-    assert 'value="weekly" checked' in form
-    assert f'id="start-day" name="start-day" type="text" inputmode="numeric" value="{start.day}"' in form
-    assert "We will send the figures from your affordability check with your offer" in page_text(form)
+    # How often and from when start the offer's draft; the amount, worked out from the figures,
+    # stays a suggestion in the session until the debtor saves it as their own.
+    assert RUN.answers(account) == {"frequency": "weekly", "start": start.isoformat()}
+    assert 'value="weekly" checked' in client.get("/offer/new/how-often").text
+    dated = client.get("/offer/new/first-payment-date").text
+    assert f'id="start-day" name="start-day" type="text" inputmode="numeric" value="{start.day}"' in dated
 
-    sent = client.post(
-        "/offer/new", data={"amount": "4.61", "frequency": "weekly", **date_form("start", start)}
-    )
+    kept = client.post("/offer/new", data={"amount": "4.61"})
+
+    assert kept.headers["Location"] == "/offer/new/note"  # how often and when were answered in the check
+    assert client.post("/offer/new/note", data={"note": ""}).headers["Location"] == "/offer/new/check"
+    check = client.get("/offer/new/check").text
+    assert "We will send the figures from your affordability check with your offer" in page_text(check)
+    sent = client.post("/offer/new/check")
 
     assert sent.headers["Location"] == "/offer"
     (offer,) = offers_for(account)
+    assert (offer.amount, offer.frequency, offer.start_date) == (461, "weekly", start)
     assert offer.affordability == figures
     assert events(account, "offer_made")[0].data["shared_affordability"] is True
     listed = runner.invoke(args=["offers"]).output
@@ -204,7 +213,39 @@ def test_sharing_sends_the_figures_with_an_offer_prefilled_when_nothing_fits(acc
         in listed
     )
     with client.session_transaction() as session:
-        assert "offer_affordability" not in session and "offer_prefill" not in session
+        assert not {"offer_affordability", "offer_prefill", "offer_suggested_amount"} & set(session)
+    assert RUN.answers(account) == {}
+
+
+def test_shared_figures_stay_on_the_offer_pages_and_go_when_the_debtor_leaves(account, client):
+    _through_to_result(client, income=150000, spent={"housing": 148000})
+    client.post("/afford/result", data={"next": "offer"})
+    client.post("/afford/share", data={"share": "yes"})
+    for path in ("/offer/new", "/offer/new/how-often", "/offer/new/note", "/offer/new/check"):
+        client.get(path)
+        with client.session_transaction() as session:
+            assert "offer_affordability" in session, path
+
+    client.get("/account")
+
+    with client.session_transaction() as session:
+        assert "offer_affordability" not in session
+    propose(client, amount="4.61", start=_today() + timedelta(days=3))
+    (offer,) = offers_for(account)
+    assert offer.affordability is None
+
+
+def test_a_new_suggestion_replaces_an_amount_saved_before(account, client):
+    client.post("/offer/new", data={"amount": "30.00"})
+    _through_to_result(client, income=150000, spent={"housing": 148000}, frequency="weekly")
+    client.post("/afford/result", data={"next": "offer"})
+    client.post("/afford/share", data={"share": "no"})
+
+    form = client.get("/offer/new").text
+
+    assert 'id="amount" name="amount" type="text" value="4.61"' in form
+    assert "amount" not in RUN.answers(account)
+    assert client.get("/offer/new/check").headers["Location"] == "/offer/new"
 
 
 def test_not_sharing_an_offer_sends_no_figures(account, client):
@@ -213,10 +254,9 @@ def test_not_sharing_an_offer_sends_no_figures(account, client):
     client.post("/afford/share", data={"share": "no"})
     form = client.get("/offer/new").text
     assert "We will send the figures" not in page_text(form)
+    assert _figures_stored() == []  # the suggested amount (what is left each month) is not written down
 
-    client.post(
-        "/offer/new", data={"amount": "10.00", "frequency": "monthly", **date_form("start", _today())}
-    )
+    propose(client, amount="10.00", frequency="monthly", start=_today())
 
     (offer,) = offers_for(account)
     assert offer.affordability is None

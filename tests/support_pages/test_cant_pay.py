@@ -29,7 +29,16 @@ from tests.plans.page_helpers import (
     page_text,
 )
 from tests.plans.plan_rows import plan_rows
-from tests.support_pages.helpers import BALANCE, at, date_form, requests_for
+from tests.support_pages.helpers import (
+    BALANCE,
+    CALL_BACK_PAGES,
+    PROMISE_PAGES,
+    ask_call_back,
+    at,
+    drafts_for,
+    requests_for,
+    send_promise,
+)
 
 
 def _today() -> date:
@@ -43,15 +52,6 @@ def account(make_account, sign_in):
     db.session.commit()
     sign_in(account)
     return account
-
-
-def _promise(client, day: date, **answers):
-    return client.post("/cant-pay/promise", data={"how_much": "full", **date_form("date", day), **answers})
-
-
-def _call_back(client, **answers):
-    data = {"phone": "312 555 0100", **answers}
-    return client.post("/cant-pay/call-back", data=data)
 
 
 # --- The choices -------------------------------------------------------------------------------
@@ -90,9 +90,10 @@ def test_the_default_debt_advice_is_free_independent_and_from_configuration(acco
 def test_a_promise_pauses_reminders_until_the_day_before_and_lands_on_the_timeline(account, client):
     day = _today() + timedelta(days=10)
 
-    response = _promise(client, day)
+    response = send_promise(client, day)
 
     assert response.status_code == 303 and response.headers["Location"] == "/cant-pay/promise/done"
+    assert drafts_for(account) == [], "sending clears the answers kept on the way"
     (promise,) = requests_for(account)
     assert (promise.kind, promise.status, promise.promise_date, promise.promise_amount) == (
         RequestKind.PROMISE,
@@ -123,7 +124,7 @@ def test_a_promise_pauses_reminders_until_the_day_before_and_lands_on_the_timeli
 def test_a_promise_of_a_first_payment_keeps_the_amount(account, client):
     day = _today() + timedelta(days=3)
 
-    response = _promise(client, day, how_much="part", amount="150.00")
+    response = send_promise(client, day, how_much="part", amount="150.00")
 
     assert response.status_code == 303
     assert requests_for(account)[0].promise_amount == 15000
@@ -154,7 +155,7 @@ def test_a_promise_outside_the_policy_window_or_without_an_amount_is_refused(
 ):
     first, last = _today() + timedelta(days=1), _today() + timedelta(days=30)
 
-    response = _promise(client, _today() + timedelta(days=offset), **answers)
+    response = send_promise(client, _today() + timedelta(days=offset), **answers)
 
     assert response.status_code == 400
     check_page(response.text)
@@ -169,8 +170,8 @@ def test_the_promise_window_is_the_policys_first_payment_limit(account, client):
     policies.change(account.creditor, {"first_payment_within_days": 7})
     db.session.commit()
 
-    assert _promise(client, _today() + timedelta(days=8)).status_code == 400
-    assert _promise(client, _today() + timedelta(days=7)).status_code == 303
+    assert send_promise(client, _today() + timedelta(days=8)).status_code == 400
+    assert send_promise(client, _today() + timedelta(days=7)).status_code == 303
 
 
 def test_reminders_wait_while_a_promise_pauses_them_and_the_day_before_brings_its_own(make_account, mailbox):
@@ -279,20 +280,19 @@ def test_a_call_back_request_pauses_reminders_for_the_policys_days(account, clie
     assert result.exit_code == 0, result.output
     assert "  hardship_pause_days: 45" in result.output.splitlines()
     form = client.get("/cant-pay/call-back")
-    assert check_page(form.text) == "Ask us to call you back"
+    assert check_page(form.text) == "What number should we call?"
     assert "We will stop payment reminders for 45 days" in page_text(form.text)
 
-    response = client.post(
-        "/cant-pay/call-back",
-        data={
-            "phone": "(312) 555-0100",
-            "days": ["tuesday", "monday", "sunday"],
-            "times": ["evening"],
-            "explanation": "I lost my job last month.",
-        },
+    response = ask_call_back(
+        client,
+        phone="(312) 555-0100",
+        days=["tuesday", "monday", "sunday"],
+        times=["evening"],
+        explanation="I lost my job last month.",
     )
 
     assert response.status_code == 303 and response.headers["Location"] == "/cant-pay/call-back/done"
+    assert drafts_for(account) == [], "sending clears the answers kept on the way"
     (asked,) = requests_for(account)
     until = _today() + timedelta(days=45)
     assert (asked.kind, asked.phone, asked.call_days, asked.call_times) == (
@@ -325,7 +325,7 @@ def test_the_default_hardship_pause_is_30_days_and_a_longer_pause_is_kept(accoun
     account.reminders_paused_until = longer
     db.session.commit()
 
-    assert _call_back(client).status_code == 303
+    assert ask_call_back(client).status_code == 303
 
     assert requests_for(account)[0].pause_until == _today() + timedelta(days=30)
     assert fresh(account).reminders_paused_until == longer
@@ -363,12 +363,13 @@ def test_the_hardship_pause_is_validated(account, runner, bad):
     ids=["no-phone", "words", "too-short", "long-explanation"],
 )
 def test_a_call_back_request_that_cannot_be_sent_says_why(account, client, answers, message):
-    response = _call_back(client, **answers)
+    response = ask_call_back(client, **answers)
 
     assert response.status_code == 400
     check_page(response.text)
     field = "explanation" if "explanation" in answers else "phone"
     assert error_summary(response.text) == {field: message}
+    assert field_error(response.text, field) == message
     assert requests_for(account) == []
 
 
@@ -379,14 +380,19 @@ def test_the_phone_field_starts_with_the_number_we_hold(make_account, sign_in, c
     sign_in(account)
     assert 'value="312 555 0199"' in client.get("/cant-pay/call-back").text
 
+    client.post("/cant-pay/call-back", data={"phone": "312 555 0123"})
+
+    page = client.get("/cant-pay/call-back").text
+    assert 'value="312 555 0123"' in page and "312 555 0199" not in page, "the number given wins"
+
 
 # --- The collector's queue ---------------------------------------------------------------------
 
 
 def test_the_collector_lists_open_promises_and_call_backs(account, client, runner):
     day = _today() + timedelta(days=6)
-    _promise(client, day, how_much="part", amount="75.50")
-    _call_back(client, days=["friday"], explanation="Waiting\nfor my pay")
+    send_promise(client, day, how_much="part", amount="75.50")
+    ask_call_back(client, days=["friday"], explanation="Waiting\nfor my pay")
     promise, call = requests_for(account)
 
     result = runner.invoke(args=["requests"])
@@ -406,9 +412,13 @@ def test_a_closed_account_has_nothing_to_promise(make_account, sign_in, client):
     account.status = AccountStatus.PAID
     db.session.commit()
     sign_in(account)
-    for path in ("/cant-pay", "/cant-pay/promise", "/cant-pay/call-back", "/afford", "/offer/new"):
+    for path in ("/cant-pay", *PROMISE_PAGES, *CALL_BACK_PAGES, "/afford", "/offer/new"):
         response = client.get(path)
         assert response.status_code == 303 and response.headers["Location"] == "/account", path
+    for path in (*PROMISE_PAGES, *CALL_BACK_PAGES):
+        response = client.post(path, data={"phone": "312 555 0100", "how_much": "full"})
+        assert response.status_code == 303 and response.headers["Location"] == "/account", path
+    assert requests_for(account) == [] and drafts_for(account) == []
 
 
 # --- Debt advice from configuration -------------------------------------------------------------
