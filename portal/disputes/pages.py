@@ -18,7 +18,7 @@ from portal.extensions import db, limiter
 from portal.links.access import verified_required
 from portal.models import DisputeReason
 from portal.notify import disputes as dispute_emails
-from portal.plans.forms import CsrfOnly
+from portal.plans.forms import form_ok
 
 
 def dispute_allowed(view):
@@ -43,13 +43,6 @@ def dispute_allowed(view):
     return wrapper
 
 
-def _csrf_error(field: str) -> forms.Errors:
-    """[] when the form's security token is good; otherwise the error, linked to *field*."""
-    if CsrfOnly().validate_on_submit():
-        return []
-    return [(field, _("Something went wrong with the form. Please try again."))]
-
-
 def _problems(field: str) -> forms.Errors:
     """A problem the check page found with this page's saved answer (see `check`)."""
     return list(get_flashed_messages(with_categories=True, category_filter=[field]))
@@ -70,8 +63,8 @@ def dispute_form():
     errors = _problems("reason-0")
     if request.method == "POST":
         selected = request.form.get("reason")
-        errors = _csrf_error("reason-0")
-        if not errors:
+        errors: forms.Errors = []
+        if form_ok(errors, "reason-0"):
             reason, errors = forms.read_reason(request.form)
         if not errors:
             answers = RUN.save(account, reason=reason.value)
@@ -105,8 +98,8 @@ def details():
     errors = _problems("details")
     if request.method == "POST":
         text = request.form.get("details") or ""
-        errors = _csrf_error("details")
-        if not errors:
+        errors = []
+        if form_ok(errors, "details"):
             text, errors = forms.read_details(request.form, reason)
         if not errors:
             answers = RUN.save(account, details=text)
@@ -131,8 +124,8 @@ def document():
     stored = draft.stored_evidence(RUN.answers(account))
     errors = _problems("evidence")
     if request.method == "POST":
-        errors = _csrf_error("evidence")
-        if not errors and "remove" in request.form:
+        errors = []
+        if form_ok(errors, "evidence") and "remove" in request.form:
             RUN.forget(account, "evidence")
             db.session.commit()
             draft.remove_file(evidence_folder(), stored)
@@ -187,8 +180,7 @@ def check():
         return redirect(url_for(problem.endpoint), code=303)
     errors: forms.Errors = []
     if request.method == "POST":
-        errors = _csrf_error("send")
-        if not errors:
+        if form_ok(errors, "send"):
             _open(account, answers)
             return redirect(url_for("disputes.received"), code=303)
     rows = [

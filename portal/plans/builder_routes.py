@@ -22,7 +22,7 @@ from portal.i18n import long_date, money
 from portal.links.access import verified_required
 from portal.models import Account
 from portal.plans.blueprint import bp
-from portal.plans.forms import CsrfOnly, parse_amount, parse_count, parse_date
+from portal.plans.forms import form_ok, parse_amount, parse_count, parse_date
 from portal.plans.limits import explain
 from portal.plans.options import Options, options_for
 from portal.plans.plan_answers import RUN, broken_limit, earlier_unanswered, skipped
@@ -93,13 +93,6 @@ def _visit(endpoint: str):
     return Visit(endpoint, account, options, today, answers, skip)
 
 
-def _form_ok(errors: Errors, field: str) -> bool:
-    if CsrfOnly().validate_on_submit():
-        return True
-    errors.append((field, _("Something went wrong with the form. Please try again.")))
-    return False
-
-
 def frequency_choices(policy: Policy) -> list[tuple[str, str]]:
     """The ways to pay this policy allows, as (value, label) for the radios."""
     return [(f.value, str(FREQUENCY_LABELS.get(f.value, f.value))) for f in policy.frequencies]
@@ -117,7 +110,7 @@ def builder():
     frequency = visit.answers.get("frequency")
     if request.method == "POST":
         frequency = request.form.get("frequency")
-        if _form_ok(errors, "frequency-0"):
+        if form_ok(errors, "frequency-0"):
             if frequency in allowed:
                 return visit.save(frequency=frequency)
             errors.append(("frequency-0", _("Choose how often you want to pay")))
@@ -148,7 +141,7 @@ def payments():
     }
     if request.method == "POST":
         values = {key: request.form.get(key, "") for key in ("method", "count", "amount")}
-        if _form_ok(errors, "method-0"):
+        if form_ok(errors, "method-0"):
             answer = _read_payments(values, currency, errors)
             if answer is not None:
                 errors += visit.limit_errors(answer["method"], **answer)
@@ -188,7 +181,7 @@ def first_date():
     values = _date_values(visit.answers.get("first_date"))
     if request.method == "POST":
         values = request.form
-        if _form_ok(errors, "first-day"):
+        if form_ok(errors, "first-day"):
             first = parse_date(request.form, "first", errors)
             if first is not None:
                 errors += visit.limit_errors("first-day", first_date=first.isoformat())
@@ -220,7 +213,7 @@ def down_payment():
     value = _plain(visit.answers.get("down_payment"), currency)
     if request.method == "POST":
         value = request.form.get("down_payment", "")
-        if _form_ok(errors, "down_payment"):
+        if form_ok(errors, "down_payment"):
             amount = parse_amount(value, currency, "down_payment", errors)
             if amount is not None:
                 errors += visit.limit_errors("down_payment", down_payment=amount)

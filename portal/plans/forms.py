@@ -18,6 +18,14 @@ class CsrfOnly(FlaskForm):
     """Forms whose fields are read by hand still get CSRF protection from Flask-WTF."""
 
 
+def form_ok(errors: Errors, field: str) -> bool:
+    """True if the posted form's security token is good; otherwise an error linked to *field*."""
+    if CsrfOnly().validate_on_submit():
+        return True
+    errors.append((field, _("Something went wrong with the form. Please try again.")))
+    return False
+
+
 def _plain_number(text: str) -> str:
     """Read the number the way the reader's language writes it ("40,00" is forty in Spanish),
     and give it back as plain digits with a dot; grouping must be in the right places."""

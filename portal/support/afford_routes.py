@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 
 from portal import clock, timeline
 from portal.domain.affordability import OUTGOINGS, Budget, Suggestion, per_payment, suggest_plan
@@ -21,7 +20,7 @@ from portal.domain.schedules import Frequency
 from portal.extensions import db
 from portal.links.access import verified_required
 from portal.plans import agreements, ledger
-from portal.plans.forms import CsrfOnly
+from portal.plans.forms import CsrfOnly, form_ok
 from portal.plans.options import Options, options_for
 from portal.support.afford_forms import OUTGOING_LABELS, read_income, read_outgoings, read_plan, read_share
 from portal.support.fields import date_values
@@ -68,13 +67,6 @@ def _major(minor: int | None) -> str:
     return "" if minor is None else str(Money(minor, g.account.currency).as_decimal())
 
 
-def _form_ok(errors, field: str) -> bool:
-    if CsrfOnly().validate_on_submit():
-        return True
-    errors.append((field, _("Something went wrong with the form. Please try again.")))
-    return False
-
-
 @bp.route("/afford", methods=["GET", "POST"])
 @verified_required
 def income():
@@ -82,7 +74,7 @@ def income():
         return elsewhere
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
-        value = read_income(request.form, g.account.currency, errors) if _form_ok(errors, "income") else None
+        value = read_income(request.form, g.account.currency, errors) if form_ok(errors, "income") else None
         if not errors:
             _save(income=value)
             return redirect(url_for("afford.outgoings"), code=303)
@@ -104,7 +96,7 @@ def outgoings():
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         spent = (
-            read_outgoings(request.form, g.account.currency, errors) if _form_ok(errors, OUTGOINGS[0]) else {}
+            read_outgoings(request.form, g.account.currency, errors) if form_ok(errors, OUTGOINGS[0]) else {}
         )
         if not errors:
             _save(outgoings=spent)
@@ -133,7 +125,7 @@ def how_to_pay():
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         frequency, start = (
-            read_plan(request.form, today, errors) if _form_ok(errors, "frequency-0") else (None, None)
+            read_plan(request.form, today, errors) if form_ok(errors, "frequency-0") else (None, None)
         )
         if not errors:
             _save(frequency=frequency, start=start.isoformat())
@@ -224,7 +216,7 @@ def share():
         return redirect(url_for("afford.income"), code=303)
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
-        shared = read_share(request.form, errors) if _form_ok(errors, "share-0") else None
+        shared = read_share(request.form, errors) if form_ok(errors, "share-0") else None
         if not errors:
             return _finish(found, chosen, shared)
     return render_template("support/afford_share.html", account=g.account, errors=errors, chosen=chosen), (

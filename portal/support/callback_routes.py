@@ -16,6 +16,7 @@ from portal.extensions import db, limiter
 from portal.guidance.questions import Question, Run
 from portal.links.access import verified_required
 from portal.models import RequestKind
+from portal.plans.forms import form_ok
 from portal.plans.options import options_for
 from portal.support import cant_pay
 from portal.support.cant_pay_forms import (
@@ -27,7 +28,7 @@ from portal.support.cant_pay_forms import (
     read_explanation,
     read_phone,
 )
-from portal.support.cant_pay_pages import bp, closed, form_ok, latest
+from portal.support.cant_pay_pages import bp, closed, latest
 
 CALL_BACK = Run(
     "call_back",

@@ -7,12 +7,10 @@ The pages themselves are in cant_pay_routes (the choices), promise_routes and ca
 from __future__ import annotations
 
 from flask import Blueprint, g, redirect, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import RequestKind, SupportRequest
-from portal.plans.forms import CsrfOnly, Errors
 
 bp = Blueprint("cant_pay", __name__)
 
@@ -20,14 +18,6 @@ bp = Blueprint("cant_pay", __name__)
 def closed():
     """Where to send someone whose account is closed: there is nothing to pay."""
     return redirect(url_for("debtor.overview"), code=303) if g.account.is_closed else None
-
-
-def form_ok(errors: Errors, field: str) -> bool:
-    """True if the form's CSRF token is good; otherwise an error linked to *field*."""
-    if CsrfOnly().validate_on_submit():
-        return True
-    errors.append((field, _("Something went wrong with the form. Please try again.")))
-    return False
 
 
 def latest(kind: RequestKind) -> SupportRequest | None:

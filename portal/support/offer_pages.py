@@ -7,12 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import g, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 
 from portal import clock
 from portal.extensions import db, limiter
 from portal.links.access import verified_required
-from portal.plans.forms import CsrfOnly
+from portal.plans.forms import form_ok
 from portal.support import offers
 from portal.support.offer_form import (
     FIELD_IDS,
@@ -70,9 +69,7 @@ def _ask(key: str, template: str, read: Callable, **context):
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         values = request.form
-        if not CsrfOnly().validate_on_submit():
-            errors.append((FIELD_IDS[key], _("Something went wrong with the form. Please try again.")))
-        else:
+        if form_ok(errors, FIELD_IDS[key]):
             value = read(request.form, errors)
             if not errors:
                 answers = RUN.save(account, **{key: value})
@@ -157,15 +154,13 @@ def check():
             return redirect(url_for(question.endpoint), code=303)
     terms, note_text = terms_from(answers)
     errors: list[tuple[str, str]] = []
-    if request.method == "POST":
-        if CsrfOnly().validate_on_submit():
-            offers.make_offer(account, terms, note_text, session.get(SHARED))
-            RUN.clear(account)
-            db.session.commit()
-            for key in (SHARED, PREFILL, SUGGESTED):
-                session.pop(key, None)
-            return redirect(url_for("own_offer.status"), code=303)
-        errors.append(("send", _("Something went wrong with the form. Please try again.")))
+    if request.method == "POST" and form_ok(errors, "send"):
+        offers.make_offer(account, terms, note_text, session.get(SHARED))
+        RUN.clear(account)
+        db.session.commit()
+        for key in (SHARED, PREFILL, SUGGESTED):
+            session.pop(key, None)
+        return redirect(url_for("own_offer.status"), code=303)
     return render_template(
         "support/offer_check.html",
         account=account,

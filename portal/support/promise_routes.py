@@ -18,10 +18,11 @@ from portal.guidance.questions import Question, Run
 from portal.links.access import verified_required
 from portal.models import Account, RequestKind
 from portal.plans import ledger
+from portal.plans.forms import form_ok
 from portal.plans.options import options_for
 from portal.support import cant_pay
 from portal.support.cant_pay_forms import read_promise, read_promise_amount, read_promise_date
-from portal.support.cant_pay_pages import bp, closed, form_ok, latest
+from portal.support.cant_pay_pages import bp, closed, latest
 from portal.support.fields import date_values
 
 PROMISE = Run(

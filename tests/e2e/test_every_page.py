@@ -48,7 +48,7 @@ def page_templates() -> set[str]:
     names = set()
     for path in TEMPLATES.rglob("*.html"):
         name = path.relative_to(TEMPLATES).as_posix()
-        if name == "base.html" or name.startswith(("macros/", "emails/", "support/emails/")):
+        if name == "base.html" or name.startswith(("layouts/", "macros/", "emails/", "support/emails/")):
             continue
         if "{% extends" not in path.read_text():
             continue  # a piece included in pages, or macros
