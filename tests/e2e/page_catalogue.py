@@ -326,7 +326,7 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
         "cant_pay.callback_explanation",
         "/cant-pay/call-back/what-is-happening",
         c,
-        then=lambda p: (p.locator("#explanation").fill("x" * 2001), submit(p)),
+        then=lambda p: (p.locator("#explanation").fill("9" * 2001), submit(p)),
     )
     add("dispute", "disputes.dispute_form", "/dispute", c)
     add("dispute, empty", "disputes.dispute_form", "/dispute", c, then=submit)
@@ -361,7 +361,7 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
         "own_offer.note",
         "/offer/new/note",
         asker,
-        then=lambda p: (p.locator("#note").fill("x" * 1001), submit(p)),
+        then=lambda p: (p.locator("#note").fill("9" * 1001), submit(p)),
     )
     checker = d.client(d.account())
     _answer_offer(checker, today + timedelta(days=40))

@@ -125,7 +125,13 @@ def test_every_page_in_every_width(
         config[key] for key in ("COLLECTOR_NAME", "COLLECTOR_ADDRESS", "COLLECTOR_PHONE", "COLLECTOR_LICENCE")
     }
     # So are what people wrote: the test plan's consent line and the collector's reason for a decision.
-    allowed |= {"Jane Doe", "Acme Bank", "I agree (test wording).", "It would take too long."}
+    allowed |= {
+        "Jane Doe",
+        "Acme Bank",
+        "I agree (test wording).",
+        "It would take too long.",
+        "My hours at work were cut.",
+    }
     failures: list[str] = []
     titles: dict[str, set[str]] = {}
     grades: dict[str, float] = {}
