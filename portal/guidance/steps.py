@@ -52,7 +52,8 @@ JOURNEYS: dict[str, list[tuple[tuple[str, ...], object]]] = {
     "afford": [
         (("afford.income",), _l("Money coming in")),
         (("afford.outgoings",), _l("Money going out")),
-        (("afford.how_to_pay",), _l("How you want to pay")),
+        (("afford.how_to_pay",), _l("How often")),
+        (("afford.first_payment",), _l("Your first payment")),
         (("afford.result",), _l("What you have left")),
         (("afford.share",), _l("Share or keep private")),
     ],
@@ -78,7 +79,11 @@ JOURNEYS: dict[str, list[tuple[tuple[str, ...], object]]] = {
         (("cant_pay.hardship_sent",), _l("Request sent")),
     ],
     "preferences": [
-        (("preferences.edit",), _l("Choose how we contact you")),
+        (("preferences.edit",), _l("Your choices")),
+        (
+            ("preferences.channel", "preferences.times", "preferences.language", "preferences.stop"),
+            _l("Change a choice"),
+        ),
         (("preferences.saved",), _l("Saved")),
     ],
     "stop_emails": [
