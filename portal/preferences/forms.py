@@ -1,11 +1,11 @@
-"""The contact preferences form: read by hand, strict, and every error names its field."""
+"""The contact preferences questions, one a page: each read by hand, strict, and every error names
+its field. Each reader appends its errors and returns the answer to save (check the errors first)."""
 
 from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 
 from portal.models import Debtor
@@ -42,10 +42,6 @@ _NO_ADDRESS = {
 }
 
 
-class PreferencesForm(FlaskForm):
-    """Fields are read by hand from the request; this gives the form its CSRF protection."""
-
-
 def field_id(name: str, value: str | None = None) -> str:
     """The id of a field, or of one radio or checkbox by value: what the error summary links to."""
     if name == "times":
@@ -57,37 +53,55 @@ def field_id(name: str, value: str | None = None) -> str:
     return f"{name}-{options.index(value) if value in options else 0}"
 
 
-def parse(form: MultiDict, debtor: Debtor) -> tuple[Preferences | None, Errors]:
-    """The preferences posted in *form*, or None and the errors to show."""
-    errors: Errors = []
+def read_channel(form: MultiDict, debtor: Debtor, held: Preferences, errors: Errors) -> str | None:
+    """The best way to contact the person: one we have their details for and they have not stopped."""
     channel = form.get("channel")
-    stopped = frozenset(c for c in form.getlist("stop") if c in rules.CHANNELS)
     if channel not in rules.CHANNELS:
         errors.append((field_id("channel"), _("Choose the best way to contact you")))
-    elif channel in stopped:
-        errors.append(
-            (
-                field_id("channel", channel),
-                _(
-                    "You also asked us to stop using “%(channel)s”. Choose another way, or untick "
-                    "it under “Ways you want us to stop using”.",
-                    channel=CHANNEL_LABELS[channel],
-                ),
-            )
+        return None
+    if channel in held.stopped:
+        message = _(
+            "You also asked us to stop using “%(channel)s”. Choose another way, or untick "
+            "it under “Ways you want us to stop using”.",
+            channel=CHANNEL_LABELS[channel],
         )
-    elif not rules.has_address(debtor, channel):
+        errors.append((field_id("channel", channel), message))
+        return None
+    if not rules.has_address(debtor, channel):
         errors.append((field_id("channel", channel), str(_NO_ADDRESS[channel])))
+        return None
+    return channel
 
+
+def read_times(form: MultiDict, errors: Errors) -> str:
+    """The best time as typed, its spaces tidied; "" (no time given) is an answer too."""
     times = " ".join((form.get("times") or "").split())
     if len(times) > TIMES_MAX:
         errors.append(
             ("times", _("The best time to contact you must be %(most)d characters or fewer", most=TIMES_MAX))
         )
+    return times
 
+
+def read_language(form: MultiDict, errors: Errors) -> str | None:
+    """One of the languages the portal speaks."""
     language = form.get("language")
     if language not in current_app.config["SUPPORTED_LOCALES"]:
         errors.append((field_id("language"), _("Choose a language")))
+        return None
+    return language
 
-    if errors:
-        return None, errors
-    return Preferences(channel=channel, times=times, language=language, stopped=stopped), []
+
+def read_stop(form: MultiDict, held: Preferences, errors: Errors) -> frozenset[str]:
+    """The ways to stop using; none ticked is an answer too (it lets us use them all again)."""
+    stopped = frozenset(c for c in form.getlist("stop") if c in rules.CHANNELS)
+    # Only a way newly ticked is refused: one stopped earlier through the one-click email link while
+    # it was the best way stays stopped, and the "best way" page asks for another.
+    if held.channel in stopped - held.stopped:
+        message = _(
+            "You told us the best way to contact you is “%(channel)s”. Untick it, or choose "
+            "another best way to contact you first.",
+            channel=CHANNEL_LABELS[held.channel],
+        )
+        errors.append((field_id("stop", held.channel), message))
+    return stopped

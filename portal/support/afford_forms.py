@@ -1,8 +1,7 @@
-"""The affordability check's pages: income, outgoings, how and when to pay, sharing."""
+"""The affordability check's answers: income, outgoings, how often, sharing. (The first payment's
+date is read as an own offer's is: offer_form.read_start.)"""
 
 from __future__ import annotations
-
-from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,8 +9,7 @@ from flask_babel import lazy_gettext as _l
 from portal.domain.affordability import OUTGOINGS
 from portal.domain.schedules import Frequency
 from portal.plans.forms import Errors
-from portal.support.fields import read_choice, read_date, read_money
-from portal.support.offer_form import latest_start
+from portal.support.fields import read_choice, read_money
 
 OUTGOING_LABELS = {
     "housing": (_l("Housing"), _l("Rent or mortgage, and property taxes")),
@@ -38,16 +36,11 @@ def read_outgoings(form, currency: str, errors: Errors) -> dict[str, int]:
     return {name: value for name, value in values.items() if value}
 
 
-def read_plan(form, today: date, errors: Errors) -> tuple[str | None, date | None]:
-    frequency = read_choice(
+def read_frequency(form, errors: Errors) -> str | None:
+    """How often the debtor could pay, as a Frequency value."""
+    return read_choice(
         form, "frequency", {f.value for f in Frequency}, errors, _("Choose how often you want to pay")
     )
-    start = read_date(form, "start", errors, missing=_("Enter the date of the first payment"))
-    if start is not None and start < today:
-        errors.append(("start-day", _("The first payment cannot be in the past.")))
-    elif start is not None and start > latest_start(today):
-        errors.append(("start-day", _("The first payment must be within a year from today.")))
-    return frequency, start
 
 
 def read_share(form, errors: Errors) -> bool | None:

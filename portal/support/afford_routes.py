@@ -1,4 +1,5 @@
-"""The affordability check: income, outgoings, how to pay, what is left, and a plan that fits.
+"""The affordability check: income, outgoings, how often, the first payment's date, what is left,
+and a plan that fits. One question a page; what the figures come to is in afford_result.py.
 
 Private by default. The figures live in the session only while the debtor is on these pages:
 they are dropped as soon as the debtor goes anywhere else, and when the check ends. They are
@@ -8,23 +9,36 @@ They are never logged: they travel in POST bodies, never in a URL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
 from portal import clock, timeline
-from portal.domain.affordability import OUTGOINGS, Budget, Suggestion, per_payment, suggest_plan
-from portal.domain.money import Money, exponent
-from portal.domain.schedules import Frequency
-from portal.extensions import db
+from portal.domain.affordability import OUTGOINGS
+from portal.domain.money import Money
+from portal.extensions import db, limiter
 from portal.links.access import verified_required
 from portal.plans import agreements, ledger
 from portal.plans.forms import CsrfOnly, form_ok
-from portal.plans.options import Options, options_for
-from portal.support.afford_forms import OUTGOING_LABELS, read_income, read_outgoings, read_plan, read_share
+from portal.plans.options import options_for
+from portal.support.afford_forms import (
+    OUTGOING_LABELS,
+    read_frequency,
+    read_income,
+    read_outgoings,
+    read_share,
+)
+from portal.support.afford_result import Result, work_out
 from portal.support.fields import date_values
-from portal.support.offer_form import FREQUENCY_LABELS, OFFER_PAGES, PREFILL, SHARED, latest_start, prefill
+from portal.support.offer_form import (
+    FREQUENCY_LABELS,
+    OFFER_PAGES,
+    PREFILL,
+    SHARED,
+    prefill,
+    read_start,
+    saved_start,
+)
 
 bp = Blueprint("afford", __name__)
 
@@ -32,6 +46,14 @@ bp = Blueprint("afford", __name__)
 FIGURES = "afford"
 # Endpoints that do not end the check: the language switch returns to the same page.
 _KEEP = {"static", "links.change_language"}
+#: The check's question pages, each with the figure it saves, in the order they are asked.
+#: Every endpoint on this blueprint ("afford.") keeps the figures; any other drops them.
+QUESTIONS = {
+    "income": "afford.income",
+    "outgoings": "afford.outgoings",
+    "frequency": "afford.how_to_pay",
+    "start": "afford.first_payment",
+}
 
 
 @bp.before_app_request
@@ -54,6 +76,17 @@ def _save(**changes) -> None:
     session[FIGURES] = {**_figures(), **changes}
 
 
+def _missing(before: str):
+    """A redirect to the first question asked before the page *before* that has no answer yet, or None."""
+    known = _figures()
+    for key, endpoint in QUESTIONS.items():
+        if endpoint == before:
+            return None
+        if key not in known:
+            return redirect(url_for(endpoint), code=303)
+    return None
+
+
 def _elsewhere():
     account = g.account
     if account.is_closed or account.balance.minor <= 0:
@@ -69,6 +102,7 @@ def _major(minor: int | None) -> str:
 
 @bp.route("/afford", methods=["GET", "POST"])
 @verified_required
+@limiter.limit("20/minute", methods=["POST"])
 def income():
     if (elsewhere := _elsewhere()) is not None:
         return elsewhere
@@ -88,11 +122,12 @@ def income():
 
 @bp.route("/afford/outgoings", methods=["GET", "POST"])
 @verified_required
+@limiter.limit("20/minute", methods=["POST"])
 def outgoings():
     if (elsewhere := _elsewhere()) is not None:
         return elsewhere
-    if "income" not in _figures():
-        return redirect(url_for("afford.income"), code=303)
+    if (missing := _missing("afford.outgoings")) is not None:
+        return missing
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         spent = (
@@ -116,79 +151,69 @@ def outgoings():
 
 @bp.route("/afford/how-to-pay", methods=["GET", "POST"])
 @verified_required
+@limiter.limit("20/minute", methods=["POST"])
 def how_to_pay():
-    if (elsewhere := _elsewhere()) is not None:
-        return elsewhere
-    if "outgoings" not in _figures():
-        return redirect(url_for("afford.outgoings"), code=303)
-    today = clock.today()
+    """How often the debtor could pay."""
+    if (away := _elsewhere() or _missing("afford.how_to_pay")) is not None:
+        return away
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
-        frequency, start = (
-            read_plan(request.form, today, errors) if form_ok(errors, "frequency-0") else (None, None)
-        )
+        frequency = read_frequency(request.form, errors) if form_ok(errors, "frequency-0") else None
         if not errors:
-            _save(frequency=frequency, start=start.isoformat())
-            return redirect(url_for("afford.result"), code=303)
+            _save(frequency=frequency)
+            return redirect(url_for("afford.first_payment"), code=303)
         values = request.form
     else:
-        known = _figures()
-        start = date.fromisoformat(known["start"]) if known.get("start") else None
-        values = {"frequency": known.get("frequency", ""), **date_values("start", start)}
-    options = options_for(g.account, today)
+        values = {"frequency": _figures().get("frequency", "")}
     return render_template(
         "support/afford_how_to_pay.html",
         account=g.account,
         errors=errors,
         values=values,
         frequencies=list(FREQUENCY_LABELS.items()),
-        latest=latest_start(today),
-        policy_latest=today + timedelta(days=options.policy.first_payment_within_days),
+        back=url_for("afford.outgoings"),
     ), (400 if errors else 200)
 
 
-@dataclass(frozen=True)
-class Result:
-    budget: Budget
-    frequency: Frequency
-    start: date
-    each: int  # what is left, per payment at the chosen frequency
-    suggestion: Suggestion | None
-    options: Options
+@bp.route("/afford/first-payment", methods=["GET", "POST"])
+@verified_required
+@limiter.limit("20/minute", methods=["POST"])
+def first_payment():
+    """When the first payment could be: from today up to a year ahead."""
+    if (away := _elsewhere() or _missing("afford.first_payment")) is not None:
+        return away
+    today = clock.today()
+    errors: list[tuple[str, str]] = []
+    if request.method == "POST":
+        start = read_start(request.form, today, errors) if form_ok(errors, "start-day") else None
+        if not errors:
+            _save(start=start.isoformat())  # the session holds JSON
+            return redirect(url_for("afford.result"), code=303)
+        values = request.form
+    else:
+        values = date_values("start", saved_start(_figures()))
+    options = options_for(g.account, today)
+    return render_template(
+        "support/afford_first_payment.html",
+        account=g.account,
+        errors=errors,
+        values=values,
+        policy_latest=today + timedelta(days=options.policy.first_payment_within_days),
+        back=url_for("afford.how_to_pay"),
+    ), (400 if errors else 200)
 
 
 def _result(today: date) -> Result | None:
-    known = _figures()
-    if not {"income", "outgoings", "frequency", "start"} <= set(known):
-        return None
-    account = g.account
-    budget = Budget(known["income"], known["outgoings"])
-    frequency = Frequency(known["frequency"])
-    start = date.fromisoformat(known["start"])
-    each = per_payment(budget.left, frequency)
-    options = options_for(account, today)
-    suggestion = None
-    if options.instalments:
-        suggestion = suggest_plan(
-            options.policy,
-            account.balance.minor,
-            today,
-            frequency=frequency,
-            first_date=start,
-            budget=each,
-            unit=10 ** exponent(account.currency),
-        )
-    return Result(budget, frequency, start, each, suggestion, options)
+    return work_out(_figures(), g.account, today)
 
 
 @bp.route("/afford/result", methods=["GET", "POST"])
 @verified_required
+@limiter.limit("20/minute", methods=["POST"])
 def result():
-    if (elsewhere := _elsewhere()) is not None:
-        return elsewhere
+    if (away := _elsewhere() or _missing("afford.result")) is not None:
+        return away
     found = _result(clock.today())
-    if found is None:
-        return redirect(url_for("afford.income"), code=303)
     if request.method == "POST" and CsrfOnly().validate_on_submit():
         chosen = request.form.get("next")
         if chosen == "plan" and found.suggestion is None:
@@ -206,14 +231,14 @@ def result():
 
 @bp.route("/afford/share", methods=["GET", "POST"])
 @verified_required
+@limiter.limit("20/minute", methods=["POST"])
 def share():
-    if (elsewhere := _elsewhere()) is not None:
-        return elsewhere
-    today = clock.today()
-    found = _result(today)
+    if (away := _elsewhere() or _missing("afford.result")) is not None:
+        return away
+    found = _result(clock.today())
     chosen = _figures().get("next")
     if found is None or chosen not in ("plan", "offer"):
-        return redirect(url_for("afford.income"), code=303)
+        return redirect(url_for("afford.result"), code=303)
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         shared = read_share(request.form, errors) if form_ok(errors, "share-0") else None

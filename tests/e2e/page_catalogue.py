@@ -372,7 +372,31 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
     _offer_date_passed(lapsed)
     add("check your offer, date passed", "own_offer.start", "/offer/new/check", lapsed_client)
     add("preferences", "preferences.edit", "/contact-preferences", c)
-    add("page timed out", "preferences.edit", "/contact-preferences", c, then=tamper_csrf)
+    add("preferences, best way", "preferences.channel", "/contact-preferences/way", c)
+    add("preferences, best way empty", "preferences.channel", "/contact-preferences/way", c, then=submit)
+    add("preferences, best time", "preferences.times", "/contact-preferences/time", c)
+    add(
+        "preferences, best time too long",  # optional, so an empty answer is fine: too long is its error
+        "preferences.times",
+        "/contact-preferences/time",
+        c,
+        then=lambda p: (p.locator("#times").fill("9" * 121), submit(p)),
+    )
+    # A language is always chosen (the page's own, until one is saved): the page has no error state.
+    add("preferences, language", "preferences.language", "/contact-preferences/language", c)
+    add("preferences, ways to stop", "preferences.stop", "/contact-preferences/stop", c)
+    emailed = d.client(d.account())
+    _posted(
+        emailed, "/contact-preferences/way", {"channel": "email"}, "/contact-preferences/saved?choice=channel"
+    )
+    add(
+        "preferences, stopping the best way",
+        "preferences.stop",
+        "/contact-preferences/stop",
+        emailed,
+        then=lambda p: (p.locator("#stop-0").check(), submit(p)),
+    )
+    add("page timed out", "preferences.channel", "/contact-preferences/way", c, then=tamper_csrf)
     add("afford, income", "afford.income", "/afford", c)
     add("afford, income empty", "afford.income", "/afford", c, then=submit)
     _posted(c, "/afford", {"income": "2345.67"}, "/afford/outgoings")
@@ -384,9 +408,10 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
     )
     add("afford, how to pay", "afford.how_to_pay", "/afford/how-to-pay", c)
     add("afford, how to pay empty", "afford.how_to_pay", "/afford/how-to-pay", c, then=submit)
-    _posted(
-        c, "/afford/how-to-pay", {"frequency": "monthly", **_date_form("start", today + timedelta(days=5))}
-    )
+    _posted(c, "/afford/how-to-pay", {"frequency": "monthly"}, "/afford/first-payment")
+    add("afford, first payment", "afford.first_payment", "/afford/first-payment", c)
+    add("afford, first payment empty", "afford.first_payment", "/afford/first-payment", c, then=submit)
+    _posted(c, "/afford/first-payment", _date_form("start", today + timedelta(days=5)), "/afford/result")
     add("afford, result", "afford.result", "/afford/result", c)
     _posted(c, "/afford/result", {"next": "plan"}, "/afford/share")
     add("afford, share", "afford.share", "/afford/share", c)
@@ -469,7 +494,7 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
     add("call back asked", "cant_pay.hardship_sent", sent, caller)
     add("call back, signed in", "guidance.call_back", "/help/call-back", caller)
     saver = d.client(d.account())
-    saved = _posted(saver, "/contact-preferences", {"channel": "email", "language": lang})
+    saved = _posted(saver, "/contact-preferences/way", {"channel": "email"})
     add("preferences saved", "preferences.saved", saved, saver)
 
     for decision in (("--accept",), ("--decline", "--reason", "It would take too long."), None):

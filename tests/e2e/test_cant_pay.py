@@ -143,10 +143,12 @@ def test_the_affordability_check_leads_to_a_plan_that_fits(live_portal, new_page
     page.get_by_label("Food and household").fill("400.00")
     page.get_by_label("Other debts").fill("90.00")
     page.get_by_role("button", name="Continue").click()
-    _heading(page, "How would you like to pay?")
+    _heading(page, "How often could you pay?")
     page.get_by_role("radio", name="Every month").check()
+    page.get_by_role("button", name="Continue").click()
+    _heading(page, "When could you start paying?")
     first = clock.today() + timedelta(days=7)
-    _date(page, "When could you make the first payment?", first)
+    _date(page, "When could you start paying?", first)
     page.get_by_role("button", name="See what fits").click()
 
     _heading(page, "What you have left each month")
@@ -292,6 +294,11 @@ def test_the_same_pages_for_a_spanish_speaking_account(
     _submit(page)  # nothing chosen: the error page in Spanish
     _spanish(page)
     page.locator("#frequency-0").check()
+    _submit(page)
+    page.wait_for_url(re.compile(r"/afford/first-payment$"))
+    _spanish(page)
+    _submit(page)  # no date: the error page in Spanish
+    _spanish(page)
     today = clock.today()
     for part, value in (("day", today.day), ("month", today.month), ("year", today.year)):
         page.locator(f"#start-{part}").fill(str(value))

@@ -322,10 +322,23 @@ def test_a_promise_to_pay_and_contact_preferences_without_javascript(
 
     page.get_by_role("contentinfo").get_by_role("link", name="How we contact you").click()
     nojs.at("How we contact you")
+    # Each choice on its own page, from the overview's Change links.
+    page.get_by_role("link", name="Change What is the best way to contact you?").click()
+    nojs.at("What is the best way to contact you?")
     page.get_by_role("radio", name="Email").check()
-    page.get_by_label("When is the best time to contact you? (optional)").fill("Weekday mornings")
+    page.get_by_role("button", name="Save", exact=True).click()
+    nojs.at("Your contact preferences are saved")
+    page.get_by_role("link", name="Change your contact preferences").click()
+    times = "When is the best time to contact you? (optional)"
+    page.get_by_role("link", name=f"Change {times}").click()
+    nojs.at(times)
+    page.get_by_label(times).fill("Weekday mornings")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("link", name="Change your contact preferences").click()
+    page.get_by_role("link", name="Change Ways you want us to stop using").click()
+    nojs.at("Ways you want us to stop using")
     page.get_by_role("checkbox", name="Letters by post").check()
-    page.get_by_role("button", name="Save my preferences").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     nojs.at("Your contact preferences are saved")
     expect(page.locator("main")).to_contain_text("We will not write to you by post.")
 

@@ -46,10 +46,12 @@ def test_it_changes_only_the_opt_out_and_the_timeline(reachable, client, issue_l
         assert answer == ((True, "") if channel in ("sms", "phone") else (False, "opted_out")), channel
 
 
-def test_the_preferences_page_then_shows_emails_stopped(reachable, client, sign_in):
+def test_the_preferences_pages_then_show_emails_stopped(reachable, client, sign_in):
     account = reachable()
     client.post(_path(account.debtor))
     sign_in(account)
-    html = client.get("/contact-preferences").text
+    html = client.get("/contact-preferences/stop").text
     stop_inputs = re.findall(r'<input[^>]*name="stop"[^>]*>', html)
     assert [i for i in stop_inputs if " checked" in i] == [i for i in stop_inputs if 'value="email"' in i]
+    overview = client.get("/contact-preferences").text
+    assert re.search(r'<dd class="check-answers__answer">\s*Emails\s*</dd>', overview)

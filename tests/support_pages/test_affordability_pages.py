@@ -20,6 +20,7 @@ from tests.plans.page_helpers import (
     details,
     error_summary,
     events,
+    field_error,
     links,
     long_date,
     page_text,
@@ -54,8 +55,10 @@ def _through_to_result(client, *, income, spent, frequency="monthly", start=None
     assert client.post("/afford", data={"income": _major(income)}).headers["Location"] == "/afford/outgoings"
     outgoings = {name: _major(value) for name, value in spent.items()}
     assert client.post("/afford/outgoings", data=outgoings).headers["Location"] == "/afford/how-to-pay"
-    chosen = client.post("/afford/how-to-pay", data={"frequency": frequency, **date_form("start", start)})
-    assert chosen.headers["Location"] == "/afford/result", chosen.text
+    often = client.post("/afford/how-to-pay", data={"frequency": frequency})
+    assert often.headers["Location"] == "/afford/first-payment", often.text
+    dated = client.post("/afford/first-payment", data=date_form("start", start))
+    assert dated.headers["Location"] == "/afford/result", dated.text
     page = client.get("/afford/result")
     assert page.status_code == 200
     assert check_page(page.text) == "What you have left each month"
@@ -168,6 +171,142 @@ def test_leaving_the_check_drops_its_figures_but_switching_language_does_not(acc
     assert client.get("/afford/outgoings").headers["Location"] == "/afford"
     assert client.get("/afford/result").headers["Location"] == "/afford"
     assert _figures_stored() == []
+
+
+def _to_how_often(client) -> None:
+    """Income and outgoings answered: the check is at "How often could you pay?"."""
+    client.post("/afford", data={"income": _major(INCOME)})
+    client.post("/afford/outgoings", data={name: _major(value) for name, value in SPENT.items()})
+
+
+def test_how_often_and_the_first_payment_are_asked_one_a_page(account, client):
+    _to_how_often(client)
+
+    often = client.get("/afford/how-to-pay")
+
+    assert often.status_code == 200
+    assert check_page(often.text) == "How often could you pay?"
+    assert "It often helps to pay just after you get paid." in page_text(often.text)
+    assert 'id="start-day"' not in often.text
+    assert '<a href="/afford/outgoings">Back</a>' in often.text
+    assert ">Continue</button>" in often.text
+    assert 'action="/afford/how-to-pay"' in often.text
+
+    client.post("/afford/how-to-pay", data={"frequency": "every_two_weeks"})
+    dated = client.get("/afford/first-payment")
+
+    assert dated.status_code == 200
+    assert check_page(dated.text) == "When could you start paying?"
+    assert 'name="frequency"' not in dated.text
+    assert '<a href="/afford/how-to-pay">Back</a>' in dated.text
+    assert ">See what fits</button>" in dated.text
+    assert 'action="/afford/first-payment"' in dated.text
+    # The policy's usual first payment is within 30 days.
+    assert f"Our usual plans start by {long_date(_today() + timedelta(days=30))}." in page_text(dated.text)
+
+
+def test_each_answer_is_shown_again(account, client):
+    start = _today() + timedelta(days=9)
+    _through_to_result(client, income=INCOME, spent=SPENT, frequency="weekly", start=start)
+
+    often = client.get("/afford/how-to-pay").text
+    dated = client.get("/afford/first-payment").text
+
+    assert 'id="frequency-0" name="frequency" value="weekly" checked' in often
+    assert often.count(" checked") == 1
+    for part, value in (("day", start.day), ("month", start.month), ("year", start.year)):
+        assert (
+            f'id="start-{part}" name="start-{part}" type="text" inputmode="numeric" value="{value}"' in dated
+        )
+    # Changing how often keeps the date, and the result follows the new answer.
+    assert client.post("/afford/how-to-pay", data={"frequency": "monthly"}).headers["Location"] == (
+        "/afford/first-payment"
+    )
+    with client.session_transaction() as session:
+        assert session["afford"]["frequency"] == "monthly"
+        assert session["afford"]["start"] == start.isoformat()
+    assert f"every month, starting on {long_date(start)}" in page_text(client.get("/afford/result").text)
+
+
+def test_a_wrong_answer_is_shown_again_and_nothing_is_saved(account, client):
+    _through_to_result(client, income=INCOME, spent=SPENT, frequency="weekly")
+    with client.session_transaction() as session:
+        before = dict(session["afford"])
+
+    wrong = client.post(
+        "/afford/first-payment", data={"start-day": "31", "start-month": "2", "start-year": "x"}
+    )
+
+    assert wrong.status_code == 400
+    assert 'id="start-day" name="start-day" type="text" inputmode="numeric" value="31"' in wrong.text
+    assert 'id="start-year" name="start-year" type="text" inputmode="numeric" value="x"' in wrong.text
+    with client.session_transaction() as session:
+        assert session["afford"] == before
+
+
+def test_a_page_asked_before_its_earlier_answers_sends_to_the_first_one_missing(account, client):
+    for path in ("/afford/outgoings", "/afford/how-to-pay", "/afford/first-payment", "/afford/result"):
+        assert client.get(path).headers["Location"] == "/afford", path
+    assert (
+        client.post("/afford/first-payment", data=date_form("start", _today())).headers["Location"]
+        == "/afford"
+    )
+
+    _to_how_often(client)
+    for path in ("/afford/first-payment", "/afford/result", "/afford/share"):
+        assert client.get(path).headers["Location"] == "/afford/how-to-pay", path
+    assert client.get("/afford/how-to-pay").status_code == 200
+
+    client.post("/afford/how-to-pay", data={"frequency": "monthly"})
+    for path in ("/afford/result", "/afford/share"):
+        assert client.get(path).headers["Location"] == "/afford/first-payment", path
+    assert client.get("/afford/first-payment").status_code == 200
+
+    client.post("/afford/first-payment", data=date_form("start", _today()))
+    assert client.get("/afford/result").status_code == 200
+    assert client.get("/afford/share").headers["Location"] == "/afford/result"  # nothing chosen yet
+
+
+def test_the_first_payment_page_keeps_the_figures_and_leaving_it_drops_them(account, client):
+    start = _today() + timedelta(days=5)
+    _through_to_result(client, income=INCOME, spent=SPENT, start=start)
+    kept = {
+        "income": INCOME,
+        "outgoings": SPENT,
+        "frequency": "monthly",
+        "start": start.isoformat(),
+    }
+
+    assert client.get("/afford/first-payment").status_code == 200
+    client.get("/language/es?next=/afford/first-payment")
+    assert client.get("/afford/how-to-pay").status_code == 200
+
+    with client.session_transaction() as session:
+        assert session["afford"] == kept
+
+    client.get("/account")
+
+    with client.session_transaction() as session:
+        assert "afford" not in session
+    assert client.get("/afford/first-payment").headers["Location"] == "/afford"
+    assert _figures_stored() == []
+
+
+def test_a_stale_form_changes_no_answer(app, account, client):
+    _through_to_result(client, income=INCOME, spent=SPENT, frequency="weekly")
+    with client.session_transaction() as session:
+        before = dict(session["afford"])
+    app.config["WTF_CSRF_ENABLED"] = True
+
+    for path, form in (
+        ("/afford/how-to-pay", {"frequency": "monthly"}),
+        ("/afford/first-payment", date_form("start", _today() + timedelta(days=1))),
+    ):
+        response = client.post(path, data={**form, "csrf_token": "stale"})
+        assert response.status_code == 400, path
+        assert check_page(response.text) == "This page timed out"
+    with client.session_transaction() as session:
+        assert session["afford"] == before
 
 
 def test_sharing_sends_the_figures_with_an_offer_prefilled_when_nothing_fits(account, client, runner):
@@ -285,17 +424,32 @@ def test_when_more_goes_out_than_comes_in_we_offer_a_call_back_and_free_advice(a
             {"food": "12,5x"},
             {"food": "Enter an amount using numbers, for example 25.00"},
         ),
+        ("/afford/how-to-pay", {}, {"frequency-0": "Choose how often you want to pay"}),
+        ("/afford/how-to-pay", {"frequency": "daily"}, {"frequency-0": "Choose how often you want to pay"}),
+        ("/afford/first-payment", {}, {"start-day": "Enter the date of the first payment"}),
         (
-            "/afford/how-to-pay",
-            {},
-            {
-                "frequency-0": "Choose how often you want to pay",
-                "start-day": "Enter the date of the first payment",
-            },
+            "/afford/first-payment",
+            date_form("start", date(2020, 1, 1)),
+            {"start-day": "The first payment cannot be in the past."},
+        ),
+        (
+            "/afford/first-payment",
+            date_form("start", _today() + timedelta(days=400)),
+            {"start-day": "The first payment must be within a year from today."},
         ),
         ("/afford/share", {}, {"share-0": "Choose yes or no"}),
     ],
-    ids=["no-income", "bad-income", "bad-outgoing", "no-plan", "no-answer"],
+    ids=[
+        "no-income",
+        "bad-income",
+        "bad-outgoing",
+        "no-frequency",
+        "bad-frequency",
+        "no-date",
+        "past-date",
+        "far-date",
+        "no-answer",
+    ],
 )
 def test_each_step_names_what_is_missing(account, client, path, data, errors):
     if path != "/afford":
@@ -308,6 +462,9 @@ def test_each_step_names_what_is_missing(account, client, path, data, errors):
     check_page(response.text)
     assert response.text.count("<title>Error:") == 1
     assert error_summary(response.text) == errors
+    for field, message in errors.items():  # beside the field the summary links to
+        assert field_error(response.text, field) == message
+        assert f'id="{field}"' in response.text
 
 
 def test_zero_income_is_an_answer(account, client):
