@@ -7,6 +7,7 @@ make the balance no bigger than the part promised.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date
 
 from flask import g, redirect, render_template, request, url_for
@@ -55,10 +56,8 @@ def _window(account: Account) -> tuple[date, date]:
 def _as_form(account: Account, answers: dict) -> dict[str, str]:
     """The saved answers as the question pages' fields, to show them again and to check them again."""
     values: dict[str, str] = {}
-    try:
+    with suppress(ValueError):  # no date saved (or not a date): the page asks for one
         values.update(date_values("date", date.fromisoformat(answers.get("date") or "")))
-    except ValueError:
-        pass  # no date saved: the page asks for one
     if answers.get("how_much"):
         values["how_much"] = answers["how_much"]
     if isinstance(answers.get("amount"), int):
