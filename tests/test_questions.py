@@ -70,6 +70,14 @@ def test_the_first_unanswered_question(answers, skip, expected):
     assert RUN.unanswered(answers, skip) == expected
 
 
+def test_the_first_unanswered_question_before_a_page():
+    answers = {"reason": "x"}
+    assert RUN.unanswered(answers, before="disputes.dispute_form") is None
+    assert RUN.unanswered(answers, before="disputes.evidence") == "disputes.details"
+    assert RUN.unanswered({}, before="disputes.details") == "disputes.dispute_form"
+    assert RUN.unanswered({"reason": "x", "details": ""}, before="disputes.evidence") is None
+
+
 def test_next_page_goes_to_the_check_page_once_everything_is_answered(app):
     with app.test_request_context():
         assert RUN.next_page({"reason": "x"}).headers["Location"] == "/dispute/details"

@@ -73,9 +73,12 @@ class Run:
         if draft is not None:
             db.session.delete(draft)
 
-    def unanswered(self, answers: dict, skip: Collection[str] = ()) -> str | None:
-        """The endpoint of the first question still to answer, or None when all are answered."""
+    def unanswered(self, answers: dict, skip: Collection[str] = (), before: str | None = None) -> str | None:
+        """The endpoint of the first question still to answer (only among those *before* the
+        given question, when one is given: a page that needs them), or None when all are answered."""
         for question in self.questions:
+            if question.endpoint == before:
+                return None
             if question.endpoint not in skip and question.key not in answers:
                 return question.endpoint
         return None

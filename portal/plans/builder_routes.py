@@ -25,7 +25,7 @@ from portal.plans.blueprint import bp
 from portal.plans.forms import form_ok, parse_amount, parse_count, parse_date
 from portal.plans.limits import explain
 from portal.plans.options import Options, options_for
-from portal.plans.plan_answers import RUN, broken_limit, earlier_unanswered, skipped
+from portal.plans.plan_answers import RUN, broken_limit, skipped
 
 FREQUENCY_LABELS = {
     "weekly": _l("Every week"),
@@ -87,7 +87,7 @@ def _visit(endpoint: str):
     skip = skipped(options.policy)
     if endpoint in skip:
         return RUN.next_page(answers, skip)
-    earlier = earlier_unanswered(answers, endpoint, skip)
+    earlier = RUN.unanswered(answers, skip, before=endpoint)
     if earlier is not None:
         return redirect(url_for(earlier), code=303)
     return Visit(endpoint, account, options, today, answers, skip)

@@ -7,7 +7,6 @@ Plain Python over the draft: the pages read the form, this module says what the 
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import date, timedelta
 
 from portal.domain.policy import OutsidePolicy, Policy
@@ -57,16 +56,6 @@ def question_for(code: str) -> str:
 def shown_on(endpoint: str, code: str) -> bool:
     """True when a broken limit is explained on this question's page."""
     return question_for(code) == endpoint or code in _ALSO_SHOWN_ON.get(endpoint, ())
-
-
-def earlier_unanswered(answers: dict, endpoint: str, skip: Collection[str]) -> str | None:
-    """The first question before *endpoint* still to answer: a page needs the answers before it."""
-    for question in RUN.questions:
-        if question.endpoint == endpoint:
-            return None
-        if question.endpoint not in skip and question.key not in answers:
-            return question.endpoint
-    return None
 
 
 def choice_from(answers: dict, policy: Policy) -> agreements.PlanChoice | None:
