@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Draft, Event, Payment, PaymentAttempt, Plan
+from portal.plans import policies
 
 PUBLISHABLE_KEY = "pk_test_portal"
 SECRET_KEY = "sk_test_portal"  # noqa: S105 - localstripe's test key, not a secret
@@ -286,4 +287,11 @@ def fresh(row):
     """The row as the database has it now."""
     db.session.expire_all()
     db.session.refresh(row)
+    return row
+
+
+def change_policy(account, **changes):
+    """Give the account's creditor a new policy version with *changes*, committed."""
+    row = policies.change(account.creditor, changes)
+    db.session.commit()
     return row

@@ -8,15 +8,14 @@ from datetime import timedelta
 
 import pytest
 
-from portal.extensions import db
 from portal.models import AccountStatus, PlanKind, PlanStatus, Purpose
 from portal.models.types import utcnow
-from portal.plans import policies
 from tests.plans.page_helpers import (
     DECLINED_ON_CHARGE,
     VISA_OK,
     attempts_for,
     card_token,
+    change_policy,
     check_page,
     error_summary,
     events,
@@ -33,19 +32,6 @@ from tests.plans.plan_factory import make_plan
 
 BALANCE = 106025  # make_account's default: 1,000.00 + 50.25 interest + 10.00 fees
 OPTION_LINKS = {"settlement": "/settle", "instalments": "/plan/new", "part_payments": "/pay/part"}
-
-
-@pytest.fixture
-def account(make_account, sign_in):
-    account = make_account()
-    sign_in(account)
-    return account
-
-
-def _change_policy(account, **changes):
-    row = policies.change(account.creditor, changes)
-    db.session.commit()
-    return row
 
 
 def _options(client) -> str:
@@ -88,7 +74,7 @@ def test_settlement_offer_shows_amount_pay_by_date_forgiven_and_saving(account, 
 
 
 def test_settlement_offer_follows_the_creditors_current_discount_and_days(account, client):
-    _change_policy(account, settlement_max_discount_pct=10, settlement_days=14)
+    change_policy(account, settlement_max_discount_pct=10, settlement_days=14)
     pay_by = utcnow().date() + timedelta(days=14)
 
     text = page_text(_options(client))
@@ -101,7 +87,7 @@ def test_settlement_offer_follows_the_creditors_current_discount_and_days(accoun
 def test_an_option_the_policy_turns_off_disappears_and_the_others_stay(account, client, setting):
     assert OPTION_LINKS[setting] in links(_options(client))
 
-    _change_policy(account, **{setting: False})
+    change_policy(account, **{setting: False})
     shown = links(_options(client))
 
     assert OPTION_LINKS[setting] not in shown
@@ -111,7 +97,7 @@ def test_an_option_the_policy_turns_off_disappears_and_the_others_stay(account, 
 
 @pytest.mark.parametrize("setting", sorted(OPTION_LINKS))
 def test_a_turned_off_option_cannot_be_reached_by_its_address(account, client, setting):
-    _change_policy(account, **{setting: False})
+    change_policy(account, **{setting: False})
 
     response = client.get(OPTION_LINKS[setting])
 
@@ -120,7 +106,7 @@ def test_a_turned_off_option_cannot_be_reached_by_its_address(account, client, s
 
 
 def test_settlement_text_disappears_with_the_setting(account, client):
-    _change_policy(account, settlement=False)
+    change_policy(account, settlement=False)
 
     text = page_text(_options(client))
 
@@ -188,7 +174,7 @@ def test_a_part_payment_below_the_minimum_names_the_minimum(account, client):
 
 
 def test_the_part_payment_minimum_named_is_the_creditors_current_one(account, client):
-    _change_policy(account, part_minimum=5000)
+    change_policy(account, part_minimum=5000)
 
     response = _part(client, "49.99")
 
@@ -274,7 +260,7 @@ def test_a_changed_part_amount_in_the_session_is_never_charged(account, client, 
 def test_settling_pays_the_offer_closes_the_account_and_records_what_was_forgiven(
     account, client, localstripe
 ):
-    version = _change_policy(account, settlement_max_discount_pct=25)  # a newer version than the default
+    version = change_policy(account, settlement_max_discount_pct=25)  # a newer version than the default
     offer, forgiven = 79519, 26506  # 25 % of 1,060.25 rounded down is forgiven
 
     page = client.get("/settle")

@@ -9,16 +9,16 @@ from datetime import date, timedelta
 import pytest
 from icalendar import Calendar
 
-from portal.extensions import db
 from portal.models import AccountStatus, InstalmentStatus, PlanKind, PlanStatus, Purpose
 from portal.models.types import utcnow
-from portal.plans import policies, runner
+from portal.plans import runner
 from tests.plans.page_helpers import (
     DECLINED_ON_CHARGE,
     MASTERCARD_OK,
     VISA_OK,
     agree_plan,
     attempts_for,
+    change_policy,
     check_page,
     choose_plan,
     confirm_setup_intent,
@@ -48,19 +48,6 @@ THIRDS = [35341, 35341, 35343]  # 1,060.25 in three payments; the remainder goes
 
 def _today() -> date:
     return utcnow().date()
-
-
-@pytest.fixture
-def account(make_account, sign_in):
-    account = make_account()
-    sign_in(account)
-    return account
-
-
-def _change_policy(account, **changes):
-    row = policies.change(account.creditor, changes)
-    db.session.commit()
-    return row
 
 
 def _receipt_id(response) -> int:
@@ -96,7 +83,7 @@ def test_a_choice_the_policy_stopped_allowing_before_agreeing_goes_back_to_the_b
     client.get("/plan/review")
     setup_id = session_setup_intent(client)
     confirm_setup_intent(localstripe, setup_id)
-    _change_policy(account, frequencies=["monthly"])
+    change_policy(account, frequencies=["monthly"])
 
     shown = client.get("/plan/review")
     agreed = client.post("/plan/review", data={"consent": "yes", "setup_intent": setup_id})
@@ -109,7 +96,7 @@ def test_a_choice_the_policy_stopped_allowing_before_agreeing_goes_back_to_the_b
 def test_a_valid_choice_is_reviewed_with_every_date_amount_the_total_and_the_missed_payment_rules(
     account, client
 ):
-    _change_policy(account, retry_days=[2, 5], grace_days=4, misses_before_broken=3)
+    change_policy(account, retry_days=[2, 5], grace_days=4, misses_before_broken=3)
     today = _today()
 
     chosen = choose_plan(client, frequency="weekly", count=3, first=today)
@@ -174,7 +161,7 @@ def test_agreeing_without_consent_is_refused_and_saves_no_plan(account, client, 
 def test_agreeing_saves_the_plan_as_shown_with_the_consent_wording_and_policy_version(
     account, client, localstripe
 ):
-    version = _change_policy(account, retry_days=[2, 5])
+    version = change_policy(account, retry_days=[2, 5])
     first = _today() + timedelta(days=3)
     before = utcnow()
 
@@ -299,7 +286,7 @@ def test_a_later_policy_change_does_not_change_an_agreed_plan(account, client, l
     agreed_under = plan.policy_id
     amounts = [i.amount for i in plan.instalments]
 
-    newer = _change_policy(account, retry_days=[1], misses_before_broken=1, instalment_minimum=50000)
+    newer = change_policy(account, retry_days=[1], misses_before_broken=1, instalment_minimum=50000)
 
     plan = fresh(plan)
     assert newer.id != agreed_under

@@ -12,9 +12,9 @@ import pytest
 
 from portal.extensions import db
 from portal.models import Draft
-from portal.plans import policies
 from tests.plans.page_helpers import (
     agree_plan,
+    change_policy,
     check_page,
     choose_plan,
     error_summary,
@@ -43,19 +43,6 @@ def _today() -> date:
     from portal import clock
 
     return clock.today()
-
-
-@pytest.fixture
-def account(make_account, sign_in):
-    account = make_account()
-    sign_in(account)
-    return account
-
-
-def _change_policy(account, **changes):
-    row = policies.change(account.creditor, changes)
-    db.session.commit()
-    return row
 
 
 def _date_form(day: date) -> dict[str, str]:
@@ -312,7 +299,7 @@ def test_an_answer_outside_the_default_policy_is_refused_on_its_page_naming_the_
 
 
 def test_the_limits_named_are_the_creditors_current_ones(account, client):
-    _change_policy(account, instalment_minimum=5000, max_instalments=12, first_payment_within_days=10)
+    change_policy(account, instalment_minimum=5000, max_instalments=12, first_payment_within_days=10)
     client.post(HOW_OFTEN, data={"frequency": "weekly"})
 
     payments = page_text(client.get(PAYMENTS).text)
@@ -338,7 +325,7 @@ def test_below_the_instalment_minimum_by_count_is_refused_on_the_count(make_acco
 
 
 def test_the_payments_are_checked_with_the_saved_frequency_and_today_as_the_first_date(account, client):
-    _change_policy(account, max_duration_days=100)
+    change_policy(account, max_duration_days=100)
 
     monthly = choose_plan(client, frequency="monthly", count=5)  # the last payment 4 months from today
     weekly = choose_plan(client, frequency="weekly", count=5)
@@ -349,7 +336,7 @@ def test_the_payments_are_checked_with_the_saved_frequency_and_today_as_the_firs
 
 
 def test_the_first_date_is_checked_with_the_saved_answers(account, client):
-    _change_policy(account, max_duration_days=100)
+    change_policy(account, max_duration_days=100)
     choose_plan(client, frequency="weekly", count=13)  # 12 weeks after the first payment: 84 days
 
     later = client.post(FIRST_DATE, data=_date_form(_today() + timedelta(days=20)))
@@ -361,7 +348,7 @@ def test_the_first_date_is_checked_with_the_saved_answers(account, client):
 
 
 def test_a_frequency_the_policy_no_longer_allows_is_refused(account, client):
-    _change_policy(account, frequencies=["monthly"])
+    change_policy(account, frequencies=["monthly"])
 
     builder = client.get(HOW_OFTEN).text
     response = choose_plan(client, frequency="weekly", count=3, first=_today())
@@ -394,7 +381,7 @@ def test_a_first_date_that_has_passed_sends_the_debtor_to_that_question_with_the
 
 def test_payments_the_new_policy_refuses_send_the_debtor_to_the_payments_with_the_reason(account, client):
     choose_plan(client, frequency="weekly", count=3, first=_today())
-    _change_policy(account, max_instalments=2)
+    change_policy(account, max_instalments=2)
 
     _redirected(client.get(REVIEW), PAYMENTS)
     shown = client.get(PAYMENTS)
@@ -407,7 +394,7 @@ def test_payments_the_new_policy_refuses_send_the_debtor_to_the_payments_with_th
 
 def test_a_frequency_the_policy_stopped_allowing_sends_the_debtor_to_the_first_question(account, client):
     choose_plan(client, frequency="weekly", count=3, first=_today())
-    _change_policy(account, frequencies=["monthly"])
+    change_policy(account, frequencies=["monthly"])
 
     _redirected(client.get(REVIEW), HOW_OFTEN)
     shown = client.get(HOW_OFTEN)
@@ -515,7 +502,7 @@ def test_a_choice_handed_over_by_the_affordability_check_becomes_the_answers(acc
 
 @pytest.fixture
 def down_payment_policy(account):
-    return _change_policy(account, down_payment_required=True, down_payment_minimum=10000)
+    return change_policy(account, down_payment_required=True, down_payment_minimum=10000)
 
 
 def test_the_first_payment_amount_is_asked_after_the_date_when_the_policy_asks_for_one(
@@ -586,7 +573,7 @@ def test_agreeing_with_a_first_payment_saves_it_as_the_first_instalment(
 
 def test_a_policy_that_starts_asking_for_a_first_payment_asks_it_before_the_check(account, client):
     choose_plan(client, frequency="monthly", count=3, first=_today())
-    _change_policy(account, down_payment_required=True, down_payment_minimum=10000)
+    change_policy(account, down_payment_required=True, down_payment_minimum=10000)
 
     _redirected(client.get(REVIEW), FIRST_AMOUNT)
     assert _back(client.get(FIRST_AMOUNT).text) == FIRST_DATE
