@@ -100,7 +100,6 @@ def parse_row(raw: dict[str, str | None]) -> AccountRow:
 
     Reasons name columns, never values, so a report can be shared without personal data.
     """
-    # Values beyond the header's columns come under the key None; they are not ours to read.
     text = RowText({k.strip().lower(): v for k, v in raw.items() if isinstance(k, str)})
     reference = text.get("reference")
     if not reference:

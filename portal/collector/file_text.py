@@ -42,18 +42,16 @@ def decode(data: bytes, encoding: str | None = None) -> str:
             ((name, "its byte-order mark") for mark, name in _MARKS if data.startswith(mark)),
             ("utf-8", ""),
         )
+    if not declared and b"\x00" in data.split(b"\n", 1)[0]:
+        # No text we accept has NUL in its header; UTF-16 without a mark is the usual cause.
+        raise ImportFileError(
+            "the header row contains NUL bytes: the file looks like UTF-16 without a "
+            f"byte-order mark. {_SAVE_AS}"
+        )
     try:
-        text = data.decode(codec)
+        return data.decode(codec)
     except UnicodeDecodeError as error:
         where = f"line {_line_of(data, error.start)}"
         if declared:
             raise ImportFileError(f"the file cannot be read as {declared} says ({where})") from None
         raise ImportFileError(f"the file is not UTF-8 text ({where}). {_SAVE_AS}") from None
-    first_line = text.split("\n", 1)[0]
-    if "\x00" in first_line:
-        # UTF-8 decoding accepts NUL bytes, so UTF-16 without a mark only shows up here.
-        raise ImportFileError(
-            "the header row contains NUL characters: the file looks like UTF-16 without a "
-            f"byte-order mark. {_SAVE_AS}"
-        )
-    return text

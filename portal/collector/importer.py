@@ -64,28 +64,32 @@ class ImportReport:
 
 def import_accounts(stream: TextIO) -> ImportReport:
     """Read the CSV and upsert every good row; each row commits or fails alone."""
-    reader = csv.DictReader(stream)
+    reader = csv.reader(stream)
     try:
-        fieldnames = reader.fieldnames
+        header = [name.strip().lower() for name in next(reader, [])]
     except csv.Error:
         raise ImportFileError("the header row cannot be read as CSV") from None
-    if not fieldnames:
+    if not header:
         raise ImportFileError("the file is empty: expected a header row")
-    missing = missing_columns(list(fieldnames))
+    missing = missing_columns(header)
     if missing:
         raise ImportFileError("the header row lacks columns: " + ", ".join(missing))
     report = ImportReport()
     seen: dict[tuple[str, str], int] = {}
-    rows = iter(reader)
     while True:
+        # The line a record starts on, which is what a person finds in the file (a quoted value
+        # may run over several lines).
+        line = reader.line_num + 1
         try:
-            raw = next(rows)
+            values = next(reader)
         except StopIteration:
             break
         except csv.Error:
-            report.rejected.append((reader.line_num, "the line cannot be read as CSV"))
+            report.rejected.append((line, "the line cannot be read as CSV"))
             continue
-        _import_row(report, raw, reader.line_num, seen)
+        if values:  # a blank line is no row
+            # Values beyond the header's columns are not ours to read; missing ones are empty.
+            _import_row(report, dict(zip(header, values, strict=False)), line, seen)
     return report
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -78,7 +78,8 @@ def change(creditor: Creditor, changes: dict) -> CreditorPolicy:
     """Write a new version with *changes* applied; raise PolicyError naming every bad value, or
     PolicyConflict if another change took the same version number first."""
     lock(creditor)
-    base = rules(in_force(creditor)).to_dict()
+    base_row = in_force(creditor)
+    base = rules(base_row).to_dict()
     unknown = sorted(set(changes) - set(base))
     if unknown:
         raise PolicyError("unknown setting: " + ", ".join(unknown))
@@ -89,12 +90,10 @@ def change(creditor: Creditor, changes: dict) -> CreditorPolicy:
     problems = validate(policy) + check_against_balance(policy, largest_open_balance(creditor))
     if problems:
         raise PolicyError("; ".join(problems))
-    version = (
-        db.session.scalar(
-            select(func.max(CreditorPolicy.version)).where(CreditorPolicy.creditor_id == creditor.id)
-        )
-        or 0
-    ) + 1
+    # The number follows the version the change was made from, never a later read of the newest:
+    # where the lock does not hold (SQLite), a run that read an older base then conflicts and
+    # starts again instead of writing over the change that came between.
+    version = base_row.version + 1
     insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[db.session.get_bind().dialect.name]
     inserted = db.session.execute(
         insert(CreditorPolicy)
