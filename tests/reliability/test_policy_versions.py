@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import select
 
-from portal.collector.policy_commands import set_policy_command
+from portal.collector.policy_commands import set_policy_command, show_policy_command
 from portal.domain.policy import Policy
 from portal.extensions import db
 from portal.models import CreditorPolicy
@@ -86,8 +86,7 @@ def test_concurrent_set_policy_runs_get_the_next_versions_and_keep_every_change(
     ][:runs]
     account = make_account()
     creditor = account.creditor
-    policies.in_force(creditor)
-    db.session.commit()
+    show_policy_command.main(args=[creditor.slug], standalone_mode=False)  # writes version 1
     refusals: list[str] = []
     failures: list[BaseException] = []
     lost = 0
