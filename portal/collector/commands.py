@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+
 import click
 from flask import Flask
 from sqlalchemy import select
 
-from portal.collector.importer import ImportFileError, import_accounts
+from portal.collector.file_text import ImportFileError, decode
+from portal.collector.importer import import_accounts
 from portal.extensions import db
 from portal.links import service as links
 from portal.models import Account, Creditor, Event, MagicLink
@@ -32,15 +35,32 @@ def find_account(reference: str, creditor_slug: str | None) -> Account:
 
 
 @click.command("import-accounts")
-@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
-def import_accounts_command(file):
-    """Import or update accounts from a CSV file."""
+@click.argument("file", type=click.File("rb"))
+@click.option(
+    "--encoding",
+    default=None,
+    help="The file's encoding when it is not UTF-8 and has no byte-order mark, e.g. latin-1.",
+)
+def import_accounts_command(file, encoding):
+    """Import or update accounts from a CSV file (UTF-8, or as its byte-order mark or --encoding says).
+
+    Prints what it changed, cleaned and flagged for review on stdout, and what it rejected or
+    refused on stderr, by line and column name only.
+    """
     try:
-        report = import_accounts(file)
+        text = decode(file.read(), encoding)
+        report = import_accounts(io.StringIO(text, newline=""))
     except ImportFileError as error:
         raise click.ClickException(str(error)) from None
+    for line, columns in report.cleaned:
+        click.echo(f"line {line}: cleaned {', '.join(columns)}: line breaks or control characters removed")
+    for change in report.changes:
+        flagged = f"; flagged for review: {change.review}" if change.review else ""
+        click.echo(f"line {change.line}: updated {change.account}: {', '.join(change.columns)}{flagged}")
     for line, reason in report.rejected:
         click.echo(f"line {line}: rejected: {reason}", err=True)
+    for line, reason in report.refused:
+        click.echo(f"line {line}: refused, nothing changed: {reason}", err=True)
     click.echo(report.summary())
 
 

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from portal.collector.row_text import RowError, RowText
 from portal.domain.languages import LANGUAGE_TAGS, portal_language
 from portal.domain.money import MoneyError, known_currency, parse_major
+
+__all__ = ["AccountRow", "RowError", "missing_columns", "parse_row"]
 
 REQUIRED_COLUMNS = (
     "reference",
@@ -26,10 +29,8 @@ REQUIRED_COLUMNS = (
 OPTIONAL_COLUMNS = ("language", "creditor_name", "timezone", "original_creditor", "itemization_date")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-class RowError(ValueError):
-    """Why a row cannot be imported."""
+#: Amounts are stored in INTEGER columns (32-bit on PostgreSQL); the total must fit as well.
+LARGEST_AMOUNT = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,12 @@ class AccountRow:
     timezone: str | None
     original_creditor: str | None
     itemization_date: date | None
+    #: Columns whose text was cleaned (line breaks, control characters), for the report.
+    cleaned: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> int:
+        return self.principal + self.interest + self.fees
 
 
 def missing_columns(header: list[str]) -> list[str]:
@@ -58,94 +65,103 @@ def missing_columns(header: list[str]) -> list[str]:
     return [name for name in REQUIRED_COLUMNS if name not in present]
 
 
-def _text(row: dict, name: str) -> str | None:
-    value = (row.get(name) or "").strip()
-    return value or None
-
-
-def _date(row: dict, name: str) -> date | None:
-    value = _text(row, name)
+def _date(text: RowText, name: str) -> date | None:
+    value = text.get(name)
     if value is None:
         return None
     try:
         parsed = date.fromisoformat(value)
     except ValueError:
-        raise RowError(f"{name} {value!r} is not a real date written YYYY-MM-DD") from None
+        raise RowError(f"{name} is not a real date written YYYY-MM-DD") from None
     if len(value) != 10:
-        raise RowError(f"{name} {value!r} must be written YYYY-MM-DD")
+        raise RowError(f"{name} must be written YYYY-MM-DD")
     return parsed
 
 
-def _amount(row: dict, name: str, currency: str, required: bool) -> int:
-    value = _text(row, name)
+def _amount(text: RowText, name: str, currency: str, required: bool) -> int:
+    value = text.get(name)
     if value is None:
         if required:
             raise RowError(f"{name} is missing")
         return 0
     if value.startswith("-"):
-        raise RowError(f"{name} {value!r} is negative")
+        raise RowError(f"{name} is negative")
     try:
-        return parse_major(value, currency).minor
+        minor = parse_major(value, currency).minor
     except MoneyError as error:
-        raise RowError(f"{name}: {error}") from None
+        raise RowError(f"{name} {error.problem}") from None
+    if minor > LARGEST_AMOUNT:
+        raise RowError(f"{name} is larger than the portal can hold")
+    return minor
 
 
-def parse_row(raw: dict[str, str]) -> AccountRow:
-    """Check one CSV row and return it in the portal's terms, or raise RowError with the reason."""
-    row = {(k or "").strip().lower(): v for k, v in raw.items()}
-    reference = _text(row, "reference")
+def parse_row(raw: dict[str, str | None]) -> AccountRow:
+    """Check one CSV row and return it in the portal's terms, or raise RowError with the reason.
+
+    Reasons name columns, never values, so a report can be shared without personal data.
+    """
+    text = RowText({k.strip().lower(): v for k, v in raw.items() if isinstance(k, str)})
+    reference = text.get("reference")
     if not reference:
         raise RowError("reference is missing")
-    creditor = _text(row, "creditor")
+    creditor = text.get("creditor")
     if not creditor:
         raise RowError("creditor is missing")
     creditor = creditor.lower()
     if not _SLUG.match(creditor):
-        raise RowError(f"creditor {creditor!r} must be a short slug of letters, digits and dashes")
-    full_name = _text(row, "full_name")
+        raise RowError("creditor must be a short slug of letters, digits and dashes")
+    creditor_name = text.get("creditor_name")
+    full_name = text.get("full_name")
     if not full_name:
         raise RowError("full_name is missing")
-    currency = (_text(row, "currency") or "").upper()
+    currency = (text.get("currency") or "").upper()
     if not currency:
         raise RowError("currency is missing")
     if not known_currency(currency):
-        raise RowError(f"currency {currency!r} is not a known ISO 4217 code")
-    email = _text(row, "email")
+        raise RowError("currency is not a known ISO 4217 code")
+    email = text.get("email")
     if email and not _EMAIL.match(email):
-        raise RowError(f"email {email!r} is not an email address")
-    date_of_birth = _date(row, "date_of_birth")
+        raise RowError("email is not an email address")
+    phone = text.get("phone")
+    date_of_birth = _date(text, "date_of_birth")
     if date_of_birth and date_of_birth >= date.today():
         raise RowError("date_of_birth is not in the past")
-    given = _text(row, "language")
+    postal_code = text.get("postal_code")
+    given = text.get("language")
     language = portal_language(given) if given else None
     if given and language is None:
-        raise RowError(f"language {given!r} is not one of {', '.join(sorted(LANGUAGE_TAGS))}")
-    timezone = _text(row, "timezone")
+        raise RowError(f"language is not one of {', '.join(sorted(LANGUAGE_TAGS))}")
+    timezone = text.get("timezone")
     if timezone:
         try:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise RowError(f"timezone {timezone!r} is not an IANA time zone") from None
-    principal = _amount(row, "principal", currency, required=True)
-    interest = _amount(row, "interest", currency, required=False)
-    fees = _amount(row, "fees", currency, required=False)
+            raise RowError("timezone is not an IANA time zone") from None
+    principal = _amount(text, "principal", currency, required=True)
+    interest = _amount(text, "interest", currency, required=False)
+    fees = _amount(text, "fees", currency, required=False)
     if principal + interest + fees <= 0:
         raise RowError("the total owed is zero")
+    if principal + interest + fees > LARGEST_AMOUNT:
+        raise RowError("the total owed is larger than the portal can hold")
+    original_creditor = text.get("original_creditor")
+    itemization_date = _date(text, "itemization_date")
     return AccountRow(
         reference=reference,
         creditor=creditor,
-        creditor_name=_text(row, "creditor_name"),
+        creditor_name=creditor_name,
         full_name=full_name,
         email=email,
-        phone=_text(row, "phone"),
+        phone=phone,
         date_of_birth=date_of_birth,
-        postal_code=_text(row, "postal_code"),
+        postal_code=postal_code,
         currency=currency,
         principal=principal,
         interest=interest,
         fees=fees,
         language=language,
         timezone=timezone,
-        original_creditor=_text(row, "original_creditor"),
-        itemization_date=_date(row, "itemization_date"),
+        original_creditor=original_creditor,
+        itemization_date=itemization_date,
+        cleaned=tuple(text.cleaned),
     )

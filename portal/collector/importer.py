@@ -1,4 +1,10 @@
-"""Import accounts from CSV: upsert by creditor + reference; bad rows are reported, good ones kept."""
+"""Import accounts from CSV: upsert by creditor + reference; bad rows are reported, good ones kept.
+
+Every row is checked before it reaches the database, and each row commits or fails alone. What an
+import may change on an account with payments, a plan or a dispute is decided by
+portal/domain/reimport.py; the report lists what was changed, flagged, cleaned and refused, by
+line and column name, never by value.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,27 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal import timeline
 from portal.collector.csv_rows import AccountRow, RowError, missing_columns, parse_row
+from portal.collector.file_text import ImportFileError
+from portal.collector.standing import standing_of
+from portal.domain.reimport import Incoming, Refused, review_reason
 from portal.extensions import db
 from portal.models import Account, Creditor, Debtor
+from portal.plans import policies
+
+__all__ = ["ImportFileError", "ImportReport", "import_accounts"]
+AMOUNT_COLUMNS = ("currency", "principal", "interest", "fees")
+
+
+@dataclass(frozen=True)
+class Change:
+    line: int
+    account: str  # "creditor/reference", the handle the other collector commands take
+    columns: tuple[str, ...]
+    review: str | None = None
 
 
 @dataclass
@@ -20,44 +42,88 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
+    refused: list[tuple[int, str]] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    cleaned: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> list[Change]:
+        return [change for change in self.changes if change.review]
 
     def summary(self) -> str:
-        return (
+        text = (
             f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
             f"rejected {len(self.rejected)}"
         )
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (no header, missing columns)."""
+        if self.refused:
+            text += f", refused {len(self.refused)}"
+        if self.flagged:
+            text += f", flagged for review {len(self.flagged)}"
+        return text
 
 
 def import_accounts(stream: TextIO) -> ImportReport:
     """Read the CSV and upsert every good row; each row commits or fails alone."""
-    reader = csv.DictReader(stream)
-    if not reader.fieldnames:
+    reader = csv.reader(stream)
+    try:
+        header = [name.strip().lower() for name in next(reader, [])]
+    except csv.Error:
+        raise ImportFileError("the header row cannot be read as CSV") from None
+    if not header:
         raise ImportFileError("the file is empty: expected a header row")
-    missing = missing_columns(list(reader.fieldnames))
+    missing = missing_columns(header)
     if missing:
         raise ImportFileError("the header row lacks columns: " + ", ".join(missing))
     report = ImportReport()
-    seen: set[tuple[str, str]] = set()
-    for raw in reader:
-        line = reader.line_num
+    seen: dict[tuple[str, str], int] = {}
+    while True:
+        # The line a record starts on, which is what a person finds in the file (a quoted value
+        # may run over several lines).
+        line = reader.line_num + 1
         try:
-            row = parse_row(raw)
-            key = (row.creditor, row.reference)
-            if key in seen:
-                raise RowError(f"reference {row.reference!r} appears twice for {row.creditor}")
-            seen.add(key)
-            outcome = _upsert(row)
-            db.session.commit()
-        except RowError as error:
-            db.session.rollback()
-            report.rejected.append((line, str(error)))
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            report.rejected.append((line, "the line cannot be read as CSV"))
             continue
-        setattr(report, outcome, getattr(report, outcome) + 1)
+        if values:  # a blank line is no row
+            # Values beyond the header's columns are not ours to read; missing ones are empty.
+            _import_row(report, dict(zip(header, values, strict=False)), line, seen)
     return report
+
+
+def _import_row(report: ImportReport, raw: dict, line: int, seen: dict) -> None:
+    try:
+        row = parse_row(raw)
+    except RowError as error:
+        report.rejected.append((line, str(error)))
+        return
+    key = (row.creditor, row.reference)
+    if key in seen:
+        report.rejected.append(
+            (line, f"the reference appears twice for this creditor (first on line {seen[key]})")
+        )
+        return
+    seen[key] = line
+    if row.cleaned:
+        report.cleaned.append((line, row.cleaned))
+    try:
+        outcome, change = _upsert(row, line)
+        db.session.commit()
+    except Refused as error:
+        db.session.rollback()
+        report.refused.append((line, str(error)))
+        return
+    except SQLAlchemyError as error:
+        # A safety net: the checks above should leave nothing for the database to refuse. The
+        # error's text holds the row's values, so only its kind is reported.
+        db.session.rollback()
+        report.rejected.append((line, f"the database refused the row ({type(error).__name__})"))
+        return
+    setattr(report, outcome, getattr(report, outcome) + 1)
+    if change is not None:
+        report.changes.append(change)
 
 
 def _creditor(row: AccountRow) -> Creditor:
@@ -68,6 +134,8 @@ def _creditor(row: AccountRow) -> Creditor:
         )
         db.session.add(creditor)
         db.session.flush()
+        # Version 1 is written with the creditor, so no page ever has to write it on first read.
+        policies.in_force(creditor)
     elif row.creditor_name and creditor.name != row.creditor_name:
         creditor.name = row.creditor_name
     return creditor
@@ -118,22 +186,28 @@ def _apply(target, values: dict) -> bool:
     return changed
 
 
-def _update_person(account: Account, row: AccountRow) -> bool:
+def _differences(target, values: dict) -> list[str]:
+    return [name for name, value in values.items() if getattr(target, name) != value]
+
+
+def _update_person(account: Account, row: AccountRow) -> None:
     """Bring the account's person up to date without changing anyone else's account."""
     debtor = account.debtor
     wanted = _person_fields(row)
-    if all(getattr(debtor, name) == value for name, value in wanted.items()):
-        return False
+    if not _differences(debtor, wanted):
+        return
     if len(debtor.accounts) == 1:
-        return _apply(debtor, wanted)
-    account.debtor = _find_person(row) or Debtor(**wanted)
-    return True
+        _apply(debtor, wanted)
+    else:
+        account.debtor = _find_person(row) or Debtor(**wanted)
 
 
-def _upsert(row: AccountRow) -> str:
+def _upsert(row: AccountRow, line: int) -> tuple[str, Change | None]:
     creditor = _creditor(row)
     account = db.session.scalar(
-        select(Account).where(Account.creditor_id == creditor.id, Account.reference == row.reference)
+        select(Account)
+        .where(Account.creditor_id == creditor.id, Account.reference == row.reference)
+        .with_for_update()
     )
     if account is None:
         debtor = _find_person(row) or Debtor(full_name=row.full_name)
@@ -143,12 +217,29 @@ def _upsert(row: AccountRow) -> str:
         db.session.add(account)
         db.session.flush()
         timeline.record(account, "account_imported", actor="collector")
-        return "created"
-    if account.payments and row.currency != account.currency:
-        raise RowError("currency cannot change on an account that has payments")
-    changed_person = _update_person(account, row)
-    changed_account = _apply(account, _account_fields(row))
-    if changed_person or changed_account:
-        timeline.record(account, "account_updated", actor="collector")
-        return "updated"
-    return "unchanged"
+        return "created", None
+    changed = _differences(account.debtor, _person_fields(row)) + _differences(account, _account_fields(row))
+    standing = standing_of(account)
+    reason = review_reason(
+        standing,
+        Incoming(
+            currency=row.currency,
+            total=row.total,
+            amounts_changed=any(name in AMOUNT_COLUMNS for name in changed),
+            anything_changed=bool(changed),
+        ),
+    )
+    if not changed:
+        return "unchanged", None
+    _update_person(account, row)
+    _apply(account, _account_fields(row))
+    details = {"changed": sorted(changed)}
+    if row.total != standing.total:
+        details |= {"total_before": standing.total, "total_after": row.total}
+    if reason:
+        account.needs_review = True
+        account.review_reason = reason
+        details["needs_review"] = reason
+    timeline.record(account, "account_updated", actor="collector", **details)
+    label = f"{creditor.slug}/{account.reference}"
+    return "updated", Change(line, label, tuple(sorted(changed)), reason)

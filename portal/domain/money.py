@@ -8,11 +8,16 @@ from decimal import Decimal
 
 from babel.numbers import get_currency_precision, list_currencies
 
-_MAJOR = re.compile(r"^(?P<whole>\d+)(?:\.(?P<frac>\d+))?$")
+# Commas may only group thousands ("1,234.50"); "12,50" is refused, never read as 1250.
+_MAJOR = re.compile(r"^(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?$")
 
 
 class MoneyError(ValueError):
-    """An amount or currency that cannot be used."""
+    """An amount or currency that cannot be used; *problem* says why without repeating the value."""
+
+    def __init__(self, message: str, problem: str | None = None):
+        super().__init__(message)
+        self.problem = problem or message
 
 
 def known_currency(code: str) -> bool:
@@ -63,18 +68,20 @@ class Money:
 def parse_major(text: str, currency: str) -> Money:
     """Parse a non-negative amount written in major units ("1234.50") into Money.
 
-    More decimals than the currency has is an error, not a rounding.
+    More decimals than the currency has is an error, not a rounding; so is a comma anywhere but
+    between groups of three digits before the point.
     """
     places = exponent(currency)
-    raw = (text or "").strip().replace(",", "")
-    match = _MAJOR.match(raw)
+    match = _MAJOR.match((text or "").strip())
     if not match:
-        raise MoneyError(f"{text!r} is not an amount like 1234.50")
+        problem = "is not an amount like 1234.50 (a comma may only separate thousands)"
+        raise MoneyError(f"{text!r} {problem}", problem)
     frac = match.group("frac") or ""
     if len(frac.rstrip("0")) > places:
-        raise MoneyError(f"{text!r} has more than {places} decimal places for {currency}")
+        problem = f"has more than {places} decimal places for {currency}"
+        raise MoneyError(f"{text!r} {problem}", problem)
     frac = (frac + "0" * places)[:places] if places else ""
-    return Money(int(match.group("whole") + frac), currency)
+    return Money(int(match.group("whole").replace(",", "") + frac), currency)
 
 
 def total(amounts: list[Money], currency: str) -> Money:

@@ -44,6 +44,10 @@ class Account(db.Model):
     on_hold: Mapped[bool] = mapped_column(default=False)
     #: Reminders wait until after this date (a promise to pay, or a hardship pause).
     reminders_paused_until: Mapped[date | None] = mapped_column(Date)
+    #: Set when a change needs a person to look at it, e.g. an import that changed an account with
+    #: payments, a plan or a dispute; review_reason says why. The staff console shows and clears it.
+    needs_review: Mapped[bool] = mapped_column(default=False)
+    review_reason: Mapped[str | None] = mapped_column(String(120))
     status: Mapped[AccountStatus] = mapped_column(
         Enum(
             AccountStatus,
@@ -77,8 +81,19 @@ class Account(db.Model):
 
     @property
     def balance(self) -> Money:
-        """What is still owed after payments recorded here and anything forgiven."""
-        return self.total_owed - self.paid - self.money(self.forgiven)
+        """What is still owed after payments recorded here and anything forgiven; never negative."""
+        return self.money(max(self._left_minor, 0))
+
+    @property
+    def overpaid(self) -> Money:
+        """What was paid (or forgiven) beyond the total owed: zero unless a person must refund it."""
+        return self.money(max(-self._left_minor, 0))
+
+    @property
+    def _left_minor(self) -> int:
+        return (
+            self.principal + self.interest + self.fees - sum(p.amount for p in self.payments) - self.forgiven
+        )
 
     @property
     def is_closed(self) -> bool:

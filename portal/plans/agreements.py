@@ -81,7 +81,7 @@ def agree(
     schedule = preview(account, choice, today)
     return _write_plan(
         account,
-        options.policy_row,
+        policies.saved(options.policy_row, account.creditor),
         choice.frequency,
         schedule,
         card=(payment_method_id, card_brand, card_last4),
@@ -109,7 +109,7 @@ def agree_schedule(
         raise ValueError("an agreed schedule pays exactly the balance")
     return _write_plan(
         account,
-        policies.current(account.creditor),
+        policies.in_force(account.creditor),
         frequency,
         schedule,
         card=(payment_method_id, card_brand, card_last4),

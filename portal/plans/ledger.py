@@ -46,7 +46,7 @@ def apply_payment(attempt: PaymentAttempt, payment: Payment) -> None:
     if attempt.purpose is Purpose.SETTLEMENT and account.status is AccountStatus.OPEN:
         forgiven = account.balance.minor
         if forgiven > 0:
-            policy_row = policies.current(account.creditor)
+            policy_row = policies.in_force(account.creditor)
             db.session.add(
                 Plan(
                     account_id=account.id,

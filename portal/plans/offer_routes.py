@@ -29,7 +29,7 @@ def _today():
 @verified_required
 def options():
     account = g.account
-    if account.is_closed or account.on_hold:
+    if account.is_closed or account.on_hold or account.balance.minor <= 0:
         return redirect(url_for("debtor.overview"), code=303)
     choices = options_for(account, _today())
     timeline.record(account, "options_viewed", actor="debtor", policy_version=choices.policy_row.version)

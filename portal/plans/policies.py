@@ -1,27 +1,60 @@
-"""Reading and writing creditor policies. A change always writes a new version."""
+"""Reading and writing creditor policies. A change always writes a new version; a read never writes."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.domain.policy import Policy, PolicyError, check_against_balance, validate
 from portal.extensions import db
 from portal.models import Account, AccountStatus, Creditor, CreditorPolicy
+from portal.models.types import utcnow
 
 
-def current(creditor: Creditor) -> CreditorPolicy:
-    """The creditor's newest policy version; a creditor with none gets the defaults as version 1."""
-    row = db.session.scalars(
+class PolicyConflict(PolicyError):
+    """Another change to the same creditor's policy was saved at the same moment; nothing was saved."""
+
+
+def _newest(creditor_id: int) -> CreditorPolicy | None:
+    return db.session.scalars(
         select(CreditorPolicy)
-        .where(CreditorPolicy.creditor_id == creditor.id)
+        .where(CreditorPolicy.creditor_id == creditor_id)
         .order_by(CreditorPolicy.version.desc())
         .limit(1)
     ).first()
+
+
+def current(creditor: Creditor) -> CreditorPolicy:
+    """The creditor's newest policy version; with none saved, the defaults as an unsaved version 1.
+
+    Pages call this on every view, so it never writes: two first views at once used to race to
+    insert version 1.
+    """
+    row = _newest(creditor.id)
     if row is None:
-        row = CreditorPolicy(creditor=creditor, version=1, settings=Policy().to_dict())
-        db.session.add(row)
-        db.session.flush()
+        row = CreditorPolicy(creditor_id=creditor.id, version=1, settings=Policy().to_dict())
     return row
+
+
+def in_force(creditor: Creditor) -> CreditorPolicy:
+    """The newest version as a saved row, for a plan or a settlement to point at; the defaults
+    are written as version 1 first if the creditor has none, once however many ask at once."""
+    row = _newest(creditor.id)
+    if row is not None:
+        return row
+    insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[db.session.get_bind().dialect.name]
+    db.session.execute(
+        insert(CreditorPolicy)
+        .values(creditor_id=creditor.id, version=1, settings=Policy().to_dict(), created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["creditor_id", "version"])
+    )
+    return _newest(creditor.id)
+
+
+def saved(row: CreditorPolicy, creditor: Creditor) -> CreditorPolicy:
+    """*row* if it is saved; else (the unsaved defaults from current) the version now in force."""
+    return row if row.id is not None else in_force(creditor)
 
 
 def rules(row: CreditorPolicy) -> Policy:
@@ -35,9 +68,18 @@ def largest_open_balance(creditor: Creditor) -> int:
     return max((a.balance.minor for a in accounts), default=0)
 
 
+def lock(creditor: Creditor) -> None:
+    """Hold the creditor's row until the transaction ends, so policy changes queue one behind the
+    other (PostgreSQL; SQLite lets one writer in at a time anyway)."""
+    db.session.execute(select(Creditor.id).where(Creditor.id == creditor.id).with_for_update())
+
+
 def change(creditor: Creditor, changes: dict) -> CreditorPolicy:
-    """Write a new version with *changes* applied; raise PolicyError naming every bad value."""
-    base = rules(current(creditor)).to_dict()
+    """Write a new version with *changes* applied; raise PolicyError naming every bad value, or
+    PolicyConflict if another change took the same version number first."""
+    lock(creditor)
+    base_row = in_force(creditor)
+    base = rules(base_row).to_dict()
     unknown = sorted(set(changes) - set(base))
     if unknown:
         raise PolicyError("unknown setting: " + ", ".join(unknown))
@@ -48,13 +90,17 @@ def change(creditor: Creditor, changes: dict) -> CreditorPolicy:
     problems = validate(policy) + check_against_balance(policy, largest_open_balance(creditor))
     if problems:
         raise PolicyError("; ".join(problems))
-    version = (
-        db.session.scalar(
-            select(func.max(CreditorPolicy.version)).where(CreditorPolicy.creditor_id == creditor.id)
-        )
-        or 0
-    ) + 1
-    row = CreditorPolicy(creditor=creditor, version=version, settings=policy.to_dict())
-    db.session.add(row)
-    db.session.flush()
-    return row
+    # The number follows the version the change was made from, never a later read of the newest:
+    # where the lock does not hold (SQLite), a run that read an older base then conflicts and
+    # starts again instead of writing over the change that came between.
+    version = base_row.version + 1
+    insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[db.session.get_bind().dialect.name]
+    inserted = db.session.execute(
+        insert(CreditorPolicy)
+        .values(creditor_id=creditor.id, version=version, settings=policy.to_dict(), created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["creditor_id", "version"])
+        .returning(CreditorPolicy.id)
+    ).scalar()
+    if inserted is None:
+        raise PolicyConflict(f"another change saved version {version} at the same moment")
+    return db.session.get(CreditorPolicy, inserted)

@@ -110,7 +110,10 @@ def test_reimporting_one_person_known_differently_by_two_creditors_changes_nothi
 def test_a_changed_row_updates_the_account_and_notes_it(runner, write_csv):
     _import(runner, write_csv([account_row(reference="A-1", principal="1000.00")]))
     result = _import(runner, write_csv([account_row(reference="A-1", principal="900.00")]))
-    assert result.stdout.strip() == "created 0, updated 1, unchanged 0, rejected 0"
+    assert result.stdout.strip().splitlines() == [
+        "line 2: updated acme/A-1: principal",
+        "created 0, updated 1, unchanged 0, rejected 0",
+    ]
     (account,) = _accounts()
     assert account.principal == 90000
     assert _event_kinds() == ["account_imported", "account_updated"]
@@ -120,17 +123,14 @@ def test_a_changed_row_updates_the_account_and_notes_it(runner, write_csv):
     ("overrides", "reason"),
     [
         ({"reference": ""}, "reference is missing"),
-        ({"principal": "-5.00"}, "principal '-5.00' is negative"),
-        ({"interest": "-0.01"}, "interest '-0.01' is negative"),
-        ({"principal": "12.345"}, "more than 2 decimal places for USD"),
-        ({"principal": "abc"}, "'abc' is not an amount"),
-        ({"currency": "XYZ"}, "currency 'XYZ' is not a known ISO 4217 code"),
-        ({"date_of_birth": "2023-02-30"}, "date_of_birth '2023-02-30' is not a real date"),
-        ({"itemization_date": "2023-02-30"}, "itemization_date '2023-02-30' is not a real date"),
-        (
-            {"timezone": "Mars/Olympus_Mons"},
-            "timezone 'Mars/Olympus_Mons' is not an IANA time zone",
-        ),
+        ({"principal": "-5.00"}, "principal is negative"),
+        ({"interest": "-0.01"}, "interest is negative"),
+        ({"principal": "12.345"}, "principal has more than 2 decimal places for USD"),
+        ({"principal": "abc"}, "principal is not an amount"),
+        ({"currency": "XYZ"}, "currency is not a known ISO 4217 code"),
+        ({"date_of_birth": "2023-02-30"}, "date_of_birth is not a real date"),
+        ({"itemization_date": "2023-02-30"}, "itemization_date is not a real date"),
+        ({"timezone": "Mars/Olympus_Mons"}, "timezone is not an IANA time zone"),
     ],
 )
 def test_a_bad_row_is_reported_by_line_and_the_good_rows_still_import(runner, write_csv, overrides, reason):
@@ -165,7 +165,7 @@ def test_a_reference_twice_in_one_file_keeps_the_first_and_rejects_the_second(ru
     assert result.stdout.strip() == "created 2, updated 0, unchanged 0, rejected 1"
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("line 4: rejected: ")
-    assert "'A-1' appears twice" in line
+    assert "the reference appears twice for this creditor (first on line 2)" in line
     first = next(a for a in _accounts() if a.reference == "A-1")
     assert first.principal == 10000
     assert _event_kinds() == ["account_imported", "account_imported"]
@@ -259,7 +259,7 @@ def test_importer_reports_counts_and_rejections_with_lines(app):
     assert len(report.rejected) == 1
     line, reason = report.rejected[0]
     assert line == 3
-    assert "'abc' is not an amount" in reason
+    assert reason.startswith("principal is not an amount")
 
     again = import_accounts(io.StringIO("\n".join([header, good]) + "\n"))
     assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 1, [])
@@ -336,5 +336,5 @@ def test_the_language_column_takes_any_tag_of_the_languages_we_speak(runner, wri
 def test_a_language_we_do_not_speak_is_refused_by_line(runner, write_csv):
     path = write_csv([account_row(language="ko")])
     result = _import(runner, path)
-    assert "language 'ko' is not one of" in result.output
+    assert "line 2: rejected: language is not one of" in result.output
     assert _accounts() == []

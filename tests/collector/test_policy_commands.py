@@ -155,3 +155,24 @@ def test_a_creditors_versions_are_its_own(make_account, runner):
     result = runner.invoke(args=["set-policy", "bigbank", "--grace-days", "6"])
     assert result.output.splitlines()[0] == "bigbank: policy version 2 saved"
     assert _lines(runner.invoke(args=["show-policy", "acme"]).output)["grace_days"] == "4"
+
+
+@pytest.mark.parametrize("typed", ["1,50", "12,50", "1,2345"])
+def test_an_amount_whose_comma_is_not_a_thousands_separator_is_refused(acme, runner, typed):
+    """ "1,50" used to be saved as 150.00: every comma was dropped."""
+    runner.invoke(args=["show-policy", "acme"])
+    before = _versions()
+
+    result = runner.invoke(args=["set-policy", "acme", "--part-minimum", typed])
+
+    assert result.exit_code == 1
+    assert f"Not changed: '{typed}' is not an amount like 1234.50 (a comma may only separate thousands)" in (
+        result.output
+    )
+    assert _versions() == before
+
+
+def test_thousands_separators_are_read_in_set_policy(acme, runner):
+    result = runner.invoke(args=["set-policy", "acme", "--part-minimum", "1,000.00"])
+    assert result.exit_code == 0, result.output
+    assert _versions()[-1][1]["part_minimum"] == 100000

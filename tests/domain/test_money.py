@@ -164,3 +164,22 @@ def test_as_decimal_is_exact(minor, currency):
 def test_addition_is_exact_in_minor_units(a, b, currency):
     assert (Money(a, currency) + Money(b, currency)).minor == a + b
     assert (Money(a, currency) - Money(b, currency)).minor == a - b
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "minor"),
+    [("1,234,567.89", "USD", 123456789), ("12,345", "JPY", 12345), ("999,999.000", "KWD", 999999000)],
+)
+def test_commas_between_groups_of_three_digits_are_thousands_separators(text, currency, minor):
+    assert parse_major(text, currency) == Money(minor, currency)
+
+
+@pytest.mark.parametrize(
+    "text", ["12,50", "1,2345", "1234,567.00", ",500", "1,,000", "1,000,00", "12,5", "1.000,50", "١٢٣"]
+)
+def test_a_comma_that_is_not_a_thousands_separator_is_refused_never_dropped(text):
+    """ "12,50" used to become 1,250.00: every comma was removed before parsing."""
+    with pytest.raises(MoneyError) as raised:
+        parse_major(text, "USD")
+    assert "a comma may only separate thousands" in raised.value.problem
+    assert text not in raised.value.problem  # the reason can be printed without the value

@@ -18,7 +18,7 @@ def plan_rows(
     card_last4: str = "4242",
 ) -> Plan:
     """An instalment plan on *account* with one instalment per (due date, amount in minor units)."""
-    policy = policies.current(account.creditor)
+    policy = policies.in_force(account.creditor)
     plan = Plan(
         account_id=account.id,
         policy_id=policy.id,
