@@ -44,6 +44,11 @@ class Account(db.Model):
     on_hold: Mapped[bool] = mapped_column(default=False)
     #: Reminders wait until after this date (a promise to pay, or a hardship pause).
     reminders_paused_until: Mapped[date | None] = mapped_column(Date)
+    #: Set when too many wrong identity answers arrived across the account's links; every link
+    #: is refused until a collector issues a new one.
+    identity_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Wrong identity answers before this moment no longer count (a collector unlocked the account).
+    identity_counted_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[AccountStatus] = mapped_column(
         Enum(
             AccountStatus,
