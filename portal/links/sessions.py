@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from portal.extensions import db
 from portal.models import DebtorSession, MagicLink
@@ -20,6 +20,8 @@ from portal.models.types import utcnow
 
 #: last_seen_at is written at most this often, so most requests only read.
 TOUCH_SECONDS = 60
+#: Records of sessions are kept this long after their last request (who was signed in, when).
+KEEP_DAYS = 30
 
 
 def _hash(token: str) -> str:
@@ -76,3 +78,11 @@ def end(token: str | None, reason: str) -> bool:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def forget_old(now: datetime | None = None) -> int:
+    """Delete records of sessions with no request for KEEP_DAYS (long ended); returns how many."""
+    before = (now or utcnow()) - timedelta(days=KEEP_DAYS)
+    result = db.session.execute(delete(DebtorSession).where(DebtorSession.last_seen_at < before))
+    db.session.commit()
+    return result.rowcount

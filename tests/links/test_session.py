@@ -273,3 +273,18 @@ def test_revoking_the_link_ends_the_session_on_the_server(sign_in, make_account,
 
     db.session.refresh(record)
     assert record.end_reason == "link_ended"
+
+
+def test_records_of_sessions_idle_for_a_month_are_forgotten_nightly(sign_in, make_account, client):
+    from portal.tasks import forget_old_sessions_task
+
+    sign_in(make_account())
+    old = _record(client)
+    old.last_seen_at = utcnow() - timedelta(days=sessions.KEEP_DAYS, minutes=1)
+    db.session.commit()
+    sign_in(make_account(reference="ACC-2"))
+    recent = _record(client)
+
+    assert forget_old_sessions_task.call_local() == 1
+    db.session.expire_all()
+    assert db.session.scalars(select(DebtorSession.id)).all() == [recent.id]
