@@ -1,5 +1,5 @@
 """Scheduled jobs on Huey: charge due instalments and send reminders every few minutes, and
-forget old drafts nightly.
+forget old drafts and old session records nightly.
 
 Huey keeps its queue in a SQLite file by default (nothing else to run), and in Redis when
 HUEY_REDIS_URL is set, so consumers on several machines share one schedule. Both jobs are safe
@@ -75,3 +75,12 @@ def forget_old_drafts_task() -> int:
 
     with _app_context():
         return forget_old_drafts(clock.now() - timedelta(days=current_app.config["DRAFT_DAYS"]))
+
+
+@huey.periodic_task(crontab(minute="17", hour="3"))
+def forget_old_sessions_task() -> int:
+    """Delete records of debtor sessions that have had no request for a month."""
+    from portal.links import sessions
+
+    with _app_context():
+        return sessions.forget_old()

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from portal.collector.file_text import ImportFileError, decode
 from portal.collector.importer import import_accounts
 from portal.extensions import db
+from portal.links import identity_check
 from portal.links import service as links
 from portal.models import Account, Creditor, Event, MagicLink
 
@@ -79,7 +80,15 @@ def issue_link_command(reference, creditor_slug, days):
             "reviewed, so no link was issued. See open disputes with `flask --app wsgi disputes`; "
             "a link can be issued again once the dispute is resolved."
         ) from None
+    # A person issuing a link is how a locked account is unlocked: see identity_check.unlock.
+    was_locked = identity_check.account_locked(account)
+    revoked = identity_check.unlock(account, link)
     db.session.commit()
+    if was_locked:
+        click.echo(
+            f"The account was locked after too many wrong identity answers. This link unlocks it; "
+            f"{revoked} older link(s) were revoked."
+        )
     click.echo(
         f"Link for {account.creditor.slug}/{account.reference}, valid until "
         f"{link.expires_at:%Y-%m-%d %H:%M} UTC:"

@@ -8,6 +8,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
+from portal.domain.dates import DateProblem, parse_day_month_year
+
+_DATE_ERRORS = {
+    DateProblem.MISSING: _l("Enter your date of birth"),
+    DateProblem.INCOMPLETE: _l("Your date of birth must include a day, month and year"),
+    DateProblem.NOT_NUMBERS: _l("Enter your date of birth using numbers, for example 27 3 1980"),
+    DateProblem.NOT_REAL: _l("Your date of birth must be a real date"),
+}
+
 
 class DateOfBirthForm(FlaskForm):
     day = StringField(_l("Day"))
@@ -17,20 +26,9 @@ class DateOfBirthForm(FlaskForm):
     def parsed(self) -> date | None:
         """The date typed, or None with self.date_error set to say what is wrong."""
         self.date_error = None
-        raw = [(f.data or "").strip() for f in (self.day, self.month, self.year)]
-        if not any(raw):
-            self.date_error = _l("Enter your date of birth")
-            return None
-        if not all(raw):
-            self.date_error = _l("Your date of birth must include a day, month and year")
-            return None
-        if not all(part.isdigit() for part in raw) or len(raw[2]) != 4:
-            self.date_error = _l("Enter your date of birth using numbers, for example 27 3 1980")
-            return None
-        try:
-            value = date(int(raw[2]), int(raw[1]), int(raw[0]))
-        except ValueError:
-            self.date_error = _l("Your date of birth must be a real date")
+        value = parse_day_month_year(self.day.data, self.month.data, self.year.data)
+        if isinstance(value, DateProblem):
+            self.date_error = _DATE_ERRORS[value]
             return None
         if value >= date.today():
             self.date_error = _l("Your date of birth must be in the past")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from portal.domain import identity
 from portal.extensions import db, limiter
-from portal.links import access, service
+from portal.links import access, identity_check, service
 from portal.links.forms import DateOfBirthForm, PostalCodeForm
+from portal.links.identity_check import Verdict
 
 bp = Blueprint("links", __name__)
 
@@ -28,8 +31,8 @@ def open_link(token: str):
         status = 404 if check.problem is service.LinkProblem.INVALID else 410
         return render_template("links/problem.html", problem=check.problem.value), status
     service.note_opened(check.link)
-    db.session.commit()
     access.start_pending(check.link)
+    db.session.commit()
     return redirect(url_for("links.start"), code=303)
 
 
@@ -47,13 +50,15 @@ def verify():
     link = access.pending_link()
     if link is None:
         return redirect(url_for("links.session_ended"), code=303)
-    if session.get("account_id") == link.account_id:
+    if access.is_verified(link):
         return redirect(url_for("debtor.overview"), code=303)
     debtor = link.account.debtor
     uses_dob = debtor.date_of_birth is not None
     if not uses_dob and not debtor.postal_code:
         return render_template("links/cannot_verify.html")
-    if service.locked_until(link):
+    if identity_check.account_locked(link.account):
+        return render_template("links/account_locked.html"), 429
+    if identity_check.link_paused_until(link):
         return render_template("links/locked.html"), 429
 
     form = DateOfBirthForm() if uses_dob else PostalCodeForm()
@@ -64,24 +69,22 @@ def verify():
             given = form.parsed()
             if given is None:
                 errors.append((field_id, str(form.date_error)))
-            right = given is not None and identity.date_of_birth_matches(given, debtor.date_of_birth)
         else:
             given = (form.postal_code.data or "").strip()
             if not given:
                 errors.append((field_id, _("Enter your postal code")))
-            right = bool(given) and identity.postal_code_matches(given, debtor.postal_code)
         if not errors:
-            if right:
-                service.note_right_answer(link)
-                db.session.commit()
+            outcome = identity_check.answer(link, lambda: _matches(given, debtor))
+            if outcome.verdict is Verdict.RIGHT:
                 access.bind_verified(link)
-                return redirect(url_for("debtor.overview"), code=303)
-            locked = service.note_wrong_answer(link)
             db.session.commit()
-            if locked:
+            if outcome.verdict is Verdict.RIGHT:
+                return redirect(url_for("debtor.overview"), code=303)
+            if outcome.verdict is Verdict.ACCOUNT_LOCKED:
+                return render_template("links/account_locked.html"), 429
+            if outcome.verdict is Verdict.LINK_PAUSED:
                 return render_template("links/locked.html"), 429
-            left = identity.MAX_FAILURES - link.failed_attempts
-            errors.append((field_id, _wrong_answer_message(uses_dob, left)))
+            errors.append((field_id, _wrong_answer_message(uses_dob, outcome)))
     elif request.method == "POST":
         errors.append((field_id, _("Something went wrong with the form. Please try again.")))
     # The answer is never sent back: fields are rendered empty on every response.
@@ -89,7 +92,22 @@ def verify():
     return render_template(template, form=form, errors=errors), (400 if errors else 200)
 
 
-def _wrong_answer_message(uses_dob: bool, left: int) -> str:
+def _matches(given, debtor) -> bool:
+    if isinstance(given, date):
+        return identity.date_of_birth_matches(given, debtor.date_of_birth)
+    return identity.postal_code_matches(given, debtor.postal_code)
+
+
+def _wrong_answer_message(uses_dob: bool, outcome: identity_check.Outcome) -> str:
+    left = outcome.tries_left
+    if outcome.account_limit_nearer:
+        return ngettext(
+            "The details you entered do not match our records. You can try %(num)d more time "
+            "before we pause every link we sent you until you contact us.",
+            "The details you entered do not match our records. You can try %(num)d more times "
+            "before we pause every link we sent you until you contact us.",
+            left,
+        )
     if uses_dob:
         return ngettext(
             "The date of birth you entered does not match our records. Check it and try again. "
@@ -114,10 +132,8 @@ def session_ended():
 
 @bp.post("/sign-out")
 def sign_out():
-    language = session.get("lang")
-    session.clear()
-    if language:
-        session["lang"] = language
+    access.sign_out()
+    db.session.commit()
     return redirect(url_for("links.signed_out"), code=303)
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import enum
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from portal import timeline
-from portal.domain import identity
 from portal.extensions import db
 from portal.models import Account, MagicLink
 from portal.models.types import utcnow
@@ -57,7 +56,9 @@ def issue(account: Account, days: int | None = None, actor: str = "collector") -
     """Create a link for the account, valid for *days*; the caller commits.
 
     Raises AccountOnHold while a dispute is open: a link is an invitation to pay, so the same
-    contact rule every sender asks decides it.
+    contact rule every sender asks decides it. Older links stay valid (reminders carry links, and
+    an earlier email should keep working); wrong identity answers are counted per account across
+    all its links, so a new link is no way around the limit (see identity_check).
     """
     if rules.contact_allowed(account)[1] == rules.ON_HOLD:
         raise AccountOnHold(account)
@@ -111,36 +112,3 @@ def revoke(link: MagicLink, actor: str = "collector") -> None:
 def note_opened(link: MagicLink) -> None:
     """Opening changes nothing but this note: mail scanners open links too."""
     timeline.record(link.account_id, "link_opened", actor="debtor", link_id=link.id)
-
-
-def locked_until(link: MagicLink, now: datetime | None = None) -> datetime | None:
-    """When the link unlocks, or None if it is not locked now."""
-    now = now or utcnow()
-    if link.locked_until and link.locked_until > now:
-        return link.locked_until
-    return None
-
-
-def note_wrong_answer(link: MagicLink) -> bool:
-    """Count a wrong identity answer; lock the link after too many. True if it is now locked."""
-    link.failed_attempts += 1
-    timeline.record(
-        link.account_id, "identity_failed", actor="debtor", link_id=link.id, attempt=link.failed_attempts
-    )
-    if identity.should_lock(link.failed_attempts):
-        link.locked_until = utcnow() + timedelta(minutes=identity.LOCK_MINUTES)
-        link.failed_attempts = 0
-        timeline.record(
-            link.account_id,
-            "identity_locked",
-            actor="system",
-            link_id=link.id,
-            until=link.locked_until.isoformat(),
-        )
-        return True
-    return False
-
-
-def note_right_answer(link: MagicLink) -> None:
-    link.failed_attempts = 0
-    timeline.record(link.account_id, "identity_confirmed", actor="debtor", link_id=link.id)

@@ -25,6 +25,7 @@ from portal.models.requests import (
     RequestStatus,
     SupportRequest,
 )
+from portal.models.sessions import DebtorSession
 
 __all__ = [
     "Account",
@@ -42,6 +43,7 @@ __all__ = [
     "PlanStatus",
     "Purpose",
     "Debtor",
+    "DebtorSession",
     "Dispute",
     "DisputeReason",
     "DisputeStatus",

@@ -48,6 +48,11 @@ class Account(db.Model):
     #: payments, a plan or a dispute; review_reason says why. The staff console shows and clears it.
     needs_review: Mapped[bool] = mapped_column(default=False)
     review_reason: Mapped[str | None] = mapped_column(String(120))
+    #: Set when too many wrong identity answers arrived across the account's links; every link
+    #: is refused until a collector issues a new one.
+    identity_locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Wrong identity answers before this moment no longer count (a collector unlocked the account).
+    identity_counted_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[AccountStatus] = mapped_column(
         Enum(
             AccountStatus,

@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from portal.domain.dates import DateProblem, parse_day_month_year
 from portal.domain.money import MoneyError, parse_major
 
 Errors = list[tuple[str, str]]
@@ -42,7 +43,8 @@ def parse_amount(raw: str | None, currency: str, field: str, errors: Errors) -> 
         return None
     try:
         value = parse_major(_plain_number(text), currency).minor
-    except (MoneyError, NumberFormatError):
+    except (MoneyError, NumberFormatError, ValueError):
+        # ValueError: int() refuses numbers of thousands of digits (a stuck key is not an amount).
         errors.append((field, _("Enter an amount using numbers, for example 25.00")))
         return None
     if value <= 0:
@@ -52,19 +54,17 @@ def parse_amount(raw: str | None, currency: str, field: str, errors: Errors) -> 
 
 
 def parse_date(form, prefix: str, errors: Errors) -> date | None:
-    parts = [(form.get(f"{prefix}-{p}") or "").strip() for p in ("day", "month", "year")]
     field = f"{prefix}-day"
-    if not any(parts):
+    value = parse_day_month_year(*(form.get(f"{prefix}-{p}") for p in ("day", "month", "year")))
+    if value is DateProblem.MISSING:
         errors.append((field, _("Enter the date of the first payment")))
-        return None
-    if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
-        errors.append((field, _("Enter the date using numbers, for example 15 4 2027")))
-        return None
-    try:
-        return date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError:
+    elif value is DateProblem.NOT_REAL:
         errors.append((field, _("The date of the first payment must be a real date")))
-        return None
+    elif isinstance(value, DateProblem):
+        errors.append((field, _("Enter the date using numbers, for example 15 4 2027")))
+    else:
+        return value
+    return None
 
 
 def parse_count(raw: str | None, field: str, errors: Errors) -> int | None:
@@ -72,7 +72,8 @@ def parse_count(raw: str | None, field: str, errors: Errors) -> int | None:
     if not text:
         errors.append((field, _("Enter how many payments you want to make")))
         return None
-    if not text.isdigit() or int(text) < 1:
+    # isdigit() alone lets "²" through to int(); six digits is far beyond any plan.
+    if not (text.isascii() and text.isdigit()) or len(text) > 6 or int(text) < 1:
         errors.append((field, _("Enter the number of payments as a whole number, for example 6")))
         return None
     return int(text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, current_app, render_template, request, session, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -40,7 +40,7 @@ def _verified_account() -> tuple[Account | None, bool]:
     link = access.pending_link()
     if link is None:
         return None, False
-    if session.get("account_id") != link.account_id:
+    if not access.is_verified(link):
         return None, True
     return link.account, True
 

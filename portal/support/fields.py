@@ -6,6 +6,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
+from portal.domain.dates import DateProblem, parse_day_month_year
 from portal.plans.forms import Errors, parse_amount
 
 #: Larger amounts are typing mistakes, and would not fit the database's integer columns.
@@ -43,19 +44,17 @@ def read_text(form, name: str, limit: int, errors: Errors, message: str) -> str:
 
 def read_date(form, prefix: str, errors: Errors, *, missing: str) -> date | None:
     """A date typed as day, month and year in "<prefix>-day", "-month" and "-year"."""
-    parts = [(form.get(f"{prefix}-{p}") or "").strip() for p in ("day", "month", "year")]
     field = f"{prefix}-day"
-    if not any(parts):
+    value = parse_day_month_year(*(form.get(f"{prefix}-{p}") for p in ("day", "month", "year")))
+    if value is DateProblem.MISSING:
         errors.append((field, missing))
-        return None
-    if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
-        errors.append((field, _("Enter the date using numbers, for example 15 4 2027")))
-        return None
-    try:
-        return date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError:
+    elif value is DateProblem.NOT_REAL:
         errors.append((field, _("Enter a real date, for example 15 4 2027")))
-        return None
+    elif isinstance(value, DateProblem):
+        errors.append((field, _("Enter the date using numbers, for example 15 4 2027")))
+    else:
+        return value
+    return None
 
 
 def date_values(prefix: str, day: date | None) -> dict[str, str]:

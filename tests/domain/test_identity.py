@@ -3,14 +3,19 @@
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from portal.domain.identity import (
+    ACCOUNT_MAX_FAILURES,
+    ACCOUNT_WINDOW_HOURS,
     LOCK_MINUTES,
     MAX_FAILURES,
     date_of_birth_matches,
     normalise_postal_code,
     postal_code_matches,
     should_lock,
+    should_lock_account,
 )
 
 
@@ -88,3 +93,29 @@ def test_lock_after_five_wrong_answers_for_fifteen_minutes():
     assert MAX_FAILURES == 5
     assert LOCK_MINUTES == 15
     assert [should_lock(n) for n in range(7)] == [False, False, False, False, False, True, True]
+
+
+@pytest.mark.parametrize(
+    ("given", "on_record", "matches"),
+    [
+        ("６２７０１", "62701", True),  # full-width digits, as an East Asian keyboard types them
+        ("６２７０１－１２３４", "62701", True),
+        ("é", "62701", False),
+        ("H3Z 2Y7", "h3z2y7", True),
+        ("ÉCOLE", "école", True),
+        ("é", "é", True),
+    ],
+)
+def test_postal_codes_with_non_ascii_characters_are_compared_without_error(given, on_record, matches):
+    assert postal_code_matches(given, on_record) is matches
+
+
+@given(st.text(max_size=30), st.text(max_size=30))
+def test_any_two_postal_codes_compare_without_error(given, on_record):
+    assert postal_code_matches(given, on_record) in (True, False)
+
+
+def test_the_account_is_locked_after_ten_wrong_answers_in_a_day():
+    assert ACCOUNT_MAX_FAILURES == 10
+    assert ACCOUNT_WINDOW_HOURS == 24
+    assert [should_lock_account(n) for n in (0, 9, 10, 11)] == [False, False, True, True]

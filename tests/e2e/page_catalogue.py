@@ -239,6 +239,13 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
     for _ in range(5):
         lock_client.post("/verify", data={"day": "1", "month": "1", "year": "1901"})
     add("link paused", "links.verify", "/verify", lock_client)
+    barred = d.account()
+    bar_client = app.test_client()
+    for _ in range(2):  # ten wrong answers over two links lock every link of the account
+        bar_client.get(issue_link(barred))
+        for _ in range(5):
+            bar_client.post("/verify", data={"day": "1", "month": "1", "year": "1901"})
+    add("account locked", "links.verify", "/verify", bar_client)
 
     # An open account: everything a debtor can choose.
     open_account = d.account()

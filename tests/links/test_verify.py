@@ -7,6 +7,7 @@ import logging
 import re
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -236,3 +237,43 @@ def test_no_date_of_birth_reaches_the_timeline(opened, make_account, client):
 def _mentions_a_birth_year(text: str) -> bool:
     """The years typed in these tests, as whole numbers (not digits inside a timestamp)."""
     return re.search(r"(?<![\d.])(1963|1937)(?!\d)", text) is not None
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["é", "６０６１８", "６２７０１", "É-é 1", "\u00a0"],
+    ids=["accented", "full-width-wrong", "full-width-right", "mixed", "no-break-space"],
+)
+def test_any_postal_code_typed_gets_a_page_not_a_server_error(opened, make_account, client, typed):
+    opened(make_account(date_of_birth=None, postal_code="62701"))
+    response = client.post("/verify", data={"postal_code": typed})
+    if typed == "６２７０１":
+        assert response.status_code == 303  # the same digits, typed full width
+    else:
+        assert response.status_code == 400
+        assert title_of(response.text).startswith("Error:")
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (dob_answer("1" * 30, 3, 1980), "Your date of birth must be a real date"),
+        (dob_answer(27, "1" * 30, 1980), "Your date of birth must be a real date"),
+        (dob_answer("\u19da", 3, 1980), "Enter your date of birth using numbers, for example 27 3 1980"),
+    ],
+    ids=["day-of-thirty-ones", "month-of-thirty-ones", "digit-int-refuses"],
+)
+def test_any_date_typed_gets_the_forms_error_and_is_not_a_wrong_answer(
+    opened, make_account, client, answer, message
+):
+    account = make_account()
+    opened(account)
+    response = client.post("/verify", data=answer)
+    assert response.status_code == 400
+    assert message in response.text
+    assert link_for(account).failed_attempts == 0
+
+
+def test_a_date_of_birth_in_full_width_digits_signs_in(opened, make_account, client):
+    opened(make_account())
+    assert client.post("/verify", data=dob_answer("２７", "３", "１９８０")).status_code == 303

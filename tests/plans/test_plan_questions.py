@@ -186,6 +186,34 @@ def test_the_first_payment_amount_is_not_asked_when_the_policy_does_not_ask_for_
             "first-day",
             "The date of the first payment must be a real date",
         ),
+        (
+            {"count": 3},
+            FIRST_DATE,
+            {"first-day": "1" * 30, "first-month": "2", "first-year": "2030"},
+            "first-day",
+            "The date of the first payment must be a real date",
+        ),
+        (
+            {"count": 3},
+            FIRST_DATE,
+            {"first-day": "\u19da", "first-month": "2", "first-year": "2030"},
+            "first-day",
+            "Enter the date using numbers, for example 15 4 2027",
+        ),
+        (
+            {"count": None},
+            PAYMENTS,
+            {"method": "count", "count": "²"},
+            "count",
+            "Enter the number of payments as a whole number, for example 6",
+        ),
+        (
+            {"count": None},
+            PAYMENTS,
+            {"method": "amount", "amount": "1" * 5000},
+            "amount",
+            "Enter an amount using numbers, for example 25.00",
+        ),
     ],
     ids=[
         "how-often",
@@ -198,6 +226,10 @@ def test_the_first_payment_amount_is_not_asked_when_the_policy_does_not_ask_for_
         "amount-not-a-number",
         "first-date",
         "first-date-not-real",
+        "first-date-day-of-thirty-ones",
+        "first-date-digit-int-refuses",
+        "count-superscript",
+        "amount-of-five-thousand-digits",
     ],
 )
 def test_a_missing_or_unreadable_answer_is_named_beside_its_field(

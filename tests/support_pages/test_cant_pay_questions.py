@@ -227,8 +227,18 @@ def test_a_part_that_is_no_longer_less_than_the_balance_is_asked_again(account, 
             "date-day",
             "Enter a real date, for example 15 4 2027",
         ),
+        (
+            {"date-day": "1" * 30, "date-month": "2", "date-year": "2030"},
+            "date-day",
+            "Enter a real date, for example 15 4 2027",
+        ),
+        (
+            {"date-day": "3", "date-month": "\u19da", "date-year": "2030"},
+            "date-day",
+            "Enter the date using numbers, for example 15 4 2027",
+        ),
     ],
-    ids=["no-date", "not-a-date"],
+    ids=["no-date", "not-a-date", "day-of-thirty-ones", "month-int-refuses"],
 )
 def test_the_date_page_says_what_is_wrong(account, client, data, field, message):
     response = client.post("/cant-pay/promise", data=data)

@@ -161,8 +161,27 @@ def test_an_empty_answer_is_named_beside_its_field_and_nothing_is_saved(
             "start-day",
             "Enter a real date, for example 15 4 2027",
         ),
+        (
+            "/offer/new/first-payment-date",
+            {"start-day": "1" * 30, "start-month": "2", "start-year": "2030"},
+            "start-day",
+            "Enter a real date, for example 15 4 2027",
+        ),
+        (
+            "/offer/new/first-payment-date",
+            {"start-day": "1", "start-month": "1" * 30, "start-year": "2030"},
+            "start-day",
+            "Enter a real date, for example 15 4 2027",
+        ),
     ],
-    ids=["zero", "too-many-payments", "not-a-choice", "not-a-date"],
+    ids=[
+        "zero",
+        "too-many-payments",
+        "not-a-choice",
+        "not-a-date",
+        "day-of-thirty-ones",
+        "month-of-thirty-ones",
+    ],
 )
 def test_each_page_checks_only_its_own_answer(account, client, path, data, field, message):
     response = client.post(path, data=data)
