@@ -81,6 +81,8 @@ class Gunicorn:
             str(self.access_log),
             "--error-logfile",
             str(self.error_log),
+            # Its default path is shared by every gunicorn of this user; tests run side by side.
+            "--no-control-socket",
         ]
         if access_format:
             command += ["--access-logformat", access_format]
