@@ -181,13 +181,15 @@ def test_a_full_journey_under_gunicorn_leaves_no_secret_in_the_logs(
         RATELIMIT_KEY_PREFIX=unique_prefix(),
         TRUSTED_PROXY_HOPS="1",
     )
+    # Read the ids here: inside the other app's context this session would borrow that app's engine.
+    ids = {"rosa": rosa.id, "omar": omar.id}
     issuer = twin(env["SECRET_KEY"])
     with issuer.app_context():
         paths, stops = {}, {}
-        for account in (rosa, omar):
-            mine = db.session.get(Account, account.id)
-            paths[account.id] = f"/l/{links.token_for(links.issue(mine))}"
-            stops[account.id] = urllib.parse.urlsplit(optout.optout_url(mine.debtor)).path
+        for name, account_id in ids.items():
+            mine = db.session.get(Account, account_id)
+            paths[name] = f"/l/{links.token_for(links.issue(mine))}"
+            stops[name] = urllib.parse.urlsplit(optout.optout_url(mine.debtor)).path
         db.session.commit()
 
     server = Gunicorn(env, tmp_path, workers=2)
@@ -195,7 +197,7 @@ def test_a_full_journey_under_gunicorn_leaves_no_secret_in_the_logs(
         server.wait_until_up()
 
         rosa_visit = Visitor(server.url)
-        _sign_in(rosa_visit, paths[rosa.id], BIRTH)
+        _sign_in(rosa_visit, paths["rosa"], BIRTH)
         for page in ("/account", "/options", "/about-this-debt", "/contact-preferences", "/pay"):
             rosa_visit.get(page)
         sent = _call_back(rosa_visit, PHONE, EXPLANATION)
@@ -205,7 +207,7 @@ def test_a_full_journey_under_gunicorn_leaves_no_secret_in_the_logs(
         assert paid.status_code == 303, paid.text[:500]
         rosa_visit.follow(paid)
         # The opt-out link from an email, opened from a webmail page that leaks it as the referrer.
-        stop_path = stops[rosa.id]
+        stop_path = stops["rosa"]
         mail = Visitor(server.url)
         assert mail.get(stop_path, referer=f"https://mail.example.net/read?u={stop_path}").status_code == 200
         assert mail.post(stop_path, {"List-Unsubscribe": "One-Click"}, with_token=False).status_code == 200
@@ -214,7 +216,7 @@ def test_a_full_journey_under_gunicorn_leaves_no_secret_in_the_logs(
         _run_sql(database_url, _REFUSE[kind])
         try:
             omar_visit = Visitor(server.url)
-            _sign_in(omar_visit, paths[omar.id], date(1966, 9, 3))
+            _sign_in(omar_visit, paths["omar"], date(1966, 9, 3))
             refused = _call_back(omar_visit, OTHER_PHONE, OTHER_EXPLANATION)
             assert refused.status_code == 500
         finally:
