@@ -17,7 +17,11 @@ REDACTED = "[redacted]"
 _SECRET_PATH = re.compile(
     r"(?P<prefix>" + "|".join(re.escape(p) for p in SECRET_PATH_PREFIXES) + r")[^\s\"'?#/]+"
 )
-_SECRET_QUERY = re.compile(r"(?P<name>[?&][^=&\s\"']*(?:token|secret)[^=&\s\"']*=)[^&\s\"'#]+", re.IGNORECASE)
+# A query value named like a token or a secret, in a URL or in a bare query string (gunicorn's %(q)s).
+_SECRET_QUERY = re.compile(
+    r"(?P<name>(?:^|[?&\s;])[^=&\s\"';?]*(?:token|secret)[^=&\s\"';?]*=)[^&\s\"'#;]+",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def redact(text: str) -> str:

@@ -275,6 +275,8 @@ def test_every_route_that_carries_a_string_in_its_path_is_known(app):
             "/pay/return?payment_intent_client_secret=[redacted]&x=1",
         ),
         ("/anything?token=abc", "/anything?token=[redacted]"),
+        ("token=abc&page=2", "token=[redacted]&page=2"),
+        ("page=2&client_secret=pi_1_secret_2", "page=2&client_secret=[redacted]"),
         ("/language/es?next=/account", "/language/es?next=/account"),
         ("/receipt/12", "/receipt/12"),
     ],
@@ -290,3 +292,30 @@ def test_redaction_reaches_every_logger_not_only_the_access_logs(app, caplog):
     text_ = " ".join(record.getMessage() for record in caplog.records)
     assert "abc123" not in text_ and "xyz789" not in text_
     assert text_.count(SECRET_PATH_PREFIXES[0] + "[redacted]") == 1
+
+
+def test_gunicorn_logger_class_redacts_the_access_log_atoms_itself():
+    """Even where the app has not been imported (or installed its record factory) in a process."""
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from portal.serving import RedactingLogger
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/stop/WzEsImVtYWlsIl0.sig?token=abc",
+        "PATH_INFO": "/stop/WzEsImVtYWlsIl0.sig",
+        "QUERY_STRING": "token=abc",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": "https://mail.example.net/?u=/l/linktoken",
+    }
+    response = SimpleNamespace(status="200 OK", headers=[], sent=10)
+    request = SimpleNamespace(headers=[("REFERER", environ["HTTP_REFERER"])])
+    from datetime import timedelta
+
+    atoms = RedactingLogger(Config()).atoms(response, request, environ, timedelta(milliseconds=5))
+    logged = " ".join(str(value) for value in atoms.values())
+    for secret in ("WzEsImVtYWlsIl0", "linktoken", "token=abc"):
+        assert secret not in logged, logged
+    assert atoms["r"] == "GET /stop/[redacted]?token=[redacted] HTTP/1.1"
