@@ -82,14 +82,21 @@ def test_an_opt_out_token_forged_with_the_development_secret_is_refused(producti
     assert attacker.post(f"/stop/{forged}").status_code == 404
 
 
-@pytest.mark.parametrize("length", [0, 1, 16, 31])
-def test_production_refuses_a_secret_key_shorter_than_32_bytes(unset_environment, length):
+def test_production_refuses_a_secret_key_shorter_than_32_bytes(unset_environment):
     for name, value in PRODUCTION_SETTINGS.items():
         unset_environment.setenv(name, value)
-    unset_environment.setenv("SECRET_KEY", "k" * length)
-    with pytest.raises(ConfigError, match="SECRET_KEY"):
+    lengths = (1, 8, 16, 24, 31, 30)
+    for length in lengths:
+        unset_environment.setenv("SECRET_KEY", "k" * length)
+        with pytest.raises(ConfigError, match="shorter than 32 bytes"):
+            load_config()
+    # Bytes, not characters: 11 three-byte characters are 33 bytes, 10 are 30.
+    unset_environment.setenv("SECRET_KEY", "密" * 10)
+    with pytest.raises(ConfigError, match="shorter than 32 bytes"):
         load_config()
-    figure("security", "short secret keys refused", 1, "cases")
+    unset_environment.setenv("SECRET_KEY", "密" * 11)
+    assert load_config()["SECRET_KEY"] == "密" * 11
+    figure("security", "short secret keys refused", len(lengths) + 1, "cases")
 
 
 def test_a_secret_of_32_bytes_is_enough(unset_environment):
