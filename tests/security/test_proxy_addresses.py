@@ -58,6 +58,7 @@ def test_without_a_configured_proxy_x_forwarded_for_is_ignored(limited_app):
         "security",
         "spoofed X-Forwarded-For guesses let through past the limit",
         statuses.count(404) - LINK_LIMIT,
+        "requests",
     )
 
 
