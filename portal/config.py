@@ -119,8 +119,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "PORTAL_ENV": env,
         "SECRET_KEY": _env("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        # A failed statement's parameters (a phone number, a hardship explanation) must not reach the logs.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PORTAL_BASE_URL": _env("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "LINK_DAYS": int(_env("LINK_DAYS", "30")),
         # How many days ahead of a plan payment (on the debtor's calendar) the reminder goes out.
@@ -192,7 +191,10 @@ def load_config(overrides: dict | None = None) -> dict:
     config.update(overrides or {})
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite lets one writer in at a time; wait for the lock rather than fail at once.
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}, "hide_parameters": True}
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    # A failed statement's parameters (a phone number, a hardship explanation) must never reach a log,
+    # whatever other engine options were given.
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {**config["SQLALCHEMY_ENGINE_OPTIONS"], "hide_parameters": True}
     _check(config)
     return config
 

@@ -39,7 +39,7 @@ def content_security_policy(nonce: str, config) -> str:
     )
 
 
-#: A year, the least the HSTS preload list accepts; production is HTTPS only for good.
+#: For a year, browsers reach the portal's host (and its subdomains) over HTTPS only.
 HSTS = "max-age=31536000; includeSubDomains"
 
 

@@ -319,3 +319,16 @@ def test_gunicorn_logger_class_redacts_the_access_log_atoms_itself():
     for secret in ("WzEsImVtYWlsIl0", "linktoken", "token=abc"):
         assert secret not in logged, logged
     assert atoms["r"] == "GET /stop/[redacted]?token=[redacted] HTTP/1.1"
+
+
+def test_engine_options_given_by_an_operator_still_hide_parameters():
+    from portal.config import load_config
+
+    config = load_config(
+        {
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://portal@db.internal/portal",
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 5},
+            "PORTAL_ENV": "test",
+        }
+    )
+    assert config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_size": 5, "hide_parameters": True}
