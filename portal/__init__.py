@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 from datetime import timedelta
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal.config import load_config
+from portal.config import ConfigError, load_config, unshared_rate_limits
 from portal.extensions import babel, csrf, db, limiter, migrate
 
 
@@ -16,6 +18,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_mapping(load_config(overrides))
     app.permanent_session_lifetime = timedelta(minutes=app.config["SESSION_MINUTES"])
+    _refuse_unshared_rate_limits(app)
+    if app.config["TRUSTED_PROXY_HOPS"]:
+        # Only a proxy we were told about may name the client (the rate limiter's key) or the scheme.
+        hops = app.config["TRUSTED_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from portal import i18n, log_redaction, security
 
@@ -71,6 +78,17 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_dispute_commands(app)
     register_preference_commands(app)
     return app
+
+
+def _refuse_unshared_rate_limits(app: Flask) -> None:
+    """gunicorn.conf.py's refusal, for servers that give their worker count in WEB_CONCURRENCY."""
+    try:
+        workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
+    except ValueError:
+        workers = 1
+    reason = unshared_rate_limits(app.config["PORTAL_ENV"], app.config["RATELIMIT_STORAGE_URI"], workers)
+    if reason:
+        raise ConfigError(reason)
 
 
 def _migrations_dir():

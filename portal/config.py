@@ -1,4 +1,4 @@
-"""Settings read from the environment, with safe defaults for local development only."""
+"""Settings read from the environment. Production unless PORTAL_ENV asks for development or test."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = ROOT / "instance"
 DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - refused outside development below
+ENVIRONMENTS = ("production", "development", "test")
+#: A session key shorter than this can be guessed offline from one signed cookie or link.
+MIN_SECRET_BYTES = 32
 
 
 DEBT_ADVICE_TEXT = (
@@ -50,6 +53,30 @@ class ConfigError(RuntimeError):
     """Raised at start-up when a required production setting is missing."""
 
 
+def portal_env(overrides: dict | None = None) -> str:
+    """production, development or test; production when nothing says otherwise."""
+    env = (overrides or {}).get("PORTAL_ENV") or _env("PORTAL_ENV") or "production"
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"PORTAL_ENV is {env!r}; use one of: {', '.join(ENVIRONMENTS)}.")
+    return env
+
+
+def rate_limit_storage() -> str:
+    """Where the rate limiter counts: RATELIMIT_STORAGE_URI, else REDIS_URL, else this process's memory."""
+    return _env("RATELIMIT_STORAGE_URI") or _env("REDIS_URL") or "memory://"
+
+
+def unshared_rate_limits(env: str, storage: str, workers: int) -> str | None:
+    """Why several workers may not count requests separately, or None when they may."""
+    if env == "production" and storage.startswith("memory://") and workers > 1:
+        return (
+            f"The rate limiter keeps its counts in each worker's memory, so {workers} workers would "
+            f"allow {workers} times each limit. Set RATELIMIT_STORAGE_URI (or REDIS_URL) to a shared "
+            "store such as redis://127.0.0.1:6379/0, or run one worker."
+        )
+    return None
+
+
 def advice_links(raw: str) -> list[tuple[str, str]]:
     """Parse "Label|https://..." entries separated by ";" into (label, url) pairs."""
     links = []
@@ -79,7 +106,7 @@ def _flag(name: str, default: bool) -> bool:
 
 def load_config(overrides: dict | None = None) -> dict:
     """Build the Flask config from the environment, then apply *overrides* (tests use these)."""
-    env = _env("PORTAL_ENV", "development")
+    env = portal_env(overrides)
     development = env in {"development", "test"}
     database_url = _env("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'portal.db'}"
     # Heroku-style URLs name the old driver; psycopg 3 is the one installed.
@@ -140,11 +167,15 @@ def load_config(overrides: dict | None = None) -> dict:
         "DEBT_ADVICE_LINKS_ES": _env("DEBT_ADVICE_LINKS_ES", DEBT_ADVICE_LINKS_ES),
         "DEBT_ADVICE_LINKS_ZH_HANT": _env("DEBT_ADVICE_LINKS_ZH_HANT", DEBT_ADVICE_LINKS_ZH_HANT),
         "DEBT_ADVICE_LINKS_VI": _env("DEBT_ADVICE_LINKS_VI", DEBT_ADVICE_LINKS_VI),
-        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": rate_limit_storage(),
+        "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX", "portal"),
+        # How many proxies in front of the portal set X-Forwarded-For/-Proto; 0 trusts no such header.
+        "TRUSTED_PROXY_HOPS": int(_env("TRUSTED_PROXY_HOPS", "0")),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", not development),
+        # Production cookies travel over HTTPS only, whatever the environment says.
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False) if development else True,
         "SESSION_MINUTES": int(_env("SESSION_MINUTES", "30")),
         # How long before the session ends the debtor is warned and offered more time (WCAG 2.2.1).
         "SESSION_WARNING_SECONDS": int(_env("SESSION_WARNING_SECONDS", "120")),
@@ -161,6 +192,9 @@ def load_config(overrides: dict | None = None) -> dict:
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite lets one writer in at a time; wait for the lock rather than fail at once.
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    # A failed statement's parameters (a phone number, a hardship explanation) must never reach a log,
+    # whatever other engine options were given.
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {**config["SQLALCHEMY_ENGINE_OPTIONS"], "hide_parameters": True}
     _check(config)
     return config
 
@@ -176,6 +210,8 @@ def _check(config: dict) -> None:
         raise ConfigError("REMINDER_DAYS_BEFORE cannot be negative; use 0 for the payment day itself.")
     if config["VALIDATION_DAYS"] < 1:
         raise ConfigError("VALIDATION_DAYS must be at least 1 (Regulation F's period is usually 35).")
+    if config["TRUSTED_PROXY_HOPS"] < 0:
+        raise ConfigError("TRUSTED_PROXY_HOPS is the number of proxies in front of the portal: 0 or more.")
     if not config["SECRET_KEY"]:
         if not development:
             raise ConfigError(
@@ -184,14 +220,24 @@ def _check(config: dict) -> None:
             )
         config["SECRET_KEY"] = DEV_SECRET
     if not development:
-        if config.get("CLOCK_OFFSET_DAYS"):
-            raise ConfigError("PORTAL_CLOCK_OFFSET_DAYS is only for development and tests.")
-        if config["SECRET_KEY"] == DEV_SECRET:
-            raise ConfigError("SECRET_KEY is the development placeholder; set a real secret.")
-        missing = [
-            name
-            for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
-            if not config[name]
-        ]
-        if missing:
-            raise ConfigError("Missing required settings: " + ", ".join(missing))
+        _check_production(config)
+
+
+def _check_production(config: dict) -> None:
+    """Production refuses what would let anyone forge a session or a link, or fake a payment."""
+    if config.get("CLOCK_OFFSET_DAYS"):
+        raise ConfigError("PORTAL_CLOCK_OFFSET_DAYS is only for development and tests.")
+    if config["SECRET_KEY"] == DEV_SECRET:
+        raise ConfigError("SECRET_KEY is the development placeholder; set a real secret.")
+    if len(config["SECRET_KEY"].encode()) < MIN_SECRET_BYTES:
+        raise ConfigError(
+            f"SECRET_KEY is shorter than {MIN_SECRET_BYTES} bytes; set a long random value "
+            "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    missing = [
+        name
+        for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET", "SMTP_HOST")
+        if not config[name]
+    ]
+    if missing:
+        raise ConfigError("Missing required settings: " + ", ".join(missing))

@@ -1,4 +1,5 @@
-"""Response headers every page gets: CSP with nonces, no referrer leaks, no caching of debts."""
+"""Response headers every page gets: CSP with nonces, no referrer leaks, no caching of debts, no
+powerful browser features, and (in production) HTTPS only."""
 
 from __future__ import annotations
 
@@ -38,7 +39,22 @@ def content_security_policy(nonce: str, config) -> str:
     )
 
 
+#: For a year, browsers reach the portal's host (and its subdomains) over HTTPS only.
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def permissions_policy(config) -> str:
+    """No camera, microphone, location or sensors for anyone; the Payment Request API only inside
+    Stripe's own frames (its wallets), never for the portal's pages or anything else they embed."""
+    script, _ = stripe_origins(config)
+    denied = ("accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone", "usb")
+    return ", ".join([*(f"{feature}=()" for feature in denied), f'payment=("{script}")'])
+
+
 def init_app(app: Flask) -> None:
+    production = app.config["PORTAL_ENV"] == "production"
+    features = permissions_policy(app.config)
+
     @app.before_request
     def _make_nonce():
         g.csp_nonce = secrets.token_urlsafe(16)
@@ -54,6 +70,9 @@ def init_app(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Permissions-Policy"] = features
+        if production:
+            response.headers["Strict-Transport-Security"] = HSTS
         if request.endpoint != "static":
             # Pages here show or lead to a debt: never keep them in a shared cache or history.
             response.headers["Cache-Control"] = "no-store"

@@ -18,6 +18,10 @@ from portal.extensions import db
 from portal.models import Account, Creditor, Debtor
 from tests.support import LocalStripe, MailServer
 
+# The portal is production unless told otherwise; the tests (and every server or CLI they start,
+# which inherit this environment) ask for the test settings.
+os.environ["PORTAL_ENV"] = "test"
+
 WEBHOOK_SECRET = "whsec_test_portal"  # noqa: S105 - a test value, not a secret
 POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_SERVER", "")  # e.g. postgresql://postgres@127.0.0.1:5432
 

@@ -72,3 +72,36 @@ def test_the_pay_page_loads_stripe_js_from_the_allowed_origin(signed_in, app, lo
     response = signed_in.get("/pay")
     assert f'src="{app.config["STRIPE_JS_URL"]}"' in response.text
     assert app.config["STRIPE_JS_URL"].startswith(localstripe.url)
+
+
+def _features(response) -> dict[str, str]:
+    header = response.headers["Permissions-Policy"]
+    return dict(part.strip().split("=", 1) for part in header.split(","))
+
+
+@pytest.mark.parametrize("path", ["/", "/account", "/no-such-page", "/static/css/portal.css"])
+def test_every_response_denies_camera_microphone_location_and_payment(client, localstripe, path):
+    with client.get(path) as response:
+        features = _features(response)
+    for feature in ("camera", "microphone", "geolocation"):
+        assert features[feature] == "()", features
+    # The Payment Request API only for Stripe.js's own frames (its origin is localstripe's here),
+    # never for the portal's pages ('self') or anything else.
+    assert features["payment"] == f'("{localstripe.url}")'
+
+
+def test_hsts_only_in_production(client, database_url, localstripe, mail_server):
+    from portal import create_app
+    from tests.conftest import _config
+
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    production = create_app(
+        {
+            **_config(database_url, localstripe, mail_server),
+            "PORTAL_ENV": "production",
+            "SECRET_KEY": "x" * 40,
+        }
+    )
+    assert production.test_client().get("/").headers["Strict-Transport-Security"] == (
+        "max-age=31536000; includeSubDomains"
+    )
