@@ -7,20 +7,20 @@ from datetime import timedelta
 
 from flask import Flask
 
-from portal.config import load_config
+from portal.config import INSTANCE_DIR, MIGRATIONS_DIR, load_config
 from portal.extensions import babel, csrf, db, limiter, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app from the environment; *overrides* replace settings (used by tests)."""
-    app = Flask(__name__, instance_relative_config=False)
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
     app.config.from_mapping(load_config(overrides))
     app.permanent_session_lifetime = timedelta(minutes=app.config["SESSION_MINUTES"])
 
     from portal import i18n, log_redaction, security
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
@@ -71,9 +71,3 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_dispute_commands(app)
     register_preference_commands(app)
     return app
-
-
-def _migrations_dir():
-    from portal.config import ROOT
-
-    return ROOT / "migrations"
