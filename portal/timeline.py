@@ -6,14 +6,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from portal.domain.timeline_chain import GENESIS, Break, Head, Link, find_breaks, link_hash, normalized
 from portal.extensions import db
-from portal.models import Account, Creditor, Event
+from portal.models import Account, Creditor, Event, TimelineHead
 from portal.models.types import utcnow
 
-_accounts = Account.__table__
+_NEXT = text(
+    "INSERT INTO timeline_heads (account_id, length) VALUES (:account_id, 1) "
+    "ON CONFLICT (account_id) DO UPDATE SET length = timeline_heads.length + 1 "
+    "RETURNING length, hash"
+)
 _BATCH = 200
 
 
@@ -25,25 +29,18 @@ def record(account: Account | int, kind: str, actor: str = "system", **data) -> 
     if isinstance(account, Account) and account.id is None:
         db.session.flush()
     account_id = account if isinstance(account, int) else account.id
-    # Taking the next number writes the account's row, which holds it (on SQLite, the database)
-    # until commit: a second transaction appending to this account waits here, then continues
-    # from this one's last event, so the chain never forks. Within one transaction each call
-    # sees the previous one's number and head.
-    seq, prev_hash = db.session.execute(
-        update(_accounts)
-        .where(_accounts.c.id == account_id)
-        .values(timeline_length=_accounts.c.timeline_length + 1, updated_at=_accounts.c.updated_at)
-        .returning(_accounts.c.timeline_length, _accounts.c.timeline_head)
-    ).one()
+    # Lock the account's row first (PostgreSQL; as the payment code does), then take the next
+    # number from the head. The upsert is a write, which on SQLite holds the whole database until
+    # commit: either way a second transaction appending to this account waits here and continues
+    # from this one's last event, so the chain never forks. Within one transaction each call sees
+    # the number and head the previous call left.
+    db.session.execute(select(Account.id).where(Account.id == account_id).with_for_update())
+    seq, prev_hash = db.session.execute(_NEXT, {"account_id": account_id}).one()
     prev_hash = prev_hash or GENESIS
     data = normalized(data)
     created_at = utcnow()
     digest = link_hash(account_id, seq, kind, actor, data, created_at, prev_hash)
-    db.session.execute(
-        update(_accounts)
-        .where(_accounts.c.id == account_id)
-        .values(timeline_head=digest, updated_at=_accounts.c.updated_at)
-    )
+    db.session.execute(update(TimelineHead).where(TimelineHead.account_id == account_id).values(hash=digest))
     entry = Event(
         account_id=account_id,
         seq=seq,
@@ -72,8 +69,9 @@ class Checked:
 def verify(account_ids: list[int] | None = None, creditor_slug: str | None = None) -> Iterator[Checked]:
     """Check the hash chain of the given accounts (default: every one, or every one of a creditor)."""
     query = (
-        select(Account.id, Creditor.slug, Account.reference, Account.timeline_length, Account.timeline_head)
+        select(Account.id, Creditor.slug, Account.reference, TimelineHead.length, TimelineHead.hash)
         .join(Creditor, Account.creditor_id == Creditor.id)
+        .outerjoin(TimelineHead, TimelineHead.account_id == Account.id)
         .order_by(Account.id)
     )
     if account_ids is not None:
@@ -102,8 +100,8 @@ def verify(account_ids: list[int] | None = None, creditor_slug: str | None = Non
         chains = {key: [_link(row) for row in group] for key, group in groupby(rows, lambda r: r.account_id)}
         for account in batch:
             links = chains.get(account.id, [])
-            breaks = find_breaks(account.id, links, Head(account.timeline_length, account.timeline_head))
-            yield Checked(account.slug, account.reference, len(links), account.timeline_head, breaks)
+            breaks = find_breaks(account.id, links, Head(account.length or 0, account.hash))
+            yield Checked(account.slug, account.reference, len(links), account.hash, breaks)
 
 
 def _link(row) -> Link:

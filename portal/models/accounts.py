@@ -56,10 +56,6 @@ class Account(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    #: How many events the account's timeline holds and the hash of the last one, written only by
-    #: portal/timeline.py, so that losing the newest events shows too.
-    timeline_length: Mapped[int] = mapped_column(default=0, server_default="0")
-    timeline_head: Mapped[str | None] = mapped_column(String(64))
 
     creditor: Mapped[Creditor] = relationship()
     debtor: Mapped[Debtor] = relationship(back_populates="accounts")

@@ -35,6 +35,20 @@ class Event(db.Model):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class TimelineHead(db.Model):
+    """Where an account's timeline ends: its length and last hash, so losing the newest events shows.
+
+    Written only by portal/timeline.py, in the transaction that appends the event.
+    """
+
+    __tablename__ = "timeline_heads"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    length: Mapped[int]
+    #: The hash of event number *length*.
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
 @event.listens_for(Event, "before_update")
 def _refuse_update(mapper, connection, target):
     raise AppendOnlyError("timeline events are never changed")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from sqlalchemy import select
 
@@ -48,7 +49,9 @@ def test_concurrent_appends_to_one_account_keep_one_unbroken_chain(app, make_acc
     seqs = db.session.scalars(
         select(Event.seq).where(Event.account_id == account_id).order_by(Event.id)
     ).all()
+    started = time.perf_counter()
     [checked] = timeline.verify(account_ids=[account_id])
+    scale.figure("timeline", "time to verify the chain", round(time.perf_counter() - started, 3), "s")
     scale.figure("timeline", "events appended concurrently to one account", len(seqs), "events")
     scale.figure("timeline", "concurrent writers", writers, "threads")
     scale.figure("timeline", "append errors seen", len(errors), "errors")

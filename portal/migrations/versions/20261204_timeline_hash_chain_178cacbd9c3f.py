@@ -1,4 +1,4 @@
-"""Hash-chain every account's timeline: seq, prev_hash and hash on events; the head on accounts.
+"""Hash-chain every account's timeline: seq, prev_hash and hash on events; timeline_heads.
 
 Existing events are chained in the order they were written (their ids).
 
@@ -34,18 +34,23 @@ events = sa.table(
     sa.column("prev_hash", sa.String),
     sa.column("hash", sa.String),
 )
-accounts = sa.table(
-    "accounts",
-    sa.column("id", sa.Integer),
-    sa.column("timeline_length", sa.Integer),
-    sa.column("timeline_head", sa.String),
+heads = sa.table(
+    "timeline_heads",
+    sa.column("account_id", sa.Integer),
+    sa.column("length", sa.Integer),
+    sa.column("hash", sa.String),
 )
 
 
 def upgrade():
-    with op.batch_alter_table("accounts", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("timeline_length", sa.Integer(), server_default="0", nullable=False))
-        batch_op.add_column(sa.Column("timeline_head", sa.String(length=64), nullable=True))
+    op.create_table(
+        "timeline_heads",
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("length", sa.Integer(), nullable=False),
+        sa.Column("hash", sa.String(length=64), nullable=True),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"]),
+        sa.PrimaryKeyConstraint("account_id"),
+    )
     with _append_only_lifted():
         with op.batch_alter_table("events", schema=None) as batch_op:
             batch_op.add_column(sa.Column("seq", sa.Integer(), nullable=True))
@@ -66,9 +71,7 @@ def downgrade():
             batch_op.drop_column("hash")
             batch_op.drop_column("prev_hash")
             batch_op.drop_column("seq")
-    with op.batch_alter_table("accounts", schema=None) as batch_op:
-        batch_op.drop_column("timeline_head")
-        batch_op.drop_column("timeline_length")
+    op.drop_table("timeline_heads")
 
 
 def _chain_existing_events():
@@ -89,11 +92,7 @@ def _chain_existing_events():
                 events.update().where(events.c.id == row.id).values(seq=seq, prev_hash=prev, hash=digest)
             )
             prev = digest
-        bind.execute(
-            accounts.update()
-            .where(accounts.c.id == account_id)
-            .values(timeline_length=len(rows), timeline_head=prev)
-        )
+        bind.execute(heads.insert().values(account_id=account_id, length=len(rows), hash=prev))
 
 
 @contextmanager
