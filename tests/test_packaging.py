@@ -160,6 +160,11 @@ def test_the_wheel_alone_runs_a_spanish_portal(tmp_path):
         [python, "-c", "import portal; print(portal.__file__)"], cwd=elsewhere, env=env
     ).stdout.strip()
     assert Path(where).is_relative_to(site_packages(venv)), f"portal came from {where}, not the wheel"
+    # The checkout's own folder (its portal/ and wsgi.py) is not on the path; its .venv may be.
+    probe = "import importlib.util, sys; print(importlib.util.find_spec('wsgi')); print(*sys.path, sep='\\n')"
+    wsgi_spec, *paths = run([python, "-c", probe], cwd=elsewhere, env=env).stdout.splitlines()
+    assert wsgi_spec == "None"
+    assert ROOT not in [Path(p).resolve() for p in paths if p], paths
 
     run([python, "-m", "flask", "--app", "portal.wsgi", "db", "upgrade"], cwd=elsewhere, env=env)
     tables = run(
