@@ -33,7 +33,7 @@ accessibility: install browser
 
 install: $(VENV)/.installed translations
 
-$(VENV)/.installed: pyproject.toml requirements.lock
+$(VENV)/.installed: pyproject.toml setup.py requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
@@ -47,9 +47,15 @@ browser:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-## Compile the translation catalogs (run after editing a .po file).
+## Compile the translation catalogs into the package (run after editing a .po file). Building
+## the package does the same (setup.py), so a wheel carries them.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -d i18n --statistics
+	@for po in i18n/*/LC_MESSAGES/messages.po; do \
+		lang=$${po#i18n/}; lang=$${lang%%/*}; \
+		mkdir -p portal/translations/$$lang/LC_MESSAGES; \
+		$(BIN)/pybabel compile --statistics -l $$lang -i $$po \
+			-o portal/translations/$$lang/LC_MESSAGES/messages.mo || exit 1; \
+	done
 
 ## Re-extract the strings and merge them into every catalog.
 translations-update: $(VENV)/.installed
@@ -57,7 +63,7 @@ translations-update: $(VENV)/.installed
 	$(BIN)/pybabel update -i i18n/messages.pot -d i18n --no-wrap --ignore-obsolete --no-fuzzy-matching
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check portal tests demo migrations
+	$(BIN)/ruff check portal tests demo setup.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache build dist portal/translations

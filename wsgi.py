@@ -1,5 +1,5 @@
-"""Entry point for `flask --app wsgi` and `gunicorn wsgi:app`."""
+"""Entry point for `flask --app wsgi` and `gunicorn wsgi:app` from the checkout (installed: portal.wsgi)."""
 
-from portal import create_app
+from portal.wsgi import app
 
-app = create_app()
+__all__ = ["app"]

@@ -9,13 +9,13 @@ from datetime import timedelta
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal.config import ConfigError, load_config, unshared_rate_limits
+from portal.config import INSTANCE_DIR, MIGRATIONS_DIR, ConfigError, load_config, unshared_rate_limits
 from portal.extensions import babel, csrf, db, limiter, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app from the environment; *overrides* replace settings (used by tests)."""
-    app = Flask(__name__, instance_relative_config=False)
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
     app.config.from_mapping(load_config(overrides))
     app.permanent_session_lifetime = timedelta(minutes=app.config["SESSION_MINUTES"])
     _refuse_unshared_rate_limits(app)
@@ -27,7 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal import i18n, log_redaction, security
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
@@ -89,9 +89,3 @@ def _refuse_unshared_rate_limits(app: Flask) -> None:
     reason = unshared_rate_limits(app.config["PORTAL_ENV"], app.config["RATELIMIT_STORAGE_URI"], workers)
     if reason:
         raise ConfigError(reason)
-
-
-def _migrations_dir():
-    from portal.config import ROOT
-
-    return ROOT / "migrations"

@@ -3,10 +3,29 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-INSTANCE_DIR = ROOT / "instance"
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The checkout, when the portal runs from one; an installed portal's parent is site-packages.
+ROOT = PACKAGE_DIR.parent
+#: Compiled catalogs: built into the package from i18n/*.po (setup.py, or `make translations`).
+TRANSLATIONS_DIR = PACKAGE_DIR / "translations"
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+
+
+def _instance_dir() -> Path:
+    """PORTAL_INSTANCE_DIR, else instance/ in a checkout, else Flask's place for an installed app."""
+    configured = os.environ.get("PORTAL_INSTANCE_DIR", "").strip()
+    if configured:
+        return Path(configured).resolve()
+    if (ROOT / "pyproject.toml").is_file():
+        return ROOT / "instance"
+    return Path(sys.prefix) / "var" / "portal-instance"
+
+
+#: Default SQLite database, the task queue's file and dispute evidence live here.
+INSTANCE_DIR = _instance_dir()
 DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - refused outside development below
 ENVIRONMENTS = ("production", "development", "test")
 #: A session key shorter than this can be guessed offline from one signed cookie or link.
@@ -183,7 +202,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "CLOCK_OFFSET_DAYS": int(_env("PORTAL_CLOCK_OFFSET_DAYS", "0")),
         "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
         "BABEL_DEFAULT_LOCALE": "en",
-        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "i18n"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
         # Spanish, Chinese and Vietnamese: the three languages after English that most US residents
         # with limited English speak (README, "Languages").
         "SUPPORTED_LOCALES": ("en", "es", "zh_Hant", "vi"),
@@ -221,6 +240,7 @@ def _check(config: dict) -> None:
         config["SECRET_KEY"] = DEV_SECRET
     if not development:
         _check_production(config)
+        _check_catalogs(config)
 
 
 def _check_production(config: dict) -> None:
@@ -241,3 +261,26 @@ def _check_production(config: dict) -> None:
     ]
     if missing:
         raise ConfigError("Missing required settings: " + ", ".join(missing))
+
+
+def _check_catalogs(config: dict) -> None:
+    """Refuse to start without a compiled catalog for every language offered.
+
+    Otherwise a page marked <html lang="es"> is served in English and a screen reader reads it
+    with a Spanish voice.
+    """
+    folders = [Path(folder) for folder in config["BABEL_TRANSLATION_DIRECTORIES"].split(";")]
+    missing = [
+        locale
+        for locale in config["SUPPORTED_LOCALES"]
+        if locale != config["BABEL_DEFAULT_LOCALE"]
+        and not any((folder / locale / "LC_MESSAGES" / "messages.mo").is_file() for folder in folders)
+    ]
+    if missing:
+        raise ConfigError(
+            "No compiled translations for "
+            + ", ".join(missing)
+            + " in "
+            + config["BABEL_TRANSLATION_DIRECTORIES"]
+            + ": install the portal from its wheel, or run `make translations` in a checkout."
+        )

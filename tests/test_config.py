@@ -84,3 +84,36 @@ def test_draft_days_must_be_at_least_one(monkeypatch):
     monkeypatch.setenv("DRAFT_DAYS", "0")
     with pytest.raises(ConfigError, match="DRAFT_DAYS"):
         load_config()
+
+
+def _production(monkeypatch):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-value")
+    for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"):
+        monkeypatch.setenv(name, "x")
+
+
+def test_production_refuses_to_start_without_compiled_translations(monkeypatch, tmp_path):
+    """Without them every page would be English under <html lang="es">."""
+    _production(monkeypatch)
+    with pytest.raises(ConfigError, match="No compiled translations for es, zh_Hant, vi"):
+        load_config({"BABEL_TRANSLATION_DIRECTORIES": str(tmp_path)})
+
+
+def test_translations_and_migrations_are_read_from_inside_the_package(monkeypatch):
+    _production(monkeypatch)
+    config = load_config()  # the compiled catalogs are where it looks: no ConfigError
+    package = ROOT / "portal"
+    assert Path(config["BABEL_TRANSLATION_DIRECTORIES"]) == package / "translations"
+    app = create_app({"PORTAL_ENV": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert Path(app.extensions["migrate"].directory) == package / "migrations"
+
+
+def test_the_instance_folder_can_be_set_for_an_installed_portal(tmp_path):
+    """An installed portal has no checkout to put instance/ in: PORTAL_INSTANCE_DIR says where."""
+    code = "from portal.config import INSTANCE_DIR; print(INSTANCE_DIR)"
+    env = {"PATH": "/usr/bin:/bin", "PORTAL_INSTANCE_DIR": str(tmp_path / "instance")}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == str(tmp_path / "instance")

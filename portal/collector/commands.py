@@ -1,4 +1,5 @@
-"""Collector commands: `flask --app wsgi import-accounts`, `issue-link`, `revoke-link`, `timeline`."""
+"""Collector commands: `flask --app wsgi import-accounts`, `issue-link`, `revoke-link`, `timeline`
+(and `verify-timeline`, in timeline_commands.py)."""
 
 from __future__ import annotations
 
@@ -116,7 +117,7 @@ def timeline_command(reference, creditor_slug):
     """Print everything that happened on an account, oldest first."""
     account = find_account(reference, creditor_slug)
     events = db.session.scalars(
-        select(Event).where(Event.account_id == account.id).order_by(Event.created_at, Event.id)
+        select(Event).where(Event.account_id == account.id).order_by(Event.seq, Event.id)
     ).all()
     for event in events:
         details = " ".join(f"{k}={v}" for k, v in sorted(event.data.items()))
@@ -124,5 +125,13 @@ def timeline_command(reference, creditor_slug):
 
 
 def register_commands(app: Flask) -> None:
-    for command in (import_accounts_command, issue_link_command, revoke_links_command, timeline_command):
+    from portal.collector.timeline_commands import verify_timeline_command
+
+    for command in (
+        import_accounts_command,
+        issue_link_command,
+        revoke_links_command,
+        timeline_command,
+        verify_timeline_command,
+    ):
         app.cli.add_command(command)

@@ -3,7 +3,7 @@
 from portal.models.accounts import Account, AccountStatus
 from portal.models.contact import OptOut
 from portal.models.drafts import Draft
-from portal.models.events import AppendOnlyError, Event
+from portal.models.events import AppendOnlyError, Event, TimelineHead
 from portal.models.links import MagicLink
 from portal.models.payments import AttemptStatus, Payment, PaymentAttempt, Purpose
 from portal.models.people import Creditor, Debtor
@@ -53,6 +53,7 @@ __all__ = [
     "RequestStatus",
     "SupportRequest",
     "Event",
+    "TimelineHead",
     "MagicLink",
     "Payment",
     "PaymentAttempt",

@@ -58,6 +58,8 @@ def table_rows(app):
         return {
             t.name: [tuple(r) for r in db.session.execute(text(f"SELECT * FROM {t.name} ORDER BY id"))]
             for t in db.metadata.sorted_tables
+            # The head moves with every event appended; the events themselves are compared.
+            if t.name != "timeline_heads"
         }
 
     return take
