@@ -88,8 +88,8 @@ def test_draft_days_must_be_at_least_one(monkeypatch):
 
 def _production(monkeypatch):
     monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "a-real-secret-value")
-    for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"):
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-value-of-more-than-32-bytes")
+    for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET", "SMTP_HOST"):
         monkeypatch.setenv(name, "x")
 
 

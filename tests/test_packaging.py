@@ -145,7 +145,8 @@ def test_the_wheel_alone_runs_a_spanish_portal(tmp_path):
     env.update(
         {
             "PORTAL_ENV": "production",
-            "SECRET_KEY": "packaging-test-secret",
+            "SECRET_KEY": "packaging-test-secret-long-enough-for-production",
+            "SMTP_HOST": "127.0.0.1",
             "STRIPE_SECRET_KEY": "sk_test_packaging",
             "STRIPE_PUBLISHABLE_KEY": "pk_test_packaging",
             "STRIPE_WEBHOOK_SECRET": "whsec_packaging",

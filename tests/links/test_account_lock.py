@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from portal import timeline
 from portal.extensions import db
 from portal.links import service
-from portal.models import Event, MagicLink
+from portal.models import MagicLink
 from portal.models.types import utcnow
 from tests.links.conftest import dob_answer, event_kinds, title_of
 
@@ -107,32 +108,30 @@ def test_after_an_unlock_the_count_starts_again(make_account, client, issue_link
     assert statuses == [400, 400, 400, 400]
 
 
-def _earlier_wrong_answers(account, count: int, ago: timedelta) -> None:
-    """Wrong answers as the timeline would hold them had they been given *ago*."""
+def _earlier_wrong_answers(account, count: int, ago: timedelta, monkeypatch) -> None:
+    """Wrong answers as the timeline would hold them had they been given *ago*.
+
+    Written through timeline.record (the chain must stay whole) with its clock set back.
+    """
     link = service.issue(account)
+    then = utcnow() - ago
+    monkeypatch.setattr(timeline, "utcnow", lambda: then)
     for attempt in range(count):
-        db.session.add(
-            Event(
-                account_id=account.id,
-                kind="identity_failed",
-                actor="debtor",
-                data={"link_id": link.id, "attempt": attempt + 1},
-                created_at=utcnow() - ago,
-            )
-        )
+        timeline.record(account, "identity_failed", actor="debtor", link_id=link.id, attempt=attempt + 1)
+    monkeypatch.undo()
     db.session.commit()
 
 
-def test_wrong_answers_older_than_a_day_do_not_count(make_account, client, issue_link):
+def test_wrong_answers_older_than_a_day_do_not_count(make_account, client, issue_link, monkeypatch):
     account = make_account()
-    _earlier_wrong_answers(account, 9, timedelta(hours=24, minutes=1))
+    _earlier_wrong_answers(account, 9, timedelta(hours=24, minutes=1), monkeypatch)
     assert _answers(client, issue_link(account), WRONG, 4) == [400, 400, 400, 400]
     assert client.post("/verify", data=RIGHT).status_code == 303
 
 
-def test_wrong_answers_within_the_day_count(make_account, client, issue_link):
+def test_wrong_answers_within_the_day_count(make_account, client, issue_link, monkeypatch):
     account = make_account()
-    _earlier_wrong_answers(account, 9, timedelta(hours=23, minutes=59))
+    _earlier_wrong_answers(account, 9, timedelta(hours=23, minutes=59), monkeypatch)
     assert _answers(client, issue_link(account), WRONG, 1) == [429]
     assert "identity_account_locked" in event_kinds(account)
 
