@@ -143,7 +143,7 @@ def _charge(attempt: PaymentAttempt, customer_id: str, card: Card) -> Outcome:
             attempts.stop_intent(intent.id)
         except GatewayUnavailable:
             log.warning("could not cancel unheld intent %s", intent.id)
-        return Outcome(Result.UNAVAILABLE, attempt=attempt)
+        return Outcome(Result.BUSY, attempt=attempt)  # another request has taken over
     try:
         intent = gateway.confirm_intent(intent.id)
     except CardDeclined as declined:
