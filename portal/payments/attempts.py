@@ -39,7 +39,7 @@ from portal.models import (
 )
 from portal.models.payments import LIVE_STATUSES
 from portal.models.types import utcnow
-from portal.payments.gateway import Card, GatewayUnavailable, Intent, get_gateway
+from portal.payments.gateway import Card, CardDeclined, GatewayUnavailable, Intent, get_gateway
 
 log = logging.getLogger("portal.payments")
 
@@ -282,7 +282,8 @@ def stop_intent(intent_id: str) -> Intent:
     gateway = get_gateway()
     try:
         return gateway.cancel_intent(intent_id)
-    except Exception:  # noqa: BLE001 - Stripe refuses to cancel a finished intent; ask how it ended
+    except (GatewayUnavailable, CardDeclined):
+        # Stripe refuses to cancel a finished intent (or did not answer): ask how it stands.
         intent = gateway.retrieve_intent(intent_id)
         if intent.status in ("requires_payment_method", "requires_confirmation", "requires_action"):
             raise GatewayUnavailable(f"could not cancel {intent_id}") from None
