@@ -48,6 +48,7 @@ CLAIM = timedelta(minutes=10)
 #: How long a debtor's request waits for another request's payment on the account to finish.
 WAIT_SECONDS = 10.0
 _POLL_SECONDS = 0.05
+_MAX_RETIREMENTS = 3  # a live attempt that will not retire is waited for, never looped on
 BUSY = "busy"
 
 
@@ -145,17 +146,19 @@ def begin(
     timeline entry (and anything else) to the same transaction.
     """
     deadline = time.monotonic() + wait
+    retirements = 0
     while True:
         db.session.commit()  # whatever the request had open ends here: the lock comes first
         account = lock(account_id)
         live = _live(account_id)
         # The runner never retires the debtor's attempts; it comes back on its next run.
         busy = [a for a in live if in_flight(a) or off_session]
-        if not busy and live:
+        if not busy and live and retirements < _MAX_RETIREMENTS:
+            retirements += 1
             for attempt in live:
                 retire(attempt)  # may ask Stripe, and record money it took; it commits
             continue  # look again, from the lock, at what is owed now
-        if not busy:
+        if not busy and not live:
             started = _start(account, charge, card, on_start, off_session)
             if started.refusal != BUSY:
                 return started
@@ -314,9 +317,10 @@ def retire(attempt: PaymentAttempt) -> None:
     intent = stop_intent(attempt.stripe_payment_intent_id)
     if intent.status == "succeeded":
         record_success(intent, source="reconciliation")
-        return
     db.session.refresh(attempt)
-    if attempt.status in LIVE_STATUSES:
+    if attempt.status in LIVE_STATUSES and intent.status == "succeeded":
+        move(attempt, AttemptStatus.SUCCEEDED)  # its payment was recorded before; the row lagged
+    elif attempt.status in LIVE_STATUSES:
         move(attempt, AttemptStatus.CANCELED)
         timeline.record(attempt.account_id, "payment_canceled", attempt_id=attempt.id)
     db.session.commit()
