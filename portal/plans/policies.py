@@ -3,25 +3,39 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.domain.policy import Policy, PolicyError, check_against_balance, validate
 from portal.extensions import db
 from portal.models import Account, AccountStatus, Creditor, CreditorPolicy
+from portal.models.types import utcnow
 
 
 def current(creditor: Creditor) -> CreditorPolicy:
     """The creditor's newest policy version; a creditor with none gets the defaults as version 1."""
-    row = db.session.scalars(
+    row = _newest(creditor)
+    if row is None:
+        # Two first visits at once both find none: the second insert does nothing (instead of
+        # failing the request on the unique version), and both read the one row back.
+        db.session.flush()
+        insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        db.session.execute(
+            insert(CreditorPolicy)
+            .values(creditor_id=creditor.id, version=1, settings=Policy().to_dict(), created_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["creditor_id", "version"])
+        )
+        row = _newest(creditor)
+    return row
+
+
+def _newest(creditor: Creditor) -> CreditorPolicy | None:
+    return db.session.scalars(
         select(CreditorPolicy)
         .where(CreditorPolicy.creditor_id == creditor.id)
         .order_by(CreditorPolicy.version.desc())
         .limit(1)
     ).first()
-    if row is None:
-        row = CreditorPolicy(creditor=creditor, version=1, settings=Policy().to_dict())
-        db.session.add(row)
-        db.session.flush()
-    return row
 
 
 def rules(row: CreditorPolicy) -> Policy:
