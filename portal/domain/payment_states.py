@@ -8,7 +8,9 @@ ALLOWED = {
     # Stripe is the truth about money: a charge we gave up on may still have succeeded
     # (our cancel never reached Stripe), and that money must be recorded.
     "failed": {"succeeded"},
-    "canceled": set(),
+    # Likewise a retired attempt whose intent Stripe confirmed anyway: the money is recorded
+    # (and any over-payment refunded), never refused.
+    "canceled": {"succeeded"},
     "succeeded": set(),
 }
 

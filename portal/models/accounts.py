@@ -82,7 +82,7 @@ class Account(db.Model):
 
     @property
     def paid(self) -> Money:
-        return self.money(sum(p.amount for p in self.payments))
+        return self.money(sum(p.kept for p in self.payments))
 
     @property
     def balance(self) -> Money:

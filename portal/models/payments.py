@@ -74,6 +74,9 @@ class PaymentAttempt(db.Model):
         default=AttemptStatus.CREATED,
     )
     failure_code: Mapped[str | None] = mapped_column(String(64))
+    #: While set and in the future, a request (or the runner) is talking to Stripe for this
+    #: attempt and nobody else may retire it; it lapses on its own if that process dies.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -94,7 +97,17 @@ class Payment(db.Model):
     method: Mapped[str] = mapped_column(String(20), default="card")
     card_brand: Mapped[str | None] = mapped_column(String(30))
     card_last4: Mapped[str | None] = mapped_column(String(4))
+    #: The part of *amount* given back because it was more than was owed when it was recorded;
+    #: only amount - refunded counts against the debt.
+    refunded: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Stripe's Refund for *refunded*; NULL while that refund is still to be made.
+    stripe_refund_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     paid_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     account: Mapped[Account] = relationship(back_populates="payments")
     attempt: Mapped[PaymentAttempt | None] = relationship()
+
+    @property
+    def kept(self) -> int:
+        """What this payment took off the debt: the amount less any over-payment given back."""
+        return self.amount - (self.refunded or 0)

@@ -48,5 +48,9 @@ def after_attempt(outcome: service.Outcome, retry_page):
         )
     if outcome.result is result.PROCESSING:
         return render_template("payments/processing.html", account=g.account, attempt=outcome.attempt)
+    if outcome.result is result.BUSY:
+        return retry_page([("card-element", decline_message("busy"))], 409)
     code = "unavailable" if outcome.result is result.UNAVAILABLE else outcome.code
+    if code == "amount_changed":
+        return retry_page([("card-element", decline_message(code))], 409)
     return retry_page([("card-element", decline_message(code))], 503 if code == "unavailable" else 402)

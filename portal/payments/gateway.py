@@ -40,6 +40,15 @@ class Intent:
     currency: str
     client_secret: str | None
     error_code: str | None = None
+    #: Our attempt and account, as we wrote them in the intent's metadata: how a charge whose
+    #: intent id never reached our records is still matched to its attempt.
+    attempt_id: int | None = None
+    account_id: int | None = None
+
+
+def _metadata_id(metadata: dict, name: str) -> int | None:
+    value = str((metadata or {}).get(name) or "")
+    return int(value) if value.isdigit() else None
 
 
 def intent_from(obj) -> Intent:
@@ -54,6 +63,8 @@ def intent_from(obj) -> Intent:
         currency=str(obj["currency"]).upper(),
         client_secret=obj.get("client_secret"),
         error_code=(error.get("decline_code") or error.get("code")) if error else None,
+        attempt_id=_metadata_id(obj.get("metadata"), "attempt_id"),
+        account_id=_metadata_id(obj.get("metadata"), "account_id"),
     )
 
 
@@ -149,6 +160,13 @@ class StripeGateway:
         with _translate_errors():
             obj = self._client.v1.payment_intents.cancel(intent_id)
         return intent_from(obj)
+
+    def refund(self, intent_id: str, amount: int, *, key: str) -> str:
+        """Give back *amount* of a succeeded intent to the card; *key* makes a retry safe. The refund id."""
+        params = {"payment_intent": intent_id, "amount": amount}
+        with _translate_errors():
+            refund = self._client.v1.refunds.create(params=params, options={"idempotency_key": key})
+        return refund.id
 
     def charge_saved_card(
         self,

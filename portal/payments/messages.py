@@ -22,6 +22,14 @@ _MESSAGES = {
         "We could not reach our card payment service just now. No money has been taken. "
         "Please wait a minute and try again."
     ),
+    "amount_changed": _l(
+        "What you owe changed while you were paying, so we stopped. No money has been taken. "
+        "Check the amount and try again."
+    ),
+    "busy": _l(
+        "Another payment on this account is still going through. No money has been taken by "
+        "this one. Check your account in a few minutes before you try again."
+    ),
 }
 _DEFAULT = _l(
     "Your bank declined this payment. No money has been taken. "

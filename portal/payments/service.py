@@ -1,7 +1,8 @@
-"""Paying in full by card, and recording each payment exactly once whoever reports it first.
+"""Paying by card on-session, and what the pages show after an attempt.
 
-Every Stripe call that must not repeat happens behind an attempt row committed first, and
-its idempotency key is derived from that row.
+Every Stripe call that must not repeat happens behind an attempt row committed first, and its
+idempotency key is derived from that row. Attempts are started (and earlier ones retired) in
+attempts.py, under the account's lock; money is recorded in recording.py.
 """
 
 from __future__ import annotations
@@ -10,18 +11,20 @@ import enum
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
 from portal import timeline
-from portal.domain.payment_states import check_transition
+from portal.domain.charges import NOTHING_OWED
 from portal.extensions import db
 from portal.models import Account, AttemptStatus, Payment, PaymentAttempt, Purpose
-from portal.notify import receipts
+from portal.payments import attempts
+from portal.payments.attempts import BUSY, Charge, move, new_attempt
 from portal.payments.gateway import Card, CardDeclined, GatewayUnavailable, Intent, get_gateway
-from portal.plans import ledger
+from portal.payments.recording import payment_for, record_success
 
 log = logging.getLogger("portal.payments")
+
+__all__ = ["Charge", "move", "new_attempt", "record_success"]
 
 
 class Result(enum.StrEnum):
@@ -31,6 +34,7 @@ class Result(enum.StrEnum):
     NOTHING_OWED = "nothing_owed"
     UNAVAILABLE = "unavailable"
     PROCESSING = "processing"
+    BUSY = "busy"  # another payment on the account is still going through
 
 
 @dataclass
@@ -40,30 +44,6 @@ class Outcome:
     attempt: PaymentAttempt | None = None
     client_secret: str | None = None
     code: str | None = None
-
-
-@dataclass(frozen=True)
-class Charge:
-    """What to charge and why; the routes work it out on the server from the purpose."""
-
-    purpose: Purpose
-    amount: int
-    plan_id: int | None = None
-    instalment_id: int | None = None
-
-
-def move(attempt: PaymentAttempt, new: AttemptStatus, failure_code: str | None = None) -> None:
-    """The one place an attempt changes state; a live attempt holds the account's live slot."""
-    check_transition(attempt.status.value, new.value)
-    attempt.status = new
-    attempt.live_account_id = attempt.account_id if new is AttemptStatus.REQUIRES_ACTION else None
-    if failure_code:
-        attempt.failure_code = failure_code
-
-
-def _lock(account: Account) -> Account:
-    """Lock the account row (PostgreSQL) so two tabs cannot start two intents at once."""
-    return db.session.scalars(select(Account).where(Account.id == account.id).with_for_update()).one()
 
 
 def _customer_for(account: Account) -> str:
@@ -76,30 +56,10 @@ def _customer_for(account: Account) -> str:
     return debtor.stripe_customer_id
 
 
-def _cancel_live_attempts(account: Account) -> None:
-    """Retire any earlier intent for this account so it never has two live ones."""
-    live = db.session.scalars(
-        select(PaymentAttempt).where(
-            PaymentAttempt.account_id == account.id,
-            PaymentAttempt.status.in_([AttemptStatus.CREATED, AttemptStatus.REQUIRES_ACTION]),
-        )
-    ).all()
-    for attempt in live:
-        if attempt.stripe_payment_intent_id:
-            intent = get_gateway().retrieve_intent(attempt.stripe_payment_intent_id)
-            if intent.status == "succeeded":
-                record_success(intent, source="reconciliation")
-                continue
-            if intent.status != "canceled":
-                get_gateway().cancel_intent(intent.id)
-        move(attempt, AttemptStatus.CANCELED)
-        timeline.record(account, "payment_canceled", attempt_id=attempt.id)
-    db.session.commit()
-
-
 def pay_balance_by_card(account: Account, token: str) -> Outcome:
     """Charge the whole balance to a card that Stripe.js tokenised in the browser."""
-    return pay_by_card(account, Charge(Purpose.FULL, account.balance.minor), token=token)
+    owed = account.balance.minor
+    return pay_by_card(account, Charge(Purpose.FULL, owed, basis=owed), token=token)
 
 
 def customer_for(account: Account) -> str:
@@ -124,21 +84,21 @@ def pay_by_card(
         return Outcome(Result.UNAVAILABLE)
 
     try:
-        _cancel_live_attempts(account)
+        started = attempts.begin(account.id, charge, card, on_start=_started_by_debtor)
     except GatewayUnavailable:
+        db.session.rollback()
         log.exception("Stripe unavailable while retiring an earlier intent")
         return Outcome(Result.UNAVAILABLE)
+    if started.attempt is None:
+        return _refused(started.refusal)
+    attempt = started.attempt
+    try:
+        return _charge(attempt, customer_id, card)
+    finally:
+        attempts.release(attempt)
 
-    account = _lock(account)
-    db.session.refresh(account)
-    balance = account.balance
-    if balance.minor <= 0 or account.is_closed:
-        db.session.commit()
-        return Outcome(Result.NOTHING_OWED)
-    if not 0 < charge.amount <= balance.minor:
-        db.session.commit()
-        return Outcome(Result.DECLINED, code="amount_changed")
-    attempt = new_attempt(account, charge, card)
+
+def _started_by_debtor(account: Account, attempt: PaymentAttempt) -> None:
     timeline.record(
         account,
         "payment_started",
@@ -146,10 +106,21 @@ def pay_by_card(
         attempt_id=attempt.id,
         amount=attempt.amount,
         currency=attempt.currency,
-        purpose=charge.purpose.value,
+        purpose=attempt.purpose.value,
     )
-    db.session.commit()  # the attempt exists before Stripe hears of it
 
+
+def _refused(refusal: str | None) -> Outcome:
+    if refusal == NOTHING_OWED:
+        return Outcome(Result.NOTHING_OWED)
+    if refusal == BUSY:
+        return Outcome(Result.BUSY)
+    return Outcome(Result.DECLINED, code=refusal)
+
+
+def _charge(attempt: PaymentAttempt, customer_id: str, card: Card) -> Outcome:
+    """Create, hold, then confirm the attempt's intent; a retired attempt never confirms one."""
+    gateway = get_gateway()
     try:
         intent = gateway.create_intent(
             amount=attempt.amount,
@@ -157,49 +128,32 @@ def pay_by_card(
             customer_id=customer_id,
             card_id=card.id,
             key=attempt.idempotency_key,
-            metadata={"account_id": str(account.id), "attempt_id": str(attempt.id)},
+            metadata={"account_id": str(attempt.account_id), "attempt_id": str(attempt.id)},
         )
-        attempt.stripe_payment_intent_id = intent.id
-        db.session.commit()
+    except CardDeclined as declined:
+        return _failed(attempt, declined.code)
+    except GatewayUnavailable:
+        # Nothing was confirmed, so whatever Stripe may have made cannot take money.
+        log.exception("Stripe unavailable while creating an intent")
+        _failed(attempt, "unavailable")
+        return Outcome(Result.UNAVAILABLE, attempt=attempt)
+    if not attempts.hold_intent(attempt, intent.id):
+        log.warning("attempt %s was retired while its intent %s was made", attempt.id, intent.id)
+        try:
+            attempts.stop_intent(intent.id)
+        except GatewayUnavailable:
+            log.warning("could not cancel unheld intent %s", intent.id)
+        return Outcome(Result.BUSY, attempt=attempt)  # another request has taken over
+    try:
         intent = gateway.confirm_intent(intent.id)
     except CardDeclined as declined:
         return _failed(attempt, declined.code)
     except GatewayUnavailable:
+        # The confirm may or may not have reached Stripe: the claim is released, and whoever
+        # looks next (the webhook, the debtor's next try) asks Stripe how it ended.
         log.exception("Stripe unavailable while charging")
         return Outcome(Result.UNAVAILABLE, attempt=attempt)
     return _follow(attempt, intent)
-
-
-def new_attempt(account: Account, charge: Charge, card: Card, *, off_session: bool = False) -> PaymentAttempt:
-    """Record an attempt, holding the account's one live slot; its key is derived from the row."""
-    number = 1 + (
-        db.session.scalar(
-            select(func.count()).select_from(PaymentAttempt).where(PaymentAttempt.account_id == account.id)
-        )
-        or 0
-    )
-    key = (
-        f"instalment-{charge.instalment_id}-account-{account.id}-attempt-{number}"
-        if charge.instalment_id
-        else f"account-{account.id}-attempt-{number}"
-    )
-    attempt = PaymentAttempt(
-        account_id=account.id,
-        live_account_id=account.id,
-        amount=charge.amount,
-        currency=account.currency,
-        purpose=charge.purpose,
-        plan_id=charge.plan_id,
-        instalment_id=charge.instalment_id,
-        off_session=off_session,
-        idempotency_key=key,
-        stripe_payment_method_id=card.id,
-        card_brand=card.brand,
-        card_last4=card.last4,
-    )
-    db.session.add(attempt)
-    db.session.flush()
-    return attempt
 
 
 def complete_after_authentication(account: Account, attempt_id: int) -> Outcome:
@@ -209,7 +163,7 @@ def complete_after_authentication(account: Account, attempt_id: int) -> Outcome:
         return Outcome(Result.DECLINED, code="unknown_attempt")
     if attempt.status is AttemptStatus.SUCCEEDED:
         return Outcome(
-            Result.SUCCEEDED, attempt=attempt, payment=_payment_for(attempt.stripe_payment_intent_id)
+            Result.SUCCEEDED, attempt=attempt, payment=payment_for(attempt.stripe_payment_intent_id)
         )
     try:
         intent = get_gateway().retrieve_intent(attempt.stripe_payment_intent_id)
@@ -220,7 +174,7 @@ def complete_after_authentication(account: Account, attempt_id: int) -> Outcome:
 
 def _follow(attempt: PaymentAttempt, intent: Intent) -> Outcome:
     if intent.status == "succeeded":
-        payment = record_success(intent, source="browser") or _payment_for(intent.id)
+        payment = record_success(intent, source="browser") or payment_for(intent.id)
         return Outcome(Result.SUCCEEDED, attempt=attempt, payment=payment)
     if intent.status == "requires_action":
         if attempt.status is AttemptStatus.CREATED:
@@ -239,71 +193,27 @@ def fail(attempt: PaymentAttempt, code: str) -> Outcome:
 
 
 def _failed(attempt: PaymentAttempt, code: str) -> Outcome:
+    db.session.rollback()
     db.session.refresh(attempt)
     if attempt.status in (AttemptStatus.CREATED, AttemptStatus.REQUIRES_ACTION):
         if attempt.stripe_payment_intent_id:
             try:
-                get_gateway().cancel_intent(attempt.stripe_payment_intent_id)
+                intent = attempts.stop_intent(attempt.stripe_payment_intent_id)
             except (GatewayUnavailable, CardDeclined):
                 log.warning("could not cancel failed intent %s", attempt.stripe_payment_intent_id)
-        move(attempt, AttemptStatus.FAILED, failure_code=code)
-        timeline.record(
-            attempt.account_id, "payment_failed", actor="stripe", attempt_id=attempt.id, code=code
-        )
-        db.session.commit()
+            else:
+                if intent.status == "succeeded":
+                    # Stripe took the money after all (3-D Secure finished meanwhile): record it.
+                    payment = record_success(intent, source="reconciliation") or payment_for(intent.id)
+                    return Outcome(Result.SUCCEEDED, attempt=attempt, payment=payment)
+        db.session.refresh(attempt)
+        if attempt.status in (AttemptStatus.CREATED, AttemptStatus.REQUIRES_ACTION):
+            move(attempt, AttemptStatus.FAILED, failure_code=code)
+            timeline.record(
+                attempt.account_id, "payment_failed", actor="stripe", attempt_id=attempt.id, code=code
+            )
+            db.session.commit()
     return Outcome(Result.DECLINED, attempt=attempt, code=code)
-
-
-def _payment_for(intent_id: str) -> Payment | None:
-    return db.session.scalar(select(Payment).where(Payment.stripe_payment_intent_id == intent_id))
-
-
-def record_success(intent: Intent, source: str) -> Payment | None:
-    """Record the money once. Returns the new Payment, or None if it was already recorded."""
-    if _payment_for(intent.id) is not None:
-        return None
-    attempt = db.session.scalar(
-        select(PaymentAttempt).where(PaymentAttempt.stripe_payment_intent_id == intent.id)
-    )
-    if attempt is None:
-        log.warning("succeeded intent %s matches no attempt; ignored", intent.id)
-        return None
-    account = attempt.account
-    payment = Payment(
-        account_id=account.id,
-        attempt_id=attempt.id,
-        stripe_payment_intent_id=intent.id,
-        amount=intent.amount,
-        currency=intent.currency,
-        card_brand=attempt.card_brand,
-        card_last4=attempt.card_last4,
-    )
-    try:
-        db.session.add(payment)
-        db.session.flush()
-    except IntegrityError:
-        # Someone else (the webhook or the browser) recorded it a moment ago.
-        db.session.rollback()
-        return None
-    if attempt.status is not AttemptStatus.SUCCEEDED:
-        move(attempt, AttemptStatus.SUCCEEDED)
-    timeline.record(
-        account,
-        "payment_succeeded",
-        actor="stripe",
-        source=source,
-        payment_id=payment.id,
-        amount=payment.amount,
-        currency=payment.currency,
-    )
-    ledger.apply_payment(attempt, payment)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return None
-    receipts.send_receipt(payment)  # after the commit: a lost email must never lose a payment
-    return payment
 
 
 def record_failure_from_webhook(intent: Intent) -> None:

@@ -8,13 +8,14 @@ from datetime import date
 from flask_babel import gettext as _
 
 from portal import timeline
-from portal.domain.policy import build_plan
+from portal.domain.policy import OutsidePolicy, build_plan
 from portal.domain.schedules import Frequency
 from portal.domain.schedules import Instalment as Scheduled
 from portal.extensions import db
 from portal.models import Account, Instalment, Plan, PlanKind, PlanStatus
 from portal.models.types import utcnow
-from portal.plans import policies
+from portal.payments import attempts
+from portal.plans import ledger, policies
 from portal.plans.options import options_for
 
 
@@ -120,6 +121,13 @@ def agree_schedule(
 
 def _write_plan(account, policy_row, frequency, schedule, *, card, consent_text, **facts) -> Plan:
     payment_method_id, card_brand, card_last4 = card
+    # Another tab may have paid, settled or agreed a plan since the schedule was worked out:
+    # decide under the account's lock, with what is owed read afresh.
+    locked = attempts.lock(account.id)
+    if ledger.active_plan(account.id) is not None:
+        raise OutsidePolicy("plan_in_force")
+    if sum(item.amount for item in schedule) != attempts.owed_now(locked):
+        raise OutsidePolicy("balance_changed")
     plan = Plan(
         account_id=account.id,
         active_account_id=account.id,

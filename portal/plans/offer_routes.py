@@ -83,13 +83,14 @@ def _part_charge():
         check_part_payment(choices.policy, account.balance.minor, value)
     except OutsidePolicy:
         return None
-    return service.Charge(Purpose.PART, value)
+    return service.Charge(Purpose.PART, value, basis=account.balance.minor)
 
 
 def _part_page(errors=None, status=200):
     account = g.account
     amount = Money(session["part_amount"], account.currency)
-    rest = account.balance - amount
+    # Another payment may have gone through meanwhile: never show a negative amount left.
+    rest = Money(max(account.balance.minor - amount.minor, 0), account.currency)
     return card_page(
         amount=amount,
         heading=_("Pay %(amount)s by card", amount=money(amount)),
@@ -122,6 +123,8 @@ def part_card():
 def _settle_page(errors=None, status=200):
     account = g.account
     offer = options_for(account, _today()).settlement
+    if offer is None:  # settled, paid or put on hold by another request meanwhile
+        return redirect(url_for("offers.options"), code=303)
     amount, forgiven = Money(offer.amount, account.currency), Money(offer.forgiven, account.currency)
     return card_page(
         amount=amount,
@@ -156,5 +159,5 @@ def settle():
     token = (request.form.get("card_token") or "").strip()
     if not token:
         return _settle_page([("card-element", _("Enter your card details"))], 400)
-    charge = service.Charge(Purpose.SETTLEMENT, offer.amount)
+    charge = service.Charge(Purpose.SETTLEMENT, offer.amount, basis=account.balance.minor)
     return after_attempt(service.pay_by_card(account, charge, token=token), _settle_page)

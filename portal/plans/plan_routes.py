@@ -196,7 +196,8 @@ def pay_off():
     plan = ledger.active_plan(g.account.id)
     if plan is None or CsrfOnly().validate_on_submit() is False:
         return redirect(url_for("debtor.overview"), code=303)
-    charge = service.Charge(Purpose.PAYOFF, g.account.balance.minor, plan_id=plan.id)
+    owed = g.account.balance.minor
+    charge = service.Charge(Purpose.PAYOFF, owed, plan_id=plan.id, basis=owed)
     return after_attempt(service.pay_by_card(g.account, charge, saved=_saved_card(plan)), _plan_page)
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from portal import timeline
 from portal.domain import contact
@@ -28,7 +27,7 @@ from portal.models import (
     Purpose,
 )
 from portal.notify import plan_notices, rules
-from portal.payments import service
+from portal.payments import attempts, service
 from portal.payments.gateway import Card, CardDeclined, GatewayUnavailable, StripeGateway, get_gateway
 from portal.plans import ledger
 
@@ -162,6 +161,15 @@ def _process(instalment_id: int, now: datetime, gateway: StripeGateway, report: 
     if attempt is None:
         return
     try:
+        _charge(attempt, instalment, plan, now, gateway, report)
+    finally:
+        attempts.release(attempt)
+
+
+def _charge(attempt, instalment, plan, now: datetime, gateway: StripeGateway, report: RunReport) -> None:
+    account = plan.account
+    policy = Policy.from_dict(plan.policy.settings)
+    try:
         intent = gateway.charge_saved_card(
             amount=attempt.amount,
             currency=attempt.currency,
@@ -204,13 +212,20 @@ def _after_stripe_call() -> None:
 
 
 def _attempt_for(instalment: Instalment, plan: Plan, report: RunReport) -> PaymentAttempt | None:
-    """The attempt to make now: an unfinished one from a crashed run (same key), or a new one."""
+    """The attempt to make now: an unfinished one from a crashed run (same key), or a new one
+    started under the account's lock, which checks the instalment is still due and owed."""
     unfinished = db.session.scalars(
         select(PaymentAttempt).where(
-            PaymentAttempt.instalment_id == instalment.id, PaymentAttempt.status == AttemptStatus.CREATED
+            PaymentAttempt.instalment_id == instalment.id,
+            PaymentAttempt.status == AttemptStatus.CREATED,
+            # Only a runner's own: the debtor may be paying this instalment on the site now.
+            PaymentAttempt.off_session.is_(True),
         )
     ).first()
     if unfinished is not None:
+        if not attempts.take_over(unfinished):
+            report.skipped += 1  # the debtor retired it just now; the next run looks again
+            return None
         timeline.record(plan.account_id, "charge_resumed", attempt_id=unfinished.id)
         db.session.commit()
         return unfinished
@@ -219,32 +234,34 @@ def _attempt_for(instalment: Instalment, plan: Plan, report: RunReport) -> Payme
             PaymentAttempt.instalment_id == instalment.id,
             PaymentAttempt.status == AttemptStatus.REQUIRES_ACTION,
         )
-    ):
+    ).all():
         # The debtor did not confirm in time: retire that intent before trying again.
         service.fail(waiting, "authentication_not_completed")
     card = Card(id=plan.stripe_payment_method_id, brand=plan.card_brand or "", last4=plan.card_last4 or "")
     charge = service.Charge(
         Purpose.INSTALMENT, instalment.amount, plan_id=plan.id, instalment_id=instalment.id
     )
-    try:
-        attempt = service.new_attempt(plan.account, charge, card, off_session=True)
-        instalment.attempts += 1
+    instalment_id = instalment.id
+
+    def started(account, attempt):
+        row = db.session.get(Instalment, instalment_id)
+        row.attempts += 1
         timeline.record(
-            plan.account_id,
+            account,
             "charge_started",
             actor="system",
             attempt_id=attempt.id,
-            instalment=instalment.number,
-            amount=instalment.amount,
-            try_number=instalment.attempts,
+            instalment=row.number,
+            amount=row.amount,
+            try_number=row.attempts,
         )
-        db.session.commit()
-    except IntegrityError:
-        # The debtor is paying on the site right now (the account's live slot is taken).
-        db.session.rollback()
+
+    begun = attempts.begin(plan.account_id, charge, card, on_start=started, off_session=True, wait=0)
+    if begun.attempt is None:
+        # The debtor is paying on the site right now, or the instalment is no longer owed.
         report.skipped += 1
         return None
-    return attempt
+    return begun.attempt
 
 
 def _needs_authentication(attempt, instalment, policy: Policy, now: datetime, report: RunReport) -> None:

@@ -74,16 +74,20 @@ def agree():
             if card is None:
                 errors.append(("card-element", decline_message("card_declined")))
             else:
-                plan = agreements.agree_schedule(
-                    account,
-                    schedule,
-                    frequency=terms.frequency.value,
-                    offer_id=offer.id,
-                    payment_method_id=card.id,
-                    card_brand=card.brand,
-                    card_last4=card.last4,
-                    consent_text=agree_step.consent_text(),
-                )
+                try:
+                    plan = agreements.agree_schedule(
+                        account,
+                        schedule,
+                        frequency=terms.frequency.value,
+                        offer_id=offer.id,
+                        payment_method_id=card.id,
+                        card_brand=card.brand,
+                        card_last4=card.last4,
+                        consent_text=agree_step.consent_text(),
+                    )
+                except ValueError:  # paid, or a plan agreed, in another tab meanwhile
+                    db.session.rollback()
+                    return redirect(url_for("debtor.overview"), code=303)
                 offers.mark_agreed(offer, plan.id)
                 db.session.commit()
                 return agree_step.after_agreeing(plan, today)

@@ -19,6 +19,8 @@ ALLOWED = {
     ("requires_action", "canceled"),
     # Stripe may report money taken for an attempt we had given up on; it must be recorded.
     ("failed", "succeeded"),
+    # ...and for an attempt another request retired while Stripe was confirming it (issue 10).
+    ("canceled", "succeeded"),
 }
 FORBIDDEN = sorted(set(itertools.product(STATES, STATES)) - ALLOWED)
 
@@ -35,10 +37,16 @@ def test_forbidden_move_raises(current, new):
 
 
 def test_a_finished_attempt_never_moves_again():
-    for final in ("succeeded", "canceled"):
-        for new in STATES:
-            with pytest.raises(InvalidTransition):
-                check_transition(final, new)
+    for new in STATES:
+        with pytest.raises(InvalidTransition):
+            check_transition("succeeded", new)
+
+
+def test_a_retired_attempt_can_only_be_found_to_have_succeeded():
+    check_transition("canceled", "succeeded")
+    for new in ("created", "requires_action", "failed", "canceled"):
+        with pytest.raises(InvalidTransition):
+            check_transition("canceled", new)
 
 
 @pytest.mark.parametrize(("current", "new"), [("bogus", "succeeded"), ("created", "bogus"), ("", "created")])

@@ -1,0 +1,210 @@
+"""Every pair of ways to pay, fired at once from two tabs (or a tab and the runner), round after round.
+
+Issue 10, section 1: two tabs posting /pay 10-15 ms apart charged the card twice and recorded
+once. Here each pair runs `scale.pick(1, 20)` rounds at delays spread over 0-30 ms, alternating
+which way goes first, on whichever database the suite runs on (PostgreSQL when
+TEST_POSTGRES_SERVER is set). After each round Stripe's own records are read back: no card may be
+charged more than was owed, every charge must be recorded (before and after Stripe's webhook is
+delivered), no instalment may be paid twice, and no request may end in a server error.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from datetime import date
+
+import pytest
+from flask import g
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import Account, Payment, PaymentAttempt, Plan
+from portal.payments import service
+from portal.plans import agree_step, runner
+from tests import scale
+from tests.plans.plan_factory import make_plan, noon
+from tests.reliability import race_kit
+
+ROUNDS = scale.pick(1, 20)
+MAX_DELAY = 0.030
+DELAY_STEPS = 7  # 0, 5, 10, ... 30 ms
+PART = 30000  # $300.00 of the $1,060.25 owed
+WITHOUT_PLAN = ["full", "part", "settle"]
+WITH_PLAN = ["full", "payoff", "next", "first", "runner"]
+PAIRS = [("no plan", *pair) for pair in itertools.combinations_with_replacement(WITHOUT_PLAN, 2)] + [
+    ("plan", *pair)
+    for pair in itertools.combinations_with_replacement(WITH_PLAN, 2)
+    if pair != ("full", "full")
+]
+TOTALS: Counter = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _totals_figures():
+    """The totals over every pair this module ran, for the report."""
+    yield
+    for name, value in TOTALS.items():
+        scale.figure("payment races", f"all pairs {name}", value)
+
+
+@pytest.fixture
+def portal(app):
+    live = race_kit.LivePortal(app)
+    yield live
+    live.stop()
+
+
+class Round:
+    """One account, its debtor's two tabs, and the ways they pay."""
+
+    def __init__(self, app, portal, localstripe, make_account, issue_link, number: int, with_plan: bool):
+        self.app, self.portal, self.localstripe = app, portal, localstripe
+        self.account = make_account(reference=f"RACE-{number}", email=None)
+        self.account_id = self.account.id
+        # localstripe ignores idempotency keys, so two tabs making the debtor's first Stripe
+        # customer at once would make two (real Stripe returns the first): make it beforehand.
+        service.customer_for(self.account)
+        self.plan_id = make_plan(localstripe, self.account, count=3).id if with_plan else None
+        self.tabs = race_kit.signed_in_tabs(portal, self.account, issue_link(self.account))
+        self.owed = self.account.balance.minor
+
+    @property
+    def customer(self) -> str | None:
+        db.session.expire_all()
+        return db.session.get(Account, self.account_id).debtor.stripe_customer_id
+
+    def prepare(self, way: str, tab):
+        """Everything a way needs before the race (a card token, the part amount); its action."""
+        base = self.portal.base
+        if way in ("full", "part", "settle"):
+            token = race_kit.tokenise(self.localstripe)
+        if way == "full":
+            return lambda: tab.post(base + "/pay", data={"card_token": token}, allow_redirects=False)
+        if way == "part":
+            chosen = tab.post(base + "/pay/part", data={"amount": "300.00"}, allow_redirects=False)
+            assert chosen.status_code == 303, chosen.status_code
+            card = {"card_token": token}
+            return lambda: tab.post(base + "/pay/part/card", data=card, allow_redirects=False)
+        if way == "settle":
+            return lambda: tab.post(base + "/settle", data={"card_token": token}, allow_redirects=False)
+        if way == "payoff":
+            return lambda: tab.post(base + "/plan/pay-off", allow_redirects=False)
+        if way == "next":
+            return lambda: tab.post(base + "/plan/pay-next", allow_redirects=False)
+        if way == "first":
+            return self._first_payment
+        if way == "runner":
+            return self._runner
+        raise AssertionError(way)
+
+    def _first_payment(self):
+        """The first payment taken as the plan is agreed (the agree step's own call)."""
+        with self.app.test_request_context("/plan/review", method="POST"):
+            try:
+                g.account = db.session.get(Account, self.account_id)
+                plan = db.session.get(Plan, self.plan_id)
+                return agree_step.charge_instalment_now(plan, plan.instalments[0])
+            finally:
+                db.session.remove()
+
+    def _runner(self):
+        with self.app.app_context():
+            try:
+                return runner.charge_due(noon(date.today()))
+            finally:
+                db.session.remove()
+
+    def share_cookies(self):
+        """The tabs are one browser: a cookie set in one (the part amount) is seen by the other."""
+        for tab in self.tabs:
+            for other in self.tabs:
+                if other is not tab:
+                    other.cookies.update(tab.cookies)
+
+
+def _server_errors(results) -> list:
+    bad = []
+    for result in results:
+        if isinstance(result, Exception):
+            bad.append(repr(result))
+        elif hasattr(result, "status_code") and result.status_code >= 500:
+            bad.append(result.status_code)
+    return bad
+
+
+def _instalments_paid_twice(account_id: int) -> int:
+    db.session.expire_all()
+    rows = db.session.execute(
+        select(PaymentAttempt.instalment_id, func.count())
+        .join(Payment, Payment.attempt_id == PaymentAttempt.id)
+        .where(PaymentAttempt.account_id == account_id, PaymentAttempt.instalment_id.is_not(None))
+        .group_by(PaymentAttempt.instalment_id)
+    ).all()
+    return sum(1 for _instalment, count in rows if count > 1)
+
+
+@pytest.mark.parametrize(("setting", "first", "second"), PAIRS, ids=lambda v: str(v).replace(" ", "-"))
+def test_two_ways_to_pay_at_once_never_overcharge_and_record_every_charge(
+    app, portal, localstripe, make_account, issue_link, setting, first, second
+):
+    tally = Counter()
+    problems = []
+    offset = PAIRS.index((setting, first, second))
+    for number in range(ROUNDS):
+        # Delays spread evenly over 0-30 ms; at the small size (one round a pair) they are
+        # spread across the pairs instead, and so is which way goes first.
+        step = (offset + number) % DELAY_STEPS
+        delay = MAX_DELAY * step / (DELAY_STEPS - 1)
+        ways = (first, second) if (offset + number) % 2 == 0 else (second, first)
+        race = Round(app, portal, localstripe, make_account, issue_link, number, setting == "plan")
+        actions = [race.prepare(way, tab) for way, tab in zip(ways, race.tabs, strict=True)]
+        race.share_cookies()
+
+        results = race_kit.fire_together(actions, delay)
+
+        taken = race_kit.taken_from(localstripe, race.customer)
+        db.session.expire_all()
+        forgiven = db.session.get(Account, race.account_id).forgiven
+        owed = race.owed - forgiven
+        missing = race_kit.unrecorded(taken.intents)
+        hooks = race_kit.deliver_succeeded_webhooks(portal, localstripe, taken.intents)
+        taken_after = race_kit.taken_from(localstripe, race.customer)
+        errors = _server_errors(results) + [s for s in hooks if s >= 500]
+        round_ = {
+            "rounds": 1,
+            "charges": len(taken.intents),
+            "over-charges": int(taken.gross > owed),
+            "over-charges after refunds": int(taken_after.net > owed),
+            "unrecorded charges": len(missing),
+            "unrecorded charges after webhooks": len(race_kit.unrecorded(taken_after.intents)),
+            "server errors": len(errors),
+            "instalments paid twice": _instalments_paid_twice(race.account_id),
+            "records differ from Stripe": int(race_kit.recorded_net(race.account_id) != taken_after.net),
+        }
+        tally.update(round_)
+        if any(round_[k] for k in round_ if k not in ("rounds", "charges")):
+            problems.append(
+                {
+                    "round": number,
+                    "ways": ways,
+                    "delay_ms": round(delay * 1000, 1),
+                    "owed": owed,
+                    "gross": taken.gross,
+                    "net": taken_after.net,
+                    "errors": errors,
+                    **round_,
+                }
+            )
+        # Each round gets a fresh account; clear this one's plan so the runner skips it next time.
+        db.session.execute(
+            Plan.__table__.update().where(Plan.account_id == race.account_id).values(status="completed")
+        )
+        db.session.commit()
+
+    suite = f"payment races ({setting}: {first} + {second})"
+    for name, value in tally.items():
+        scale.figure("payment races", f"{suite} {name}", value)
+    TOTALS.update(tally)
+    assert not problems, "\n".join(str(problem) for problem in problems)
+    assert tally["rounds"] == ROUNDS
