@@ -1,4 +1,4 @@
-"""Two requests meeting a creditor with no policy yet both get version 1, not a server error."""
+"""Two requests that need a saved policy for a creditor with none yet both get version 1, not a server error."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def test_two_first_visits_at_once_share_one_default_version(app):
         with app.app_context():
             try:
                 barrier.wait()
-                row = policies.current(db.session.get(Creditor, creditor_id))
+                row = policies.in_force(db.session.get(Creditor, creditor_id))
                 time.sleep(0.2)  # both have looked (and found none) before either commits
                 versions.append(row.version)
                 db.session.commit()
