@@ -8,7 +8,8 @@ ALLOWED = {
     # Stripe is the truth about money: a charge we gave up on may still have succeeded
     # (our cancel never reached Stripe), and that money must be recorded.
     "failed": {"succeeded"},
-    "canceled": set(),
+    # Likewise a charge we retired (a later attempt, or reconcile giving up on it) that Stripe took.
+    "canceled": {"succeeded"},
     "succeeded": set(),
 }
 

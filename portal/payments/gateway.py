@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import stripe
@@ -19,6 +20,10 @@ class CardDeclined(Exception):
 
 class GatewayUnavailable(Exception):
     """Stripe could not be reached or answered with an error that is not about the card."""
+
+
+class UnknownIntent(GatewayUnavailable):
+    """Stripe answered that no such PaymentIntent exists."""
 
 
 class InvalidWebhook(Exception):
@@ -40,6 +45,9 @@ class Intent:
     currency: str
     client_secret: str | None
     error_code: str | None = None
+    #: When Stripe created it (Unix seconds), and the attempt its metadata names (our row id).
+    created: int | None = None
+    attempt_ref: str | None = None
 
 
 def intent_from(obj) -> Intent:
@@ -54,6 +62,8 @@ def intent_from(obj) -> Intent:
         currency=str(obj["currency"]).upper(),
         client_secret=obj.get("client_secret"),
         error_code=(error.get("decline_code") or error.get("code")) if error else None,
+        created=int(obj["created"]) if obj.get("created") is not None else None,
+        attempt_ref=(obj.get("metadata") or {}).get("attempt_id"),
     )
 
 
@@ -88,8 +98,9 @@ class Setup:
 class StripeGateway:
     """Stripe through its public API, at the configured base (empty means Stripe itself)."""
 
-    def __init__(self, secret_key: str, api_base: str = "", webhook_secret: str = ""):
-        options = {"max_network_retries": 2}
+    def __init__(self, secret_key: str, api_base: str = "", webhook_secret: str = "", timeout: float = 30):
+        # Stripe's own default waits 80 s per try; a debtor should not stare at a spinner that long.
+        options = {"max_network_retries": 2, "http_client": stripe.RequestsClient(timeout=timeout)}
         if api_base:
             options["base_addresses"] = {"api": api_base}
         self._client = stripe.StripeClient(secret_key or "sk_test_missing", **options)
@@ -141,9 +152,52 @@ class StripeGateway:
         return intent_from(obj)
 
     def retrieve_intent(self, intent_id: str) -> Intent:
-        with _translate_errors():
-            obj = self._client.v1.payment_intents.retrieve(intent_id)
+        try:
+            with _translate_errors():
+                obj = self._client.v1.payment_intents.retrieve(intent_id)
+        except GatewayUnavailable as error:
+            if getattr(error.__cause__, "http_status", None) == 404:
+                raise UnknownIntent(intent_id) from error
+            raise
         return intent_from(obj)
+
+    def list_intents(self, since: int | None = None, page_size: int = 100) -> Iterator[Intent]:
+        """Every PaymentIntent created at or after *since* (Unix seconds), page by page."""
+        params: dict = {"limit": page_size}
+        if since is not None:
+            params["created"] = {"gte": since}
+        try:
+            yield from self._pages(params)
+        except _FilterRefused:
+            # localstripe (the test stand-in) refuses created[...] on this list; Stripe accepts it.
+            # Listing everything and filtering here gives the same answer, only more slowly.
+            params.pop("created")
+            for intent in self._pages(params):
+                if intent.created is None or intent.created >= since:
+                    yield intent
+
+    def _pages(self, params: dict) -> Iterator[Intent]:
+        params = dict(params)
+        while True:
+            try:
+                with _translate_errors():
+                    page = self._client.v1.payment_intents.list(params=params)
+            except GatewayUnavailable as error:
+                cause = error.__cause__
+                if (
+                    "created" in params
+                    and isinstance(cause, stripe.InvalidRequestError)
+                    and "created" in str(cause)
+                    and "starting_after" not in params
+                ):
+                    raise _FilterRefused from error
+                raise
+            items = page.data
+            for obj in items:
+                yield intent_from(obj)
+            if not page.has_more or not items:
+                return
+            params["starting_after"] = items[-1].id
 
     def cancel_intent(self, intent_id: str) -> Intent:
         with _translate_errors():
@@ -208,6 +262,10 @@ class StripeGateway:
         return event.to_dict()
 
 
+class _FilterRefused(Exception):
+    """The server would not filter a list by creation time."""
+
+
 class _translate_errors:
     """Turn Stripe's exceptions into the portal's own two kinds."""
 
@@ -233,6 +291,7 @@ def get_gateway() -> StripeGateway:
             app.config["STRIPE_SECRET_KEY"],
             app.config["STRIPE_API_BASE"],
             app.config["STRIPE_WEBHOOK_SECRET"],
+            app.config.get("STRIPE_TIMEOUT_SECONDS", 30),
         )
         app.extensions["portal.gateway"] = gateway
     return gateway
