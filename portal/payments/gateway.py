@@ -48,6 +48,7 @@ class Intent:
     #: When Stripe created it (Unix seconds), and the attempt its metadata names (our row id).
     created: int | None = None
     attempt_ref: str | None = None
+    account_ref: str | None = None
 
 
 def intent_from(obj) -> Intent:
@@ -64,6 +65,7 @@ def intent_from(obj) -> Intent:
         error_code=(error.get("decline_code") or error.get("code")) if error else None,
         created=int(obj["created"]) if obj.get("created") is not None else None,
         attempt_ref=(obj.get("metadata") or {}).get("attempt_id"),
+        account_ref=(obj.get("metadata") or {}).get("account_id"),
     )
 
 

@@ -116,8 +116,21 @@ def _attempt_with_intent(intent_id: str) -> PaymentAttempt | None:
 
 
 def _attempt_named(intent: Intent) -> PaymentAttempt | None:
+    """The attempt the intent's metadata names, if account, amount and currency agree too.
+
+    Row ids repeat across databases (a test or staging copy on the same Stripe account), so the
+    attempt id alone is not enough to claim an intent.
+    """
     ref = (intent.attempt_ref or "").strip()
-    return db.session.get(PaymentAttempt, int(ref)) if ref.isdigit() else None
+    attempt = db.session.get(PaymentAttempt, int(ref)) if ref.isdigit() else None
+    if attempt is None:
+        return None
+    same = (
+        str(attempt.account_id) == (intent.account_ref or "").strip()
+        and attempt.amount == intent.amount
+        and attempt.currency.upper() == intent.currency.upper()
+    )
+    return attempt if same else None
 
 
 def _preference(intent: Intent) -> tuple[int, int]:
