@@ -19,6 +19,8 @@ ALLOWED = {
     ("requires_action", "canceled"),
     # Stripe may report money taken for an attempt we had given up on; it must be recorded.
     ("failed", "succeeded"),
+    # Likewise for an attempt we retired (a later attempt, or reconcile) whose charge went through.
+    ("canceled", "succeeded"),
 }
 FORBIDDEN = sorted(set(itertools.product(STATES, STATES)) - ALLOWED)
 
@@ -35,10 +37,16 @@ def test_forbidden_move_raises(current, new):
 
 
 def test_a_finished_attempt_never_moves_again():
-    for final in ("succeeded", "canceled"):
-        for new in STATES:
+    for new in STATES:
+        with pytest.raises(InvalidTransition):
+            check_transition("succeeded", new)
+
+
+def test_a_retired_attempt_moves_only_to_succeeded():
+    for new in STATES:
+        if new != "succeeded":
             with pytest.raises(InvalidTransition):
-                check_transition(final, new)
+                check_transition("canceled", new)
 
 
 @pytest.mark.parametrize(("current", "new"), [("bogus", "succeeded"), ("created", "bogus"), ("", "created")])
