@@ -48,5 +48,6 @@ def after_attempt(outcome: service.Outcome, retry_page):
         )
     if outcome.result is result.PROCESSING:
         return render_template("payments/processing.html", account=g.account, attempt=outcome.attempt)
-    code = "unavailable" if outcome.result is result.UNAVAILABLE else outcome.code
-    return retry_page([("card-element", decline_message(code))], 503 if code == "unavailable" else 402)
+    if outcome.result is result.UNAVAILABLE:
+        return retry_page([("card-element", decline_message(outcome.code or "unavailable"))], 503)
+    return retry_page([("card-element", decline_message(outcome.code))], 402)

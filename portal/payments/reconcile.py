@@ -36,6 +36,7 @@ class Kind(enum.StrEnum):
     STALE_ATTEMPT = "stale_attempt"  # live here, failed or canceled at Stripe
     ABANDONED_ATTEMPT = "abandoned_attempt"  # live here, never confirmed, nobody is coming back
     DUPLICATE_INTENT = "duplicate_intent"  # a second, unpaid intent for one attempt
+    LEFTOVER_INTENT = "leftover_intent"  # still open at Stripe for an attempt we finished
     DUPLICATE_CHARGE = "duplicate_charge"  # a second, succeeded intent for one attempt
     UNKNOWN_INTENT = "unknown_intent"  # its metadata names no attempt of ours
     PAYMENT_NOT_SUCCEEDED = "payment_not_succeeded"  # recorded here, not succeeded at Stripe
@@ -196,6 +197,8 @@ def _check_intent(intent: Intent, attempt: PaymentAttempt, report: Report) -> No
         return
     db.session.refresh(attempt)
     if attempt.status not in LIVE_STATUSES:
+        if intent.status in _CANCELLABLE:
+            _cancel_leftover(intent, attempt, report)
         return
     if intent.status == "canceled":
         service.move(attempt, AttemptStatus.CANCELED)
@@ -207,6 +210,18 @@ def _check_intent(intent: Intent, attempt: PaymentAttempt, report: Report) -> No
         _note(attempt, Kind.STALE_ATTEMPT, intent.id)
         db.session.commit()
         report.add(Kind.STALE_ATTEMPT, True, intent.id, attempt.id)
+
+
+def _cancel_leftover(intent: Intent, attempt: PaymentAttempt, report: Report) -> None:
+    """We finished with this attempt, but its intent could still be confirmed: close it at Stripe."""
+    try:
+        get_gateway().cancel_intent(intent.id)
+    except (GatewayUnavailable, CardDeclined):
+        report.add(Kind.LEFTOVER_INTENT, False, intent.id, attempt.id)
+        return
+    _note(attempt, Kind.LEFTOVER_INTENT, intent.id)
+    db.session.commit()
+    report.add(Kind.LEFTOVER_INTENT, True, intent.id, attempt.id)
 
 
 def _record(intent: Intent, attempt: PaymentAttempt, report: Report) -> None:

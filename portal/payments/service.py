@@ -166,7 +166,9 @@ def pay_by_card(
         return _failed(attempt, declined.code)
     except GatewayUnavailable:
         log.exception("Stripe unavailable while charging")
-        return Outcome(Result.UNAVAILABLE, attempt=attempt)
+        # Once the confirm was sent the card may have been charged; `reconcile` will find out.
+        code = "unconfirmed" if attempt.stripe_payment_intent_id else None
+        return Outcome(Result.UNAVAILABLE, attempt=attempt, code=code)
     return _follow(attempt, intent)
 
 

@@ -347,3 +347,16 @@ def test_listing_intents_follows_every_page(app, make_account, card_token):
     assert sorted(listed) == sorted(made)
     assert sorted(since_now) == sorted(made)
     assert in_future == []
+
+
+def test_an_intent_left_open_for_an_attempt_we_finished_is_canceled_at_stripe(app, make_account, card_token):
+    account = make_account()
+    attempt, intent_id = start_attempt(account, card_token, confirm=False)
+    service.move(attempt, AttemptStatus.CANCELED)  # our cancel call never reached Stripe
+    db.session.commit()
+
+    report = reconcile()
+
+    assert kinds(report) == {("leftover_intent", True): 1}
+    assert get_gateway().retrieve_intent(intent_id).status == "canceled"
+    assert reconcile().differences == []
