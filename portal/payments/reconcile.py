@@ -13,12 +13,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal import clock, timeline
 from portal.extensions import db
 from portal.models import AttemptStatus, Payment, PaymentAttempt
 from portal.models.payments import LIVE_STATUSES
+from portal.models.types import utcnow
 from portal.payments import service
 from portal.payments.gateway import CardDeclined, GatewayUnavailable, Intent, UnknownIntent, get_gateway
 
@@ -155,18 +156,53 @@ def _link_attempts(listed: list[Intent], report: Report) -> dict[str, PaymentAtt
             continue
         strays[named.id].append(intent)
     for attempt_id, intents in strays.items():
-        attempt = db.session.get(PaymentAttempt, attempt_id)
         intents.sort(key=_preference)
-        if not attempt.stripe_payment_intent_id:
-            chosen = intents.pop(0)
-            attempt.stripe_payment_intent_id = chosen.id
+        chosen = intents[0]
+        attempt = _claim(
+            attempt_id, PaymentAttempt.stripe_payment_intent_id.is_(None), stripe_payment_intent_id=chosen.id
+        )
+        if attempt is not None:
             _note(attempt, Kind.UNLINKED_ATTEMPT, chosen.id)
             db.session.commit()
-            linked[chosen.id] = attempt
             report.add(Kind.UNLINKED_ATTEMPT, True, chosen.id, attempt.id)
+        else:  # it had its intent already, or another run linked it a moment ago
+            attempt = db.session.get(PaymentAttempt, attempt_id, populate_existing=True)
+        linked[attempt.stripe_payment_intent_id] = attempt
         for extra in intents:
-            _extra_intent(extra, attempt, report)
+            if extra.id != attempt.stripe_payment_intent_id:
+                _extra_intent(extra, attempt, report)
     return linked
+
+
+def _claim(attempt_id: int, *still, **values) -> PaymentAttempt | None:
+    """Take the attempt's row for this transaction if it still matches *still*, else None.
+
+    A conditional UPDATE takes the row lock on PostgreSQL and the write lock on SQLite alike, so of
+    two runs (or a run and a webhook) looking at the same attempt only one goes on to change it.
+    """
+    claimed = db.session.execute(
+        update(PaymentAttempt)
+        .where(PaymentAttempt.id == attempt_id, *still)
+        .values(updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        db.session.rollback()
+        return None
+    return db.session.get(PaymentAttempt, attempt_id, populate_existing=True)
+
+
+def _cancel_at_stripe(intent_id: str) -> bool | None:
+    """Cancel an intent: True if we did, False if it was already canceled, None if it would not."""
+    try:
+        get_gateway().cancel_intent(intent_id)
+        return True
+    except (GatewayUnavailable, CardDeclined):
+        try:
+            # Another run (or the debtor's next attempt) may have canceled it a moment ago.
+            return False if get_gateway().retrieve_intent(intent_id).status == "canceled" else None
+        except GatewayUnavailable:
+            return None
 
 
 def _extra_intent(intent: Intent, attempt: PaymentAttempt, report: Report) -> None:
@@ -174,14 +210,17 @@ def _extra_intent(intent: Intent, attempt: PaymentAttempt, report: Report) -> No
     if intent.status == "succeeded":
         report.add(Kind.DUPLICATE_CHARGE, False, intent.id, attempt.id)
     elif intent.status in _CANCELLABLE:
-        try:
-            get_gateway().cancel_intent(intent.id)
-        except (GatewayUnavailable, CardDeclined):
-            report.add(Kind.DUPLICATE_INTENT, False, intent.id, attempt.id)
-            return
-        _note(attempt, Kind.DUPLICATE_INTENT, intent.id)
+        _cancel_extra(intent, attempt, Kind.DUPLICATE_INTENT, report)
+
+
+def _cancel_extra(intent: Intent, attempt: PaymentAttempt, kind: Kind, report: Report) -> None:
+    canceled = _cancel_at_stripe(intent.id)
+    if canceled is None:
+        report.add(kind, False, intent.id, attempt.id)
+    elif canceled:
+        _note(attempt, kind, intent.id)
         db.session.commit()
-        report.add(Kind.DUPLICATE_INTENT, True, intent.id, attempt.id)
+        report.add(kind, True, intent.id, attempt.id)
 
 
 def _check_intent(intent: Intent, attempt: PaymentAttempt, report: Report) -> None:
@@ -198,30 +237,23 @@ def _check_intent(intent: Intent, attempt: PaymentAttempt, report: Report) -> No
     db.session.refresh(attempt)
     if attempt.status not in LIVE_STATUSES:
         if intent.status in _CANCELLABLE:
-            _cancel_leftover(intent, attempt, report)
+            # We finished with this attempt, but its intent could still be confirmed: close it.
+            _cancel_extra(intent, attempt, Kind.LEFTOVER_INTENT, report)
         return
-    if intent.status == "canceled":
-        service.move(attempt, AttemptStatus.CANCELED)
-        _note(attempt, Kind.STALE_ATTEMPT, intent.id)
-        db.session.commit()
-        report.add(Kind.STALE_ATTEMPT, True, intent.id, attempt.id)
-    elif intent.status == "requires_payment_method" and intent.error_code:
-        service.fail(attempt, intent.error_code)
-        _note(attempt, Kind.STALE_ATTEMPT, intent.id)
-        db.session.commit()
-        report.add(Kind.STALE_ATTEMPT, True, intent.id, attempt.id)
-
-
-def _cancel_leftover(intent: Intent, attempt: PaymentAttempt, report: Report) -> None:
-    """We finished with this attempt, but its intent could still be confirmed: close it at Stripe."""
-    try:
-        get_gateway().cancel_intent(intent.id)
-    except (GatewayUnavailable, CardDeclined):
-        report.add(Kind.LEFTOVER_INTENT, False, intent.id, attempt.id)
-        return
-    _note(attempt, Kind.LEFTOVER_INTENT, intent.id)
+    ended = {"canceled": AttemptStatus.CANCELED, "requires_payment_method": AttemptStatus.FAILED}
+    if intent.status not in ended or (intent.status == "requires_payment_method" and not intent.error_code):
+        return  # still moving at Stripe (3-D Secure, processing), or never confirmed: see _check_abandoned
+    if intent.status == "requires_payment_method":
+        _cancel_at_stripe(intent.id)  # as after any decline, so it cannot be confirmed later
+    attempt = _claim(attempt.id, PaymentAttempt.status.in_(list(LIVE_STATUSES)))
+    if attempt is None:
+        return  # someone else settled it while we looked
+    service.move(attempt, ended[intent.status], failure_code=intent.error_code)
+    kind = "payment_canceled" if intent.status == "canceled" else "payment_failed"
+    timeline.record(attempt.account_id, kind, actor="stripe", attempt_id=attempt.id, code=intent.error_code)
+    _note(attempt, Kind.STALE_ATTEMPT, intent.id)
     db.session.commit()
-    report.add(Kind.LEFTOVER_INTENT, True, intent.id, attempt.id)
+    report.add(Kind.STALE_ATTEMPT, True, intent.id, attempt.id)
 
 
 def _record(intent: Intent, attempt: PaymentAttempt, report: Report) -> None:
@@ -277,13 +309,23 @@ def _check_abandoned(since: datetime | None, grace: timedelta, report: Report) -
         intent_id = attempt.stripe_payment_intent_id
         if intent_id:
             try:
-                intent = get_gateway().retrieve_intent(intent_id)
-                if intent.status != "requires_confirmation":
+                if get_gateway().retrieve_intent(intent_id).status != "requires_confirmation":
                     continue  # anything else was settled above or is still moving
-                get_gateway().cancel_intent(intent_id)
-            except (GatewayUnavailable, CardDeclined, UnknownIntent):
+            except GatewayUnavailable:
                 report.add(Kind.ABANDONED_ATTEMPT, False, intent_id, attempt.id)
                 continue
+            if _cancel_at_stripe(intent_id) is None:
+                report.add(Kind.ABANDONED_ATTEMPT, False, intent_id, attempt.id)
+                continue
+        attempt = _claim(
+            attempt.id,
+            PaymentAttempt.status == AttemptStatus.CREATED,
+            PaymentAttempt.stripe_payment_intent_id == intent_id
+            if intent_id
+            else PaymentAttempt.stripe_payment_intent_id.is_(None),
+        )
+        if attempt is None:
+            continue  # settled, or its intent saved, while we looked
         service.move(attempt, AttemptStatus.CANCELED)
         _note(attempt, Kind.ABANDONED_ATTEMPT, intent_id)
         db.session.commit()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
 import urllib.parse
 import urllib.request
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import click
@@ -25,6 +27,7 @@ from tests.payments.conftest import (
     count,
     event_kinds,
     payments_for,
+    stripe_signature,
 )
 
 NOW_GRACE = ["--grace-minutes", "0"]
@@ -221,6 +224,13 @@ def test_a_second_unpaid_intent_for_one_attempt_is_canceled_and_a_second_paid_on
     assert [d.intent_id for d in report.unresolved] == [paid]
 
 
+def _events(localstripe, kind: str) -> list[dict]:
+    url = f"{localstripe.url}/v1/events?limit=100&type={kind}"
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {SECRET_KEY}"})
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback only
+        return json.loads(response.read())["data"]
+
+
 def _foreign_intent(localstripe, metadata: dict[str, str]) -> str:
     form = {"amount": "500", "currency": "usd", "payment_method_types[]": "card"}
     form.update({f"metadata[{k}]": v for k, v in metadata.items()})
@@ -360,3 +370,55 @@ def test_an_intent_left_open_for_an_attempt_we_finished_is_canceled_at_stripe(ap
     assert kinds(report) == {("leftover_intent", True): 1}
     assert get_gateway().retrieve_intent(intent_id).status == "canceled"
     assert reconcile().differences == []
+
+
+def test_two_runs_and_the_webhook_at_once_fix_each_difference_once(
+    app, make_account, card_token, localstripe
+):
+    accounts = [make_account(reference=f"C-{n}", email=f"c{n}@example.com") for n in range(12)]
+    for n, account in enumerate(accounts):
+        number = DECLINED_ON_CHARGE if n % 4 == 3 else VISA_OK
+        start_attempt(account, card_token, number, link=n % 2 == 0, confirm=n % 6 != 5)
+    events = [json.dumps(event).encode() for event in _events(localstripe, "payment_intent.succeeded")]
+    assert events
+    barrier = threading.Barrier(3)
+    errors: list[BaseException] = []
+
+    def run_reconcile():
+        with app.app_context():
+            barrier.wait()
+            try:
+                reconcile(grace=timedelta(0))
+            except BaseException as error:  # noqa: BLE001 - reported to the main thread below
+                errors.append(error)
+
+    def deliver_webhooks():
+        client = app.test_client()
+        barrier.wait()
+        for body in events:
+            headers = {"Content-Type": "application/json", "Stripe-Signature": stripe_signature(body)}
+            status = client.post("/stripe/webhook", data=body, headers=headers).status_code
+            if status != 200:
+                errors.append(AssertionError(f"webhook answered {status}"))
+
+    threads = [threading.Thread(target=run_reconcile) for _ in range(2)]
+    threads.append(threading.Thread(target=deliver_webhooks))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert errors == []
+    db.session.expire_all()
+    paid = Counter(db.session.scalars(select(Payment.account_id)).all())
+    succeeded_events = Counter(
+        db.session.scalars(select(Event.account_id).where(Event.kind == "payment_succeeded")).all()
+    )
+    notes = Counter(
+        (e.data["attempt_id"], e.data["difference"], e.data["intent"])
+        for e in db.session.scalars(select(Event).where(Event.kind == "reconciled"))
+    )
+    assert len(paid) == len(events) and set(paid.values()) == {1}
+    assert succeeded_events == paid
+    assert set(notes.values()) == {1}, notes  # each fix noted once, whoever made it
+    assert reconcile(grace=timedelta(0)).differences == []
