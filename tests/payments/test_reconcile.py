@@ -29,6 +29,7 @@ from tests.payments.conftest import (
     payments_for,
     stripe_signature,
 )
+from tests.support import free_port
 
 NOW_GRACE = ["--grace-minutes", "0"]
 
@@ -422,3 +423,14 @@ def test_two_runs_and_the_webhook_at_once_fix_each_difference_once(
     assert succeeded_events == paid
     assert set(notes.values()) == {1}, notes  # each fix noted once, whoever made it
     assert reconcile(grace=timedelta(0)).differences == []
+
+
+def test_when_stripe_cannot_be_reached_the_command_says_so_and_fails(app, runner):
+    app.config["STRIPE_API_BASE"] = f"http://127.0.0.1:{free_port()}"
+    app.config["STRIPE_TIMEOUT_SECONDS"] = 1
+    app.extensions.pop("portal.gateway", None)
+
+    result = runner.invoke(args=["reconcile"])
+
+    assert result.exit_code == 1
+    assert "Stripe could not be reached" in result.output
