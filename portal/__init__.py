@@ -46,6 +46,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.guidance.routes import bp as guidance_bp
     from portal.links.routes import bp as links_bp
     from portal.notify.optout import bp as optout_bp
+    from portal.payments.commands import register_commands as register_payment_commands
     from portal.payments.routes import bp as payments_bp
     from portal.payments.webhook import bp as webhook_bp
     from portal.plans.commands import register_commands as register_plan_commands
@@ -77,6 +78,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_support_commands(app)
     register_dispute_commands(app)
     register_preference_commands(app)
+    register_payment_commands(app)
     return app
 
 

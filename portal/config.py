@@ -149,6 +149,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "STRIPE_API_BASE": _env("STRIPE_API_BASE"),
         "STRIPE_JS_URL": _env("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
         "STRIPE_WEBHOOK_SECRET": _env("STRIPE_WEBHOOK_SECRET"),
+        # Seconds to wait for Stripe per try (the client tries three times) before telling the debtor.
+        "STRIPE_TIMEOUT_SECONDS": float(_env("STRIPE_TIMEOUT_SECONDS", "20")),
         "SMTP_HOST": _env("SMTP_HOST"),
         "SMTP_PORT": int(_env("SMTP_PORT", "25")),
         "SMTP_USERNAME": _env("SMTP_USERNAME"),

@@ -50,7 +50,8 @@ def after_attempt(outcome: service.Outcome, retry_page):
         return render_template("payments/processing.html", account=g.account, attempt=outcome.attempt)
     if outcome.result is result.BUSY:
         return retry_page([("card-element", decline_message("busy"))], 409)
-    code = "unavailable" if outcome.result is result.UNAVAILABLE else outcome.code
-    if code == "amount_changed":
-        return retry_page([("card-element", decline_message(code))], 409)
-    return retry_page([("card-element", decline_message(code))], 503 if code == "unavailable" else 402)
+    if outcome.result is result.UNAVAILABLE:
+        return retry_page([("card-element", decline_message(outcome.code or "unavailable"))], 503)
+    if outcome.code == "amount_changed":
+        return retry_page([("card-element", decline_message(outcome.code))], 409)
+    return retry_page([("card-element", decline_message(outcome.code))], 402)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import stripe
@@ -19,6 +20,10 @@ class CardDeclined(Exception):
 
 class GatewayUnavailable(Exception):
     """Stripe could not be reached or answered with an error that is not about the card."""
+
+
+class UnknownIntent(GatewayUnavailable):
+    """Stripe answered that no such PaymentIntent exists."""
 
 
 class InvalidWebhook(Exception):
@@ -44,6 +49,8 @@ class Intent:
     #: intent id never reached our records is still matched to its attempt.
     attempt_id: int | None = None
     account_id: int | None = None
+    #: When Stripe created it (Unix seconds): how reconcile picks the intents of a period.
+    created: int | None = None
 
 
 def _metadata_id(metadata: dict, name: str) -> int | None:
@@ -65,6 +72,7 @@ def intent_from(obj) -> Intent:
         error_code=(error.get("decline_code") or error.get("code")) if error else None,
         attempt_id=_metadata_id(obj.get("metadata"), "attempt_id"),
         account_id=_metadata_id(obj.get("metadata"), "account_id"),
+        created=int(obj["created"]) if obj.get("created") is not None else None,
     )
 
 
@@ -99,8 +107,9 @@ class Setup:
 class StripeGateway:
     """Stripe through its public API, at the configured base (empty means Stripe itself)."""
 
-    def __init__(self, secret_key: str, api_base: str = "", webhook_secret: str = ""):
-        options = {"max_network_retries": 2}
+    def __init__(self, secret_key: str, api_base: str = "", webhook_secret: str = "", timeout: float = 30):
+        # Stripe's own default waits 80 s per try; a debtor should not stare at a spinner that long.
+        options = {"max_network_retries": 2, "http_client": stripe.RequestsClient(timeout=timeout)}
         if api_base:
             options["base_addresses"] = {"api": api_base}
         self._client = stripe.StripeClient(secret_key or "sk_test_missing", **options)
@@ -152,9 +161,52 @@ class StripeGateway:
         return intent_from(obj)
 
     def retrieve_intent(self, intent_id: str) -> Intent:
-        with _translate_errors():
-            obj = self._client.v1.payment_intents.retrieve(intent_id)
+        try:
+            with _translate_errors():
+                obj = self._client.v1.payment_intents.retrieve(intent_id)
+        except GatewayUnavailable as error:
+            if getattr(error.__cause__, "http_status", None) == 404:
+                raise UnknownIntent(intent_id) from error
+            raise
         return intent_from(obj)
+
+    def list_intents(self, since: int | None = None, page_size: int = 100) -> Iterator[Intent]:
+        """Every PaymentIntent created at or after *since* (Unix seconds), page by page."""
+        params: dict = {"limit": page_size}
+        if since is not None:
+            params["created"] = {"gte": since}
+        try:
+            yield from self._pages(params)
+        except _FilterRefused:
+            # localstripe (the test stand-in) refuses created[...] on this list; Stripe accepts it.
+            # Listing everything and filtering here gives the same answer, only more slowly.
+            params.pop("created")
+            for intent in self._pages(params):
+                if intent.created is None or intent.created >= since:
+                    yield intent
+
+    def _pages(self, params: dict) -> Iterator[Intent]:
+        params = dict(params)
+        while True:
+            try:
+                with _translate_errors():
+                    page = self._client.v1.payment_intents.list(params=params)
+            except GatewayUnavailable as error:
+                cause = error.__cause__
+                if (
+                    "created" in params
+                    and isinstance(cause, stripe.InvalidRequestError)
+                    and "created" in str(cause)
+                    and "starting_after" not in params
+                ):
+                    raise _FilterRefused from error
+                raise
+            items = page.data
+            for obj in items:
+                yield intent_from(obj)
+            if not page.has_more or not items:
+                return
+            params["starting_after"] = items[-1].id
 
     def cancel_intent(self, intent_id: str) -> Intent:
         with _translate_errors():
@@ -226,6 +278,10 @@ class StripeGateway:
         return event.to_dict()
 
 
+class _FilterRefused(Exception):
+    """The server would not filter a list by creation time."""
+
+
 class _translate_errors:
     """Turn Stripe's exceptions into the portal's own two kinds."""
 
@@ -251,6 +307,7 @@ def get_gateway() -> StripeGateway:
             app.config["STRIPE_SECRET_KEY"],
             app.config["STRIPE_API_BASE"],
             app.config["STRIPE_WEBHOOK_SECRET"],
+            app.config.get("STRIPE_TIMEOUT_SECONDS", 30),
         )
         app.extensions["portal.gateway"] = gateway
     return gateway

@@ -30,6 +30,12 @@ _MESSAGES = {
         "Another payment on this account is still going through. No money has been taken by "
         "this one. Check your account in a few minutes before you try again."
     ),
+    # The charge was sent but no answer came back: money may have been taken, so do not deny it.
+    "unconfirmed": _l(
+        "We could not reach our card payment service, so we cannot tell yet whether this payment "
+        "went through. We will check with them. Please look at your account again in an hour "
+        "before paying again: if the payment was taken, it will show there."
+    ),
 }
 _DEFAULT = _l(
     "Your bank declined this payment. No money has been taken. "

@@ -152,7 +152,9 @@ def _charge(attempt: PaymentAttempt, customer_id: str, card: Card) -> Outcome:
         # The confirm may or may not have reached Stripe: the claim is released, and whoever
         # looks next (the webhook, the debtor's next try) asks Stripe how it ended.
         log.exception("Stripe unavailable while charging")
-        return Outcome(Result.UNAVAILABLE, attempt=attempt)
+        # Once the confirm was sent the card may have been charged; `reconcile` will find out.
+        code = "unconfirmed" if attempt.stripe_payment_intent_id else None
+        return Outcome(Result.UNAVAILABLE, attempt=attempt, code=code)
     return _follow(attempt, intent)
 
 

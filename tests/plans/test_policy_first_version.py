@@ -1,4 +1,4 @@
-"""Two requests that need a saved policy for a creditor with none yet both get version 1, not a server error."""
+"""Two requests needing a saved policy for a creditor with none both get version 1, not an error."""
 
 from __future__ import annotations
 

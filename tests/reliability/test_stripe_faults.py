@@ -1,0 +1,171 @@
+"""Card payments through a proxy that breaks Stripe's answers, then `flask reconcile`.
+
+Whatever fails between the portal and Stripe (a time-out, a 500, an answer lost after the charge),
+the debtor gets a calm page, never a 500, is never charged twice, and after `reconcile` every
+charge Stripe took is recorded exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections import Counter, defaultdict
+
+import pytest
+import stripe
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Payment
+from tests import scale
+from tests.payments.conftest import SECRET_KEY, VISA_OK
+from tests.reliability.fault_proxy import FAULTS, FaultProxy
+
+SUITE = "stripe faults"
+CLIENT_TIMEOUT = 0.5  # seconds per try; the stripe client tries three times
+OWED = 106025  # make_account's default balance
+UNREACHABLE = "We could not reach our card payment service"
+DENIAL = "No money has been taken"
+
+CUSTOMER = ("POST", r"/v1/customers")
+CARD = ("POST", r"/v1/customers/[^/]+/sources")
+CREATE = ("POST", r"/v1/payment_intents")
+CONFIRM = ("POST", r"/v1/payment_intents/[^/]+/confirm")
+RETRIEVE = ("GET", r"/v1/payment_intents/[^/]+")
+ENDPOINTS = {"customer": CUSTOMER, "card": CARD, "create": CREATE, "confirm": CONFIRM}
+
+
+def _cases() -> list[tuple[str, list[list[tuple]]]]:
+    """Each case is a name and one list of faults per payment the debtor tries, in order."""
+    cases = []
+    every_try = 3  # the first try and both of the client's retries
+    for times in scale.pick((every_try,), (1, every_try)):
+        for name, endpoint in ENDPOINTS.items():
+            for fault in FAULTS:
+                if fault == "slow" and name in ("customer", "card") and not scale.FULL:
+                    continue  # slow cases cost seconds each; the money calls are the ones that matter
+                label = f"{fault} x{times} on {name}"
+                cases.append((label, [[(endpoint, fault, times)]]))
+                cases.append((label + ", then pay again", [[(endpoint, fault, times)], []]))
+    # The charge went through unheard; paying again must look it up first, and when even that
+    # look-up fails, must not charge a second time.
+    for fault in FAULTS:
+        cases.append(
+            (
+                f"drop on confirm, then {fault} on the look-up, then pay again",
+                [[(CONFIRM, "drop", every_try)], [(RETRIEVE, fault, every_try)], []],
+            )
+        )
+    return cases * scale.pick(1, 3)
+
+
+@pytest.fixture
+def proxy(app, localstripe, monkeypatch):
+    # The client's back-off between retries (0.5 s, then 1 s) only slows the suite; keep the retries.
+    monkeypatch.setattr(stripe.HTTPClient, "INITIAL_DELAY", 0.05)
+    localstripe.reset()  # intents of earlier tests name attempt ids that repeat in this database
+    proxy = FaultProxy(localstripe.url, slow_seconds=CLIENT_TIMEOUT + 0.5)
+    app.config["STRIPE_API_BASE"] = proxy.url
+    app.config["STRIPE_TIMEOUT_SECONDS"] = CLIENT_TIMEOUT
+    app.extensions.pop("portal.gateway", None)
+    yield proxy
+    proxy.stop()
+    app.extensions.pop("portal.gateway", None)
+
+
+def _stripe_intents(localstripe) -> list[dict]:
+    """Every PaymentIntent localstripe holds, read directly rather than through the portal's code."""
+    found, after = [], None
+    while True:
+        url = f"{localstripe.url}/v1/payment_intents?limit=100" + (
+            f"&starting_after={after}" if after else ""
+        )
+        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {SECRET_KEY}"})
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback only
+            page = json.loads(response.read())
+        found += page["data"]
+        if not page["has_more"] or not page["data"]:
+            return found
+        after = page["data"][-1]["id"]
+
+
+def _unrecorded(localstripe) -> int:
+    db.session.expire_all()
+    recorded = set(db.session.scalars(select(Payment.stripe_payment_intent_id)).all())
+    return sum(
+        1 for i in _stripe_intents(localstripe) if i["status"] == "succeeded" and i["id"] not in recorded
+    )
+
+
+def test_payments_under_stripe_faults_then_reconcile(
+    app, proxy, localstripe, make_account, sign_in, client, card_token, runner
+):
+    cases = _cases()
+    server_errors, calm_pages, denials_after_unanswered_charge = 0, 0, 0
+    paid_in_the_end = []
+    for number, (label, payments) in enumerate(cases):
+        account = make_account(reference=f"F-{number}", email=f"f{number}@example.com")
+        if not payments[-1]:
+            paid_in_the_end.append(account.id)
+        sign_in(account)
+        for faults in payments:
+            for (method, path), fault, times in faults:
+                proxy.fail(method, path, fault, times)
+            response = client.post("/pay", data={"card_token": card_token(VISA_OK)})
+            proxy.wait_idle()
+            proxy.clear()
+            if response.status_code >= 500 and response.status_code != 503:
+                server_errors += 1
+                continue
+            assert response.status_code in (303, 503), (label, response.status_code)
+            if response.status_code == 503:
+                assert UNREACHABLE in response.text, label
+                calm_pages += 1
+                unanswered_confirm = faults and faults[0][0] == CONFIRM and faults[0][1] != "error"
+                if unanswered_confirm and DENIAL in response.text:
+                    denials_after_unanswered_charge += 1
+
+    unrecorded_before = _unrecorded(localstripe)
+    result = runner.invoke(args=["reconcile", "--grace-minutes", "0"])
+    proxy.wait_idle()
+    again = runner.invoke(args=["reconcile", "--grace-minutes", "0"])
+
+    intents = _stripe_intents(localstripe)
+    taken: dict[int, int] = defaultdict(int)
+    succeeded = [i for i in intents if i["status"] == "succeeded"]
+    for intent in succeeded:
+        taken[int(intent["metadata"]["account_id"])] += intent["amount"]
+    over_charges = sum(1 for total in taken.values() if total > OWED)
+    db.session.expire_all()
+    recorded = Counter(db.session.scalars(select(Payment.stripe_payment_intent_id)).all())
+    unrecorded = sum(1 for intent in succeeded if recorded[intent["id"]] != 1)
+    succeeded_ids = {intent["id"] for intent in succeeded}
+    recorded_not_taken = sum(1 for intent_id in recorded if intent_id not in succeeded_ids)
+
+    scale.figure(SUITE, "cases run", len(cases), "cases")
+    scale.figure(SUITE, "payments tried", sum(len(p) for _, p in cases), "payments")
+    for fault in FAULTS:
+        scale.figure(SUITE, f"requests broken ({fault})", proxy.applied[fault], "requests")
+    scale.figure(SUITE, "charges taken", len(succeeded), "charges")
+    scale.figure(SUITE, "charges unrecorded before reconcile", unrecorded_before, "charges")
+    for line in result.output.splitlines():
+        if ": " in line and " fixed, " in line:
+            kind, counts = line.split(": ", 1)
+            fixed, reported = (int(part.split()[0]) for part in counts.split(", "))
+            scale.figure(SUITE, f"reconcile: {kind} fixed", fixed, "differences")
+            scale.figure(SUITE, f"reconcile: {kind} reported", reported, "differences")
+    scale.figure(SUITE, "calm 'could not reach' pages", calm_pages, "pages")
+    scale.figure(SUITE, "over-charges seen", over_charges, "accounts")
+    scale.figure(SUITE, "unrecorded charges seen", unrecorded, "charges")
+    scale.figure(SUITE, "server errors seen", server_errors, "responses")
+
+    assert result.exit_code == 0, result.output
+    assert again.exit_code == 0 and "No differences." in again.output, again.output
+    assert server_errors == 0
+    assert over_charges == 0, taken
+    assert unrecorded == 0
+    assert recorded_not_taken == 0
+    assert denials_after_unanswered_charge == 0
+    assert unrecorded_before > 0  # the faults did lose charges, and reconcile found them
+    assert proxy.applied["slow"] and proxy.applied["error"] and proxy.applied["drop"]
+    assert all(taken[account_id] == OWED for account_id in paid_in_the_end)  # paid once, in full
