@@ -97,30 +97,19 @@ def _cancel_live_attempts(account: Account) -> None:
     db.session.commit()
 
 
-def pay_balance_by_card(account: Account, token: str) -> Outcome:
-    """Charge the whole balance to a card that Stripe.js tokenised in the browser."""
-    return pay_by_card(account, Charge(Purpose.FULL, account.balance.minor), token=token)
-
-
 def customer_for(account: Account) -> str:
     """The debtor's Stripe customer, created once (idempotently) and remembered."""
     return _customer_for(account)
 
 
-def pay_by_card(
-    account: Account, charge: Charge, *, token: str | None = None, saved: Card | None = None
-) -> Outcome:
-    """Charge a card the debtor just typed (*token*) or saved earlier (*saved*), on-session."""
+def pay_by_card(account: Account, charge: Charge, *, saved: Card) -> Outcome:
+    """Charge a card saved to the debtor's customer (just now in a SetupIntent, or a plan's), on-session."""
     gateway = get_gateway()
     try:
         customer_id = _customer_for(account)
-        card = saved or gateway.attach_card_token(customer_id, token)
-    except CardDeclined as declined:
-        timeline.record(account, "payment_failed", actor="debtor", code=declined.code, stage="card")
-        db.session.commit()
-        return Outcome(Result.DECLINED, code=declined.code)
+        card = saved
     except GatewayUnavailable:
-        log.exception("Stripe unavailable while saving a card")
+        log.exception("Stripe unavailable while finding the customer")
         return Outcome(Result.UNAVAILABLE)
 
     try:

@@ -1,11 +1,13 @@
-// Card entry: Stripe.js turns the card into a token in the browser, so the card number
-// never reaches this server; the form then posts only the token.
+// Card entry for one payment: Stripe.js saves the card in this visit's SetupIntent (running any
+// bank check), so the card number never reaches this server; the form then posts only the
+// SetupIntent's id, and the server asks Stripe how it ended before charging the card.
 (function () {
   "use strict";
   var form = document.getElementById("card-form");
-  if (!form || typeof Stripe === "undefined") { return; }
+  if (!form || typeof Stripe === "undefined" || !form.dataset.clientSecret) { return; }
   var button = document.getElementById("pay-button");
   var errorBox = document.getElementById("card-element-error");
+  var field = document.getElementById("setup_intent");
   var idleText = button.textContent;
   var stripe = Stripe(form.dataset.publishableKey);
   var card = stripe.elements().create("card");
@@ -19,20 +21,31 @@
     button.textContent = idleText;
   }
 
+  function refusedByStripe(error) {
+    // A card Stripe refused (declined, failed bank check) has a code; the server then reads why
+    // from the SetupIntent and says so in the page's language. An incomplete card is shown here.
+    return error.type !== "validation_error" && (Boolean(error.code) || error.type === "card_error");
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     if (button.disabled) { return; }
     button.disabled = true;
     button.textContent = form.dataset.busyText;
     errorBox.textContent = "";
-    stripe.createToken(card).then(function (result) {
-      if (result.error || !result.token) {
-        var message = result.error && result.error.message;
-        showError(message || form.dataset.missingText);
+    stripe.confirmCardSetup(form.dataset.clientSecret, {payment_method: {card: card}}).then(function (result) {
+      if (result.setupIntent) {
+        field.value = result.setupIntent.id;
+        form.submit();
         return;
       }
-      document.getElementById("card_token").value = result.token.id;
-      form.submit();
+      var error = result.error || {};
+      if (refusedByStripe(error)) {
+        field.value = form.dataset.setupIntent;
+        form.submit();
+        return;
+      }
+      showError(error.message || form.dataset.missingText);
     }, function () { showError(form.dataset.missingText); });
   });
 })();
