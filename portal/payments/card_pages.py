@@ -60,4 +60,5 @@ def after_attempt(outcome: service.Outcome, retry_page):
     if outcome.result is result.PROCESSING:
         return render_template("payments/processing.html", account=g.account, attempt=outcome.attempt)
     code = "unavailable" if outcome.result is result.UNAVAILABLE else outcome.code
-    return retry_page([("card-element", decline_message(code))], 503 if code == "unavailable" else 402)
+    status = {"unavailable": 503, card_setup.NOTHING_TYPED: 400}.get(code, 402)
+    return retry_page([("card-element", decline_message(code))], status)

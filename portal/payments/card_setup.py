@@ -21,6 +21,8 @@ from portal.payments.gateway import Card, CardDeclined, GatewayUnavailable, Setu
 log = logging.getLogger("portal.payments")
 
 SESSION_KEY = "card_setup"
+#: The code for a SetupIntent posted before any card was saved in it (the form sent too early).
+NOTHING_TYPED = "card_missing"
 #: Purposes paid with a card typed for that payment alone; instalments and pay-offs use the plan's.
 ONE_OFF = frozenset({Purpose.FULL, Purpose.PART, Purpose.SETTLEMENT})
 _OPEN = ("requires_payment_method", "requires_confirmation", "requires_action")
@@ -59,8 +61,9 @@ def pay_with_new_card(account: Account, charge: service.Charge, setup_id: str) -
     try:
         card = _card_from(account, setup_id)
     except CardDeclined as declined:
-        timeline.record(account, "payment_failed", actor="debtor", code=declined.code, stage="card")
-        db.session.commit()
+        if declined.code != NOTHING_TYPED:
+            timeline.record(account, "payment_failed", actor="debtor", code=declined.code, stage="card")
+            db.session.commit()
         return service.Outcome(service.Result.DECLINED, code=declined.code)
     except GatewayUnavailable:
         log.exception("Stripe unavailable while reading a SetupIntent")
@@ -77,6 +80,8 @@ def _card_from(account: Account, setup_id: str) -> Card:
     setup = gateway.retrieve_setup_intent(setup_id)
     if setup.customer != account.debtor.stripe_customer_id:
         raise CardDeclined("card_declined")
+    if setup.status == "requires_payment_method" and not setup.error_code:
+        raise CardDeclined(NOTHING_TYPED)  # Stripe never saw a whole card
     if setup.status != "succeeded" or not setup.payment_method:
         code = setup.error_code or "card_declined"
         # Stripe names a failed bank check differently when saving a card than when paying.

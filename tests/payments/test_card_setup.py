@@ -294,3 +294,16 @@ def test_a_used_setup_intent_cannot_pay_twice(account, client, typed_card, local
 
     assert again.status_code == 400
     assert len(payments_for(account)) == 1
+
+
+def test_a_setup_intent_posted_before_any_card_was_saved_asks_for_the_card(account, client):
+    """The script posts the page's SetupIntent whenever Stripe refused the card; if Stripe never
+    saw a whole card in it, the debtor is asked for one, and nothing is noted as a decline."""
+    setup_id, _secret = page_setup(client.get("/pay").text)
+
+    response = client.post("/pay", data={"setup_intent": setup_id})
+
+    assert response.status_code == 400
+    assert _card_error(response.text).endswith("Enter your card details")
+    assert attempts_for(account) == []
+    assert "payment_failed" not in event_kinds(account)

@@ -21,10 +21,11 @@
     button.textContent = idleText;
   }
 
-  function refusedByStripe(error) {
-    // A card Stripe refused (declined, failed bank check) has a code; the server then reads why
-    // from the SetupIntent and says so in the page's language. An incomplete card is shown here.
-    return error.type !== "validation_error" && (Boolean(error.code) || error.type === "card_error");
+  function shownHere(error) {
+    // Stripe.js finds an incomplete card, or no connection, before asking Stripe: its message
+    // says what to fix. Anything else (a decline, a failed bank check) the server reads from the
+    // SetupIntent and explains in the page's language.
+    return error.type === "validation_error" || error.type === "api_connection_error";
   }
 
   form.addEventListener("submit", function (event) {
@@ -40,12 +41,12 @@
         return;
       }
       var error = result.error || {};
-      if (refusedByStripe(error)) {
-        field.value = form.dataset.setupIntent;
-        form.submit();
+      if (shownHere(error)) {
+        showError(error.message || form.dataset.missingText);
         return;
       }
-      showError(error.message || form.dataset.missingText);
+      field.value = form.dataset.setupIntent;
+      form.submit();
     }, function () { showError(form.dataset.missingText); });
   });
 })();
