@@ -68,7 +68,14 @@ def pay_with_new_card(account: Account, charge: service.Charge, setup_id: str) -
     except GatewayUnavailable:
         log.exception("Stripe unavailable while reading a SetupIntent")
         return service.Outcome(service.Result.UNAVAILABLE)
+    waiting = db.session.scalars(
+        select(PaymentAttempt).where(
+            PaymentAttempt.account_id == account.id, PaymentAttempt.status.in_(LIVE_STATUSES)
+        )
+    ).all()
     outcome = service.pay_by_card(account, charge, saved=card)
+    for earlier in waiting:
+        release(earlier)  # a bank check left unfinished, retired by this payment
     if outcome.attempt is None:
         _detach(card.id)  # no payment was started with it
     return outcome

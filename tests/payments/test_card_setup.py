@@ -307,3 +307,16 @@ def test_a_setup_intent_posted_before_any_card_was_saved_asks_for_the_card(accou
     assert _card_error(response.text).endswith("Enter your card details")
     assert attempts_for(account) == []
     assert "payment_failed" not in event_kinds(account)
+
+
+def test_a_bank_check_left_unfinished_lets_its_card_go_when_another_card_pays(
+    account, client, typed_card, detached
+):
+    """Paying with a new card retires the intent still waiting for the bank: its card goes too."""
+    client.post("/pay", data={"setup_intent": typed_card(NEEDS_3DS)})
+
+    assert client.post("/pay", data={"setup_intent": typed_card(VISA_OK)}).status_code == 303
+
+    first, second = attempts_for(account)
+    assert (first.status, second.status) == (AttemptStatus.CANCELED, AttemptStatus.SUCCEEDED)
+    assert sorted(detached) == sorted([first.stripe_payment_method_id, second.stripe_payment_method_id])
