@@ -10,10 +10,11 @@ import uuid
 
 from flask import request, session
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal import timeline
 from portal.extensions import db
-from portal.models import Account, PaymentAttempt, Plan, Purpose
+from portal.models import Account, PaymentAttempt, Plan, Purpose, UsedSetupIntent
 from portal.models.payments import LIVE_STATUSES
 from portal.payments import service
 from portal.payments.gateway import Card, CardDeclined, GatewayUnavailable, Setup, get_gateway
@@ -68,6 +69,10 @@ def pay_with_new_card(account: Account, charge: service.Charge, setup_id: str) -
     except GatewayUnavailable:
         log.exception("Stripe unavailable while reading a SetupIntent")
         return service.Outcome(service.Result.UNAVAILABLE)
+    if not _claim(account, setup_id):
+        # This card was already sent to pay (a second tab, a resent form): it pays once. The
+        # overview shows how that payment stands.
+        return service.Outcome(service.Result.NOTHING_OWED)
     waiting = db.session.scalars(
         select(PaymentAttempt).where(
             PaymentAttempt.account_id == account.id, PaymentAttempt.status.in_(LIVE_STATUSES)
@@ -79,6 +84,17 @@ def pay_with_new_card(account: Account, charge: service.Charge, setup_id: str) -
     if outcome.attempt is None:
         _detach(card.id)  # no payment was started with it
     return outcome
+
+
+def _claim(account: Account, setup_id: str) -> bool:
+    """Mark the SetupIntent used, committed before any charge; False if it already was."""
+    db.session.add(UsedSetupIntent(stripe_setup_intent_id=setup_id, account_id=account.id))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
 
 
 def _card_from(account: Account, setup_id: str) -> Card:

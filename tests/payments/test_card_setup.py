@@ -320,3 +320,20 @@ def test_a_bank_check_left_unfinished_lets_its_card_go_when_another_card_pays(
     first, second = attempts_for(account)
     assert (first.status, second.status) == (AttemptStatus.CANCELED, AttemptStatus.SUCCEEDED)
     assert sorted(detached) == sorted([first.stripe_payment_method_id, second.stripe_payment_method_id])
+
+
+def test_a_replayed_form_with_an_old_session_cannot_pay_twice(account, client, localstripe):
+    """The session forgets a used SetupIntent, but an old cookie remembers it: the database
+    refuses the second payment all the same."""
+    assert client.post("/pay/part", data={"amount": "50.00"}).status_code == 303
+    setup_id = confirm_card(localstripe, client.get("/pay/part/card").text, VISA_OK)
+    old_cookie = client.get_cookie("session").value
+    assert client.post("/pay/part/card", data={"setup_intent": setup_id}).status_code == 303
+
+    client.set_cookie("session", old_cookie)
+    replayed = client.post("/pay/part/card", data={"setup_intent": setup_id})
+
+    assert replayed.status_code == 303
+    assert replayed.headers["Location"] == "/account"
+    assert len(payments_for(account)) == 1
+    assert len(attempts_for(account)) == 1
