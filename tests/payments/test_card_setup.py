@@ -337,3 +337,17 @@ def test_a_replayed_form_with_an_old_session_cannot_pay_twice(account, client, l
     assert replayed.headers["Location"] == "/account"
     assert len(payments_for(account)) == 1
     assert len(attempts_for(account)) == 1
+
+
+def test_the_card_page_says_so_when_stripe_cannot_give_it_a_setup_intent(account, client, monkeypatch):
+    from portal.payments.gateway import GatewayUnavailable
+
+    def unreachable(self, customer_id, *, key, usage="off_session"):
+        raise GatewayUnavailable("connection refused")
+
+    monkeypatch.setattr(StripeGateway, "create_setup_intent", unreachable)
+    page = client.get("/pay")
+
+    assert page.status_code == 503
+    assert "could not reach our card payment service" in _card_error(page.text)
+    assert 'data-client-secret=""' in page.text, "no card form the script could start"
