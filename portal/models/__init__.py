@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate; imported here so Alembic sees them all."""
 
 from portal.models.accounts import Account, AccountStatus
+from portal.models.card_setups import UsedSetupIntent
 from portal.models.contact import OptOut
 from portal.models.drafts import Draft
 from portal.models.events import AppendOnlyError, Event, TimelineHead
@@ -52,6 +53,7 @@ __all__ = [
     "RequestKind",
     "RequestStatus",
     "SupportRequest",
+    "UsedSetupIntent",
     "Event",
     "TimelineHead",
     "MagicLink",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import g, redirect, render_template, url_for
 
 from portal.domain.money import Money
-from portal.payments import service
+from portal.payments import card_setup, service
+from portal.payments.gateway import GatewayUnavailable
 from portal.payments.messages import decline_message
 
 
@@ -19,7 +20,15 @@ def card_page(
     status: int = 200,
     back_url: str | None = None,
 ):
-    """Render the card form for *amount*; the form posts a Stripe.js token to *action*."""
+    """Render the card form for *amount*: Stripe.js saves the card in this visit's SetupIntent and
+    the form posts that SetupIntent's id to *action*."""
+    errors = list(errors or [])
+    try:
+        setup = card_setup.setup_for_visit(g.account)
+    except GatewayUnavailable:
+        setup = None
+        errors = [("card-element", decline_message("unavailable"))]
+        status = 503
     return render_template(
         "payments/pay.html",
         account=g.account,
@@ -27,7 +36,8 @@ def card_page(
         heading=heading,
         intro=intro,
         action=action,
-        errors=errors or [],
+        errors=errors,
+        setup=setup,
         back_url=back_url or url_for("debtor.overview"),
     ), status
 
@@ -35,6 +45,7 @@ def card_page(
 def after_attempt(outcome: service.Outcome, retry_page):
     """Where the debtor goes after an attempt; *retry_page(errors, status)* shows the card form again."""
     result = service.Result
+    card_setup.release_after(outcome)
     if outcome.result is result.SUCCEEDED and outcome.payment is not None:
         return redirect(url_for("payments.receipt", payment_id=outcome.payment.id), code=303)
     if outcome.result in (result.NOTHING_OWED, result.SUCCEEDED):
@@ -52,6 +63,5 @@ def after_attempt(outcome: service.Outcome, retry_page):
         return retry_page([("card-element", decline_message("busy"))], 409)
     if outcome.result is result.UNAVAILABLE:
         return retry_page([("card-element", decline_message(outcome.code or "unavailable"))], 503)
-    if outcome.code == "amount_changed":
-        return retry_page([("card-element", decline_message(outcome.code))], 409)
-    return retry_page([("card-element", decline_message(outcome.code))], 402)
+    status = {"amount_changed": 409, card_setup.NOTHING_TYPED: 400}.get(outcome.code, 402)
+    return retry_page([("card-element", decline_message(outcome.code))], status)

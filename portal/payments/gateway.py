@@ -78,12 +78,14 @@ def intent_from(obj) -> Intent:
 
 def _setup(obj) -> Setup:
     data = obj.to_dict() if hasattr(obj, "to_dict") else obj
+    error = data.get("last_setup_error") or {}
     return Setup(
         id=data["id"],
         status=data["status"],
         client_secret=data.get("client_secret"),
         customer=data.get("customer"),
         payment_method=data.get("payment_method"),
+        error_code=(error.get("decline_code") or error.get("code")) if error else None,
     )
 
 
@@ -102,6 +104,7 @@ class Setup:
     client_secret: str | None
     customer: str | None
     payment_method: str | None
+    error_code: str | None = None
 
 
 class StripeGateway:
@@ -124,13 +127,6 @@ class StripeGateway:
         with _translate_errors():
             customer = self._client.v1.customers.create(params=params, options={"idempotency_key": key})
         return customer.id
-
-    def attach_card_token(self, customer_id: str, token: str) -> Card:
-        """Save a card tokenised by Stripe.js to the customer, so a PaymentIntent can use it."""
-        with _translate_errors():
-            card = self._client.v1.customers.payment_sources.create(customer_id, params={"source": token})
-        data = card.to_dict()
-        return Card(id=data["id"], brand=str(data.get("brand") or ""), last4=str(data.get("last4") or ""))
 
     def create_intent(
         self,
@@ -247,9 +243,10 @@ class StripeGateway:
             obj = self._client.v1.payment_intents.create(params=params, options={"idempotency_key": key})
         return intent_from(obj)
 
-    def create_setup_intent(self, customer_id: str, *, key: str) -> Setup:
-        """A SetupIntent that saves a card for later off-session charges, with the debtor's consent."""
-        params = {"customer": customer_id, "usage": "off_session", "payment_method_types": ["card"]}
+    def create_setup_intent(self, customer_id: str, *, key: str, usage: str = "off_session") -> Setup:
+        """A SetupIntent that saves a card to the customer: "off_session" for a plan's later charges
+        (with the debtor's consent), "on_session" for a card used only while the debtor is here."""
+        params = {"customer": customer_id, "usage": usage, "payment_method_types": ["card"]}
         with _translate_errors():
             obj = self._client.v1.setup_intents.create(params=params, options={"idempotency_key": key})
         return _setup(obj)
@@ -258,6 +255,15 @@ class StripeGateway:
         with _translate_errors():
             obj = self._client.v1.setup_intents.retrieve(setup_id)
         return _setup(obj)
+
+    def detach_card(self, payment_method_id: str) -> bool:
+        """Detach a card from its customer for good; False when it was not attached (any more)."""
+        with _translate_errors():
+            data = self._client.v1.payment_methods.retrieve(payment_method_id).to_dict()
+            if not data.get("customer"):
+                return False
+            self._client.v1.payment_methods.detach(payment_method_id)
+        return True
 
     def card_details(self, payment_method_id: str) -> Card:
         with _translate_errors():

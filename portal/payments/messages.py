@@ -18,6 +18,7 @@ _MESSAGES = {
         "The security check with your bank was not completed. No money has been taken. "
         "You can try again, or use another card."
     ),
+    "card_missing": _l("Enter your card details"),
     "unavailable": _l(
         "We could not reach our card payment service just now. No money has been taken. "
         "Please wait a minute and try again."

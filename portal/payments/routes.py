@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal import clock, timeline
 from portal.extensions import db, limiter
 from portal.links.access import verified_required
-from portal.models import Payment
+from portal.models import Payment, Purpose
 from portal.notify import rules
-from portal.payments import service
+from portal.payments import card_setup, service
 from portal.payments.card_pages import after_attempt, card_page
 
 bp = Blueprint("payments", __name__)
@@ -52,10 +52,14 @@ def pay():
 @verified_required
 @limiter.limit("20/minute")
 def pay_submit():
-    token = (request.form.get("card_token") or "").strip()
-    if not token:
+    if g.account.balance.minor <= 0 or g.account.is_closed:
+        return redirect(url_for("debtor.overview"), code=303)
+    setup_id = card_setup.posted_setup_id()
+    if setup_id is None:
         return _full_page([("card-element", _("Enter your card details"))], 400)
-    return after_attempt(service.pay_balance_by_card(g.account, token), _full_page)
+    owed = g.account.balance.minor
+    charge = service.Charge(Purpose.FULL, owed, basis=owed)
+    return after_attempt(card_setup.pay_with_new_card(g.account, charge, setup_id), _full_page)
 
 
 @bp.post("/pay/attempts/<int:attempt_id>/complete")

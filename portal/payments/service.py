@@ -16,7 +16,7 @@ from sqlalchemy import select
 from portal import timeline
 from portal.domain.charges import NOTHING_OWED
 from portal.extensions import db
-from portal.models import Account, AttemptStatus, Payment, PaymentAttempt, Purpose
+from portal.models import Account, AttemptStatus, Payment, PaymentAttempt
 from portal.payments import attempts
 from portal.payments.attempts import BUSY, Charge, move, new_attempt
 from portal.payments.gateway import Card, CardDeclined, GatewayUnavailable, Intent, get_gateway
@@ -56,31 +56,18 @@ def _customer_for(account: Account) -> str:
     return debtor.stripe_customer_id
 
 
-def pay_balance_by_card(account: Account, token: str) -> Outcome:
-    """Charge the whole balance to a card that Stripe.js tokenised in the browser."""
-    owed = account.balance.minor
-    return pay_by_card(account, Charge(Purpose.FULL, owed, basis=owed), token=token)
-
-
 def customer_for(account: Account) -> str:
     """The debtor's Stripe customer, created once (idempotently) and remembered."""
     return _customer_for(account)
 
 
-def pay_by_card(
-    account: Account, charge: Charge, *, token: str | None = None, saved: Card | None = None
-) -> Outcome:
-    """Charge a card the debtor just typed (*token*) or saved earlier (*saved*), on-session."""
-    gateway = get_gateway()
+def pay_by_card(account: Account, charge: Charge, *, saved: Card) -> Outcome:
+    """Charge a card saved to the debtor's customer (just now in a SetupIntent, or a plan's), on-session."""
+    card = saved
     try:
         customer_id = _customer_for(account)
-        card = saved or gateway.attach_card_token(customer_id, token)
-    except CardDeclined as declined:
-        timeline.record(account, "payment_failed", actor="debtor", code=declined.code, stage="card")
-        db.session.commit()
-        return Outcome(Result.DECLINED, code=declined.code)
     except GatewayUnavailable:
-        log.exception("Stripe unavailable while saving a card")
+        log.exception("Stripe unavailable while finding the customer")
         return Outcome(Result.UNAVAILABLE)
 
     try:

@@ -7,7 +7,7 @@ import logging
 from flask import Blueprint, request
 
 from portal.extensions import csrf
-from portal.payments import service
+from portal.payments import card_setup, service
 from portal.payments.gateway import InvalidWebhook, get_gateway, intent_from
 
 bp = Blueprint("webhook", __name__)
@@ -30,4 +30,6 @@ def stripe_webhook():
             service.record_success(intent, source="webhook")
         elif kind == "payment_intent.payment_failed":
             service.record_failure_from_webhook(intent)
+        if kind in ("payment_intent.succeeded", "payment_intent.payment_failed"):
+            card_setup.release_for_intent(intent.id)
     return {"received": True}, 200

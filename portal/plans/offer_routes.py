@@ -12,7 +12,7 @@ from portal.extensions import db, limiter
 from portal.i18n import money
 from portal.links.access import verified_required
 from portal.models import Purpose
-from portal.payments import service
+from portal.payments import card_setup, service
 from portal.payments.card_pages import after_attempt, card_page
 from portal.plans.forms import CsrfOnly, parse_amount
 from portal.plans.limits import explain
@@ -111,10 +111,10 @@ def part_card():
         return redirect(url_for("offers.part_amount"), code=303)
     if request.method == "GET":
         return _part_page()
-    token = (request.form.get("card_token") or "").strip()
-    if not token:
+    setup_id = card_setup.posted_setup_id()
+    if setup_id is None:
         return _part_page([("card-element", _("Enter your card details"))], 400)
-    return after_attempt(service.pay_by_card(g.account, charge, token=token), _part_page)
+    return after_attempt(card_setup.pay_with_new_card(g.account, charge, setup_id), _part_page)
 
 
 # --- Settle for less ------------------------------------------------------------------------
@@ -156,8 +156,8 @@ def settle():
         )
         db.session.commit()
         return _settle_page()
-    token = (request.form.get("card_token") or "").strip()
-    if not token:
+    setup_id = card_setup.posted_setup_id()
+    if setup_id is None:
         return _settle_page([("card-element", _("Enter your card details"))], 400)
     charge = service.Charge(Purpose.SETTLEMENT, offer.amount, basis=account.balance.minor)
-    return after_attempt(service.pay_by_card(account, charge, token=token), _settle_page)
+    return after_attempt(card_setup.pay_with_new_card(account, charge, setup_id), _settle_page)

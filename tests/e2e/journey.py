@@ -68,6 +68,14 @@ def enter_card(page: Page, number: str, lang: str = "en") -> None:
     page.get_by_role("button", name=WORDS[lang]["pay_now"]).click()
 
 
+def pass_bank_check_while_saving(page: Page) -> None:
+    """Answer localstripe's 3-D Secure dialog shown while the card is saved in the SetupIntent,
+    and wait for the page the payment leads to. localstripe asks again when the card is charged;
+    real Stripe asks at either step only when the bank wants it."""
+    page.get_by_role("button", name="Complete authentication").click()
+    page.locator("#auth-form").wait_for()
+
+
 def expect_receipt(page: Page, lang: str = "en") -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(WORDS[lang]["receipt"])
     check_page(page)

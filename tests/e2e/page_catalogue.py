@@ -27,8 +27,8 @@ from portal.payments import gateway
 from portal.plans import policies
 from portal.support.promise_routes import PROMISE
 from tests.disputes import files
-from tests.e2e.journey import CARD_3DS
-from tests.plans.page_helpers import agree_plan, card_token, choose_plan
+from tests.e2e.journey import CARD_3DS, CARD_OK
+from tests.plans.page_helpers import agree_plan, choose_plan, type_card
 from tests.plans.plan_factory import make_plan
 
 # Routes that are not pages a person reads, and why.
@@ -75,7 +75,10 @@ def card_needing_bank_check(page: Page) -> None:
         card.locator(f"input[placeholder={field}]").fill(value)
     card.locator("input[placeholder=postal_code]").fill("60614")
     page.locator("#pay-button").click()  # its name is in the page's language
-    page.get_by_role("button", name="Complete authentication").wait_for()  # localstripe's own
+    # localstripe's own dialog, first while the card is saved, then for the payment itself.
+    page.get_by_role("button", name="Complete authentication").click()
+    page.locator("#auth-form").wait_for()
+    page.get_by_role("button", name="Complete authentication").wait_for()
 
 
 def bank_check_then_processing(page: Page) -> None:
@@ -96,7 +99,7 @@ def bank_check_then_processing(page: Page) -> None:
 
 
 def submit_without_script(page: Page) -> None:
-    """Send the card form with no card token, as a browser whose script failed would."""
+    """Send the card form with no SetupIntent, as a browser whose script failed would."""
     page.locator("#card-element input").first.wait_for()
     with page.expect_navigation():
         page.evaluate("document.getElementById('card-form').submit()")
@@ -439,7 +442,7 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
     # After paying, agreeing or asking.
     paid = d.account()
     pc = d.client(paid)
-    receipt = _posted(pc, "/pay", {"card_token": card_token(localstripe)})
+    receipt = _posted(pc, "/pay", {"setup_intent": type_card(pc, localstripe, "/pay", CARD_OK)})
     add("receipt", "payments.receipt", receipt, pc)
     add("account, paid", "debtor.overview", "/account", pc)
 

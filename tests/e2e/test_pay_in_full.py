@@ -18,6 +18,7 @@ from tests.e2e.journey import (
     enter_card,
     expect_receipt,
     open_link,
+    pass_bank_check_while_saving,
     start_paying_in_full,
 )
 
@@ -88,6 +89,7 @@ def test_three_d_secure_card(live_portal, new_page, make_account, issue_link):
     confirm_identity(page, 27, 3, 1980)
     start_paying_in_full(page)
     enter_card(page, CARD_3DS)
+    pass_bank_check_while_saving(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your bank needs to check it is you")
     page.get_by_role("button", name="Complete authentication").click()
     expect_receipt(page)
@@ -102,11 +104,38 @@ def test_failed_three_d_secure_then_another_try(live_portal, new_page, make_acco
     confirm_identity(page, 27, 3, 1980)
     start_paying_in_full(page)
     enter_card(page, CARD_3DS)
+    pass_bank_check_while_saving(page)
     page.get_by_role("button", name="Fail authentication").click()
     summary = page.get_by_role("alert").filter(has_text="There is a problem")
     expect(summary).to_contain_text("security check with your bank was not completed")
     assert page.title().startswith("Error:")
     check_page(page)
+    enter_card(page, CARD_OK)
+    expect_receipt(page)
+    assert len(_payments(account.id)) == 1
+
+
+def test_bank_check_failed_while_saving_the_card_then_another_card(
+    live_portal, new_page, make_account, issue_link
+):
+    """The bank's check can also come when the card is saved in the SetupIntent: failing it there
+    takes nothing, starts no payment and says so kindly; the next card pays."""
+    account = make_account()
+    page = new_page()
+    open_link(page, live_portal + issue_link(account))
+    confirm_identity(page, 27, 3, 1980)
+    start_paying_in_full(page)
+    enter_card(page, CARD_3DS)
+    page.get_by_role("button", name="Fail authentication").click()
+    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    expect(summary).to_contain_text("No money has been taken")
+    assert page.title().startswith("Error:")
+    check_page(page)
+    db.session.expire_all()
+    assert (
+        db.session.scalars(db.select(PaymentAttempt).where(PaymentAttempt.account_id == account.id)).all()
+        == []
+    )
     enter_card(page, CARD_OK)
     expect_receipt(page)
     assert len(_payments(account.id)) == 1

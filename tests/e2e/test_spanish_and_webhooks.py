@@ -18,6 +18,7 @@ from tests.e2e.journey import (
     enter_card,
     expect_receipt,
     open_link,
+    pass_bank_check_while_saving,
     start_paying_in_full,
 )
 
@@ -98,6 +99,7 @@ def test_webhook_before_the_browser_returns_from_3d_secure(
     confirm_identity(page, 27, 3, 1980)
     start_paying_in_full(page)
     enter_card(page, CARD_3DS)
+    pass_bank_check_while_saving(page)
     page.get_by_role("button", name="Complete authentication").click()
     expect_receipt(page)
 

@@ -106,7 +106,7 @@ def test_pay_without_a_csrf_token_is_refused_before_stripe_is_called(csrf_app, m
     account = make_account()
     client = _signed_in_client(csrf_app, account, issue_link)
 
-    response = client.post("/pay", data={"card_token": "tok_anything"})
+    response = client.post("/pay", data={"setup_intent": "seti_anything"})
 
     assert response.status_code == 400
     assert "payment_started" not in event_kinds(account)

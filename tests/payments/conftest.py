@@ -1,4 +1,4 @@
-"""Helpers for payment tests: card tokens from localstripe, signed webhooks, and counts."""
+"""Helpers for payment tests: cards typed at localstripe, signed webhooks, and counts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import json
 import time
-import urllib.parse
 import urllib.request
 
 import pytest
@@ -16,6 +15,7 @@ from portal.extensions import db
 from portal.models import Event, Payment, PaymentAttempt
 from portal.models.payments import LIVE_STATUSES
 from tests.conftest import WEBHOOK_SECRET
+from tests.payments.typed_cards import type_card
 
 PUBLISHABLE_KEY = "pk_test_portal"
 SECRET_KEY = "sk_test_portal"  # noqa: S105 - localstripe's test key, not a secret
@@ -33,20 +33,11 @@ def _call(url: str, *, data: bytes | None = None, headers: dict | None = None, m
 
 
 @pytest.fixture
-def card_token(localstripe):
-    """Tokenise a test card number at localstripe, as Stripe.js would in the browser."""
+def typed_card(client, localstripe):
+    """Type a test card into the pay page's SetupIntent, as Stripe.js would; returns its id."""
 
-    def make(number: str) -> str:
-        form = urllib.parse.urlencode(
-            {
-                "card[number]": number,
-                "card[exp_month]": "12",
-                "card[exp_year]": "2034",
-                "card[cvc]": "123",
-                "key": PUBLISHABLE_KEY,
-            }
-        ).encode()
-        return _call(f"{localstripe.url}/v1/tokens", data=form, method="POST")["id"]
+    def make(number: str, path: str = "/pay", **options) -> str:
+        return type_card(client, localstripe, path, number, **options)
 
     return make
 

@@ -31,8 +31,8 @@ def account(make_account, sign_in):
     return account
 
 
-def _pay(client, token: str):
-    return client.post("/pay", data={"card_token": token})
+def _pay(client, setup_id: str):
+    return client.post("/pay", data={"setup_intent": setup_id})
 
 
 def _receipt_id(response) -> int:
@@ -58,8 +58,8 @@ def _status(account) -> AccountStatus:
     return account.status
 
 
-def test_a_good_card_pays_in_full(account, client, card_token):
-    response = _pay(client, card_token(VISA_OK))
+def test_a_good_card_pays_in_full(account, client, typed_card):
+    response = _pay(client, typed_card(VISA_OK))
 
     payment_id = _receipt_id(response)
     (payment,) = payments_for(account)
@@ -70,8 +70,8 @@ def test_a_good_card_pays_in_full(account, client, card_token):
     assert live_attempts(account) == []
 
 
-def test_the_receipt_page_shows_the_payment(account, client, card_token):
-    payment_id = _receipt_id(_pay(client, card_token(VISA_OK)))
+def test_the_receipt_page_shows_the_payment(account, client, typed_card):
+    payment_id = _receipt_id(_pay(client, typed_card(VISA_OK)))
     page = client.get(f"/receipt/{payment_id}")
     assert page.status_code == 200
     assert "$1,060.25" in page.text
@@ -79,8 +79,8 @@ def test_the_receipt_page_shows_the_payment(account, client, card_token):
     assert "4242" in page.text
 
 
-def test_a_good_card_emails_a_receipt(account, client, card_token, mailbox):
-    _receipt_id(_pay(client, card_token(VISA_OK)))
+def test_a_good_card_emails_a_receipt(account, client, typed_card, mailbox):
+    _receipt_id(_pay(client, typed_card(VISA_OK)))
 
     (message,) = mailbox.wait_for(1)
     assert message["To"] == "jane@example.com"
@@ -90,18 +90,19 @@ def test_a_good_card_emails_a_receipt(account, client, card_token, mailbox):
     assert event_kinds(account)[-1] == "receipt_sent"
 
 
-def test_a_paid_account_cannot_be_charged_again(account, client, card_token):
-    _receipt_id(_pay(client, card_token(VISA_OK)))
+def test_a_paid_account_cannot_be_charged_again(account, client, typed_card):
+    used = typed_card(VISA_OK)
+    _receipt_id(_pay(client, used))
 
     assert client.get("/pay").headers["Location"].endswith("/account")
-    again = _pay(client, card_token(VISA_OK))
+    again = _pay(client, used)
 
     assert again.status_code == 303
     assert again.headers["Location"].endswith("/account")
     assert len(payments_for(account)) == 1
 
 
-def test_no_card_token_asks_for_card_details(account, client):
+def test_no_card_asks_for_card_details(account, client):
     response = client.post("/pay", data={})
     assert response.status_code == 400
     assert _title(response.text).startswith("Error:")
@@ -109,9 +110,9 @@ def test_no_card_token_asks_for_card_details(account, client):
 
 
 def test_a_card_declined_when_charged_gets_a_calm_message_and_no_payment(
-    account, client, card_token, stripe_intent
+    account, client, typed_card, stripe_intent
 ):
-    response = _pay(client, card_token(DECLINED_ON_CHARGE))
+    response = _pay(client, typed_card(DECLINED_ON_CHARGE))
 
     assert response.status_code == 402
     assert CALM in _card_error(response.text)
@@ -125,11 +126,11 @@ def test_a_card_declined_when_charged_gets_a_calm_message_and_no_payment(
     assert _status(account) is AccountStatus.OPEN
 
 
-def test_after_a_decline_another_card_pays(account, client, card_token, stripe_intent):
-    assert _pay(client, card_token(DECLINED_ON_CHARGE)).status_code == 402
+def test_after_a_decline_another_card_pays(account, client, typed_card, stripe_intent):
+    assert _pay(client, typed_card(DECLINED_ON_CHARGE)).status_code == 402
     assert len(live_attempts(account)) <= 1
 
-    response = _pay(client, card_token(VISA_OK))
+    response = _pay(client, typed_card(VISA_OK))
 
     _receipt_id(response)
     assert len(payments_for(account)) == 1
@@ -141,8 +142,8 @@ def test_after_a_decline_another_card_pays(account, client, card_token, stripe_i
     assert _status(account) is AccountStatus.PAID
 
 
-def test_a_card_declined_when_saved_makes_no_attempt(account, client, card_token):
-    response = _pay(client, card_token(DECLINED_ON_SAVE))
+def test_a_card_declined_when_saved_makes_no_attempt(account, client, typed_card):
+    response = _pay(client, typed_card(DECLINED_ON_SAVE))
 
     assert response.status_code == 402
     assert CALM in _card_error(response.text)
@@ -151,8 +152,8 @@ def test_a_card_declined_when_saved_makes_no_attempt(account, client, card_token
     assert event_kinds(account)[-1] == "payment_failed"
 
 
-def _start_3ds(client, card_token):
-    response = _pay(client, card_token(NEEDS_3DS))
+def _start_3ds(client, typed_card):
+    response = _pay(client, typed_card(NEEDS_3DS))
     assert response.status_code == 200
     secret = re.search(r'data-client-secret="([^"]+)"', response.text)
     action = re.search(r'action="/pay/attempts/(\d+)/complete"', response.text)
@@ -160,8 +161,8 @@ def _start_3ds(client, card_token):
     return response, secret.group(1), int(action.group(1))
 
 
-def test_a_card_needing_3ds_shows_the_authenticate_page(account, client, card_token, stripe_intent):
-    response, secret, attempt_id = _start_3ds(client, card_token)
+def test_a_card_needing_3ds_shows_the_authenticate_page(account, client, typed_card, stripe_intent):
+    response, secret, attempt_id = _start_3ds(client, typed_card)
 
     (attempt,) = attempts_for(account)
     assert attempt.id == attempt_id
@@ -173,8 +174,8 @@ def test_a_card_needing_3ds_shows_the_authenticate_page(account, client, card_to
     assert event_kinds(account)[-1] == "payment_needs_authentication"
 
 
-def test_passing_3ds_then_completing_gives_a_receipt(account, client, card_token, authenticate_3ds, mailbox):
-    _, secret, attempt_id = _start_3ds(client, card_token)
+def test_passing_3ds_then_completing_gives_a_receipt(account, client, typed_card, authenticate_3ds, mailbox):
+    _, secret, attempt_id = _start_3ds(client, typed_card)
     (attempt,) = attempts_for(account)
 
     authenticate_3ds(attempt.stripe_payment_intent_id, secret, success=True)
@@ -189,8 +190,8 @@ def test_passing_3ds_then_completing_gives_a_receipt(account, client, card_token
     assert len(mailbox.wait_for(1)) == 1
 
 
-def test_completing_twice_shows_the_same_receipt(account, client, card_token, authenticate_3ds):
-    _, secret, attempt_id = _start_3ds(client, card_token)
+def test_completing_twice_shows_the_same_receipt(account, client, typed_card, authenticate_3ds):
+    _, secret, attempt_id = _start_3ds(client, typed_card)
     authenticate_3ds(attempts_for(account)[0].stripe_payment_intent_id, secret, success=True)
     first = _receipt_id(client.post(f"/pay/attempts/{attempt_id}/complete"))
     second = _receipt_id(client.post(f"/pay/attempts/{attempt_id}/complete"))
@@ -198,8 +199,8 @@ def test_completing_twice_shows_the_same_receipt(account, client, card_token, au
     assert len(payments_for(account)) == 1
 
 
-def test_failing_3ds_gets_a_calm_message(account, client, card_token, authenticate_3ds):
-    _, secret, attempt_id = _start_3ds(client, card_token)
+def test_failing_3ds_gets_a_calm_message(account, client, typed_card, authenticate_3ds):
+    _, secret, attempt_id = _start_3ds(client, typed_card)
     (attempt,) = attempts_for(account)
 
     authenticate_3ds(attempt.stripe_payment_intent_id, secret, success=False)
@@ -216,12 +217,12 @@ def test_failing_3ds_gets_a_calm_message(account, client, card_token, authentica
 
 
 def test_leaving_3ds_and_paying_with_another_card_cancels_the_first_intent(
-    account, client, card_token, stripe_intent
+    account, client, typed_card, stripe_intent
 ):
-    _start_3ds(client, card_token)
+    _start_3ds(client, typed_card)
     assert len(live_attempts(account)) == 1
 
-    _receipt_id(_pay(client, card_token(VISA_OK)))
+    _receipt_id(_pay(client, typed_card(VISA_OK)))
 
     first, second = attempts_for(account)
     assert first.status is AttemptStatus.CANCELED
@@ -231,9 +232,9 @@ def test_leaving_3ds_and_paying_with_another_card_cancels_the_first_intent(
     assert live_attempts(account) == []
 
 
-def test_starting_3ds_twice_leaves_one_live_attempt(account, client, card_token, stripe_intent):
-    _start_3ds(client, card_token)
-    _start_3ds(client, card_token)
+def test_starting_3ds_twice_leaves_one_live_attempt(account, client, typed_card, stripe_intent):
+    _start_3ds(client, typed_card)
+    _start_3ds(client, typed_card)
 
     first, second = attempts_for(account)
     assert [a.id for a in live_attempts(account)] == [second.id]
@@ -241,9 +242,9 @@ def test_starting_3ds_twice_leaves_one_live_attempt(account, client, card_token,
 
 
 def test_the_webhook_first_then_the_browser_gives_one_payment(
-    account, client, card_token, authenticate_3ds, mailbox
+    account, client, typed_card, authenticate_3ds, mailbox
 ):
-    _, secret, attempt_id = _start_3ds(client, card_token)
+    _, secret, attempt_id = _start_3ds(client, typed_card)
     intent_id = attempts_for(account)[0].stripe_payment_intent_id
     authenticate_3ds(intent_id, secret, success=True)
     body = intent_event(intent_id)
@@ -262,11 +263,11 @@ def test_the_webhook_first_then_the_browser_gives_one_payment(
     assert len(mailbox.wait_for(2, seconds=1)) == 1
 
 
-def test_completing_another_accounts_attempt_shows_no_receipt(make_account, sign_in, client, card_token):
+def test_completing_another_accounts_attempt_shows_no_receipt(make_account, sign_in, client, typed_card):
     mine = make_account(reference="ACC-A")
     theirs = make_account(reference="ACC-B", full_name="John Roe", email="john@example.com")
     sign_in(theirs)
-    _, _, their_attempt = _start_3ds(client, card_token)
+    _, _, their_attempt = _start_3ds(client, typed_card)
     sign_in(mine)
 
     response = client.post(f"/pay/attempts/{their_attempt}/complete")

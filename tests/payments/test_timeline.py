@@ -10,14 +10,14 @@ from portal import timeline
 from portal.extensions import db
 from portal.models import AppendOnlyError, Event
 from tests.payments.conftest import DECLINED_ON_CHARGE, VISA_OK, event_kinds
+from tests.payments.typed_cards import confirm_card
 
 
-def test_a_card_payment_leaves_its_events_in_order(make_account, sign_in, client, card_token):
+def test_a_card_payment_leaves_its_events_in_order(make_account, sign_in, client, typed_card):
     account = make_account()
     sign_in(account)
     client.get("/account")
-    client.get("/pay")
-    assert client.post("/pay", data={"card_token": card_token(VISA_OK)}).status_code == 303
+    assert client.post("/pay", data={"setup_intent": typed_card(VISA_OK)}).status_code == 303
 
     assert event_kinds(account) == [
         "link_issued",
@@ -32,13 +32,17 @@ def test_a_card_payment_leaves_its_events_in_order(make_account, sign_in, client
     ]
 
 
-def test_a_decline_then_a_payment_leaves_its_events_in_order(make_account, sign_in, client, card_token):
+def test_a_decline_then_a_payment_leaves_its_events_in_order(
+    make_account, sign_in, client, typed_card, localstripe
+):
     account = make_account()
     sign_in(account)
-    client.post("/pay", data={"card_token": card_token(DECLINED_ON_CHARGE)})
-    client.post("/pay", data={"card_token": card_token(VISA_OK)})
+    declined = client.post("/pay", data={"setup_intent": typed_card(DECLINED_ON_CHARGE)})
+    # The next card goes into the page that said the first was declined, as in the browser.
+    client.post("/pay", data={"setup_intent": confirm_card(localstripe, declined.text, VISA_OK)})
 
     assert event_kinds(account)[3:] == [
+        "payment_page_viewed",
         "payment_started",
         "payment_failed",
         "payment_started",
@@ -48,10 +52,10 @@ def test_a_decline_then_a_payment_leaves_its_events_in_order(make_account, sign_
     ]
 
 
-def test_payment_events_carry_no_card_number(make_account, sign_in, client, card_token):
+def test_payment_events_carry_no_card_number(make_account, sign_in, client, typed_card):
     account = make_account()
     sign_in(account)
-    client.post("/pay", data={"card_token": card_token(VISA_OK)})
+    client.post("/pay", data={"setup_intent": typed_card(VISA_OK)})
     data = db.session.scalars(select(Event.data).where(Event.account_id == account.id)).all()
     assert VISA_OK not in repr(data)
 

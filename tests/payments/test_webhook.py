@@ -169,11 +169,11 @@ def test_money_taken_for_an_attempt_marked_failed_is_still_recorded(client, wait
 
 
 def test_the_webhook_after_the_browser_recorded_the_payment_records_nothing_more(
-    sign_in, make_account, client, card_token, mailbox
+    sign_in, make_account, client, typed_card, mailbox
 ):
     account = make_account()
     sign_in(account)
-    assert client.post("/pay", data={"card_token": card_token(VISA_OK)}).status_code == 303
+    assert client.post("/pay", data={"setup_intent": typed_card(VISA_OK)}).status_code == 303
     (payment,) = payments_for(account)
     mailbox.wait_for(1)
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Draft, Event, Payment, PaymentAttempt, Plan
 from portal.plans import policies
+from tests.payments.typed_cards import type_card  # noqa: F401 - the card pages' helper, shared
 
 PUBLISHABLE_KEY = "pk_test_portal"
 SECRET_KEY = "sk_test_portal"  # noqa: S105 - localstripe's test key, not a secret
@@ -33,20 +34,6 @@ def _call(url: str, *, data: bytes | None = None, headers: dict | None = None, m
     request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback only
         return json.loads(response.read())
-
-
-def card_token(localstripe, number: str = VISA_OK) -> str:
-    """Tokenise a test card at localstripe, as Stripe.js does before the form is posted."""
-    form = urllib.parse.urlencode(
-        {
-            "card[number]": number,
-            "card[exp_month]": "12",
-            "card[exp_year]": "2030",
-            "card[cvc]": "123",
-            "key": PUBLISHABLE_KEY,
-        }
-    ).encode()
-    return _call(f"{localstripe.url}/v1/tokens", data=form, method="POST")["id"]
 
 
 def setup_intent(localstripe, setup_id: str) -> dict:

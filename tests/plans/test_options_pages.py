@@ -14,7 +14,6 @@ from tests.plans.page_helpers import (
     DECLINED_ON_CHARGE,
     VISA_OK,
     attempts_for,
-    card_token,
     change_policy,
     check_page,
     error_summary,
@@ -27,11 +26,17 @@ from tests.plans.page_helpers import (
     payments_for,
     plans_for,
     title,
+    type_card,
 )
 from tests.plans.plan_factory import make_plan
 
 BALANCE = 106025  # make_account's default: 1,000.00 + 50.25 interest + 10.00 fees
 OPTION_LINKS = {"settlement": "/settle", "instalments": "/plan/new", "part_payments": "/pay/part"}
+
+
+def _pay_by_card(client, localstripe, path: str, number: str = VISA_OK):
+    """Type a test card into the card page at *path*, as Stripe.js does, and post the form."""
+    return client.post(path, data={"setup_intent": type_card(client, localstripe, path, number)})
 
 
 def _options(client) -> str:
@@ -145,7 +150,7 @@ def test_an_account_in_another_currency_can_settle_but_not_pay_part_or_in_instal
 
 
 def test_a_paid_account_is_sent_to_the_overview(account, client, localstripe):
-    _receipt_id(client.post("/pay", data={"card_token": card_token(localstripe, VISA_OK)}))
+    _receipt_id(_pay_by_card(client, localstripe, "/pay"))
     assert fresh(account).status is AccountStatus.PAID
 
     response = client.get("/options")
@@ -225,7 +230,7 @@ def test_paying_part_by_card_records_exactly_that_amount_and_leaves_the_rest_owe
 ):
     _part(client, "50.00")
 
-    receipt_id = _receipt_id(client.post("/pay/part/card", data={"card_token": card_token(localstripe)}))
+    receipt_id = _receipt_id(_pay_by_card(client, localstripe, "/pay/part/card"))
 
     (payment,) = payments_for(account)
     assert payment.id == receipt_id
@@ -240,11 +245,12 @@ def test_paying_part_by_card_records_exactly_that_amount_and_leaves_the_rest_owe
 @pytest.mark.parametrize("tampered", [BALANCE + 100000, BALANCE, 1, "5000"], ids=str)
 def test_a_changed_part_amount_in_the_session_is_never_charged(account, client, localstripe, tampered):
     _part(client, "50.00")
+    setup_id = type_card(client, localstripe, "/pay/part/card", VISA_OK)
     with client.session_transaction() as session:
         session["part_amount"] = tampered
 
     shown = client.get("/pay/part/card")
-    paid = client.post("/pay/part/card", data={"card_token": card_token(localstripe)})
+    paid = client.post("/pay/part/card", data={"setup_intent": setup_id})
 
     for response in (shown, paid):
         assert response.status_code == 303
@@ -268,7 +274,7 @@ def test_settling_pays_the_offer_closes_the_account_and_records_what_was_forgive
     assert check_page(page.text) == "Settle for $795.19"
     assert "the remaining $265.06 is forgiven" in page_text(page.text)
 
-    receipt_id = _receipt_id(client.post("/settle", data={"card_token": card_token(localstripe)}))
+    receipt_id = _receipt_id(_pay_by_card(client, localstripe, "/settle"))
 
     (payment,) = payments_for(account)
     assert payment.id == receipt_id
@@ -292,7 +298,7 @@ def test_settling_pays_the_offer_closes_the_account_and_records_what_was_forgive
 def test_a_settlement_declined_by_the_bank_leaves_the_account_open_and_nothing_forgiven(
     account, client, localstripe
 ):
-    response = client.post("/settle", data={"card_token": card_token(localstripe, DECLINED_ON_CHARGE)})
+    response = _pay_by_card(client, localstripe, "/settle", DECLINED_ON_CHARGE)
 
     assert response.status_code == 402
     assert title(response.text).startswith("Error:")
