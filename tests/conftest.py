@@ -136,6 +136,24 @@ def fresh_g_per_request(request):
 
 
 @pytest.fixture
+def table_rows(app):
+    """Every row of every table, to show exactly what a request changed (and nothing more)."""
+
+    def take() -> dict[str, list[tuple]]:
+        db.session.expire_all()
+        rows = {}
+        for table in db.metadata.sorted_tables:
+            if table.name == "timeline_heads":
+                continue  # the head moves with every event appended; the events are compared
+            order = ", ".join(column.name for column in table.primary_key.columns)
+            query = text(f"SELECT * FROM {table.name} ORDER BY {order}")
+            rows[table.name] = [tuple(row) for row in db.session.execute(query)]
+        return rows
+
+    return take
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

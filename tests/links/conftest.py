@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Event, MagicLink
@@ -47,22 +47,6 @@ def html_lang(html: str) -> str:
 
 def dob_answer(day, month, year) -> dict:
     return {"day": str(day), "month": str(month), "year": str(year)}
-
-
-@pytest.fixture
-def table_rows(app):
-    """Every row of every table, to show that a request changed nothing it should not."""
-
-    def take() -> dict[str, list[tuple]]:
-        db.session.expire_all()
-        return {
-            t.name: [tuple(r) for r in db.session.execute(text(f"SELECT * FROM {t.name} ORDER BY id"))]
-            for t in db.metadata.sorted_tables
-            # The head moves with every event appended; the events themselves are compared.
-            if t.name != "timeline_heads"
-        }
-
-    return take
 
 
 @pytest.fixture

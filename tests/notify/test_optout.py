@@ -6,7 +6,7 @@ import re
 
 import pytest
 from itsdangerous import URLSafeSerializer
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import OptOut
@@ -22,20 +22,6 @@ def _path(url: str) -> str:
 def _opt_outs(debtor) -> list[OptOut]:
     db.session.expire_all()
     return db.session.scalars(select(OptOut).where(OptOut.debtor_id == debtor.id)).all()
-
-
-@pytest.fixture
-def table_rows(app):
-    def take() -> dict[str, list[tuple]]:
-        db.session.expire_all()
-        return {
-            t.name: [tuple(r) for r in db.session.execute(text(f"SELECT * FROM {t.name} ORDER BY id"))]
-            for t in db.metadata.sorted_tables
-            # The head moves with every event appended; the events themselves are compared.
-            if t.name != "timeline_heads"
-        }
-
-    return take
 
 
 def test_the_link_is_absolute_and_carries_only_the_person_and_channel(make_account, app):

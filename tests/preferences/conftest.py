@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import OptOut
@@ -44,17 +44,3 @@ def stopped(debtor) -> list[str]:
     return sorted(db.session.scalars(select(OptOut.channel).where(OptOut.debtor_id == debtor.id)))
 
 
-@pytest.fixture
-def table_rows(app):
-    """Every row of every table, to show exactly what a request changed."""
-
-    def take() -> dict[str, list[tuple]]:
-        db.session.expire_all()
-        return {
-            t.name: [tuple(r) for r in db.session.execute(text(f"SELECT * FROM {t.name} ORDER BY id"))]
-            for t in db.metadata.sorted_tables
-            # The head moves with every event appended; the events themselves are compared.
-            if t.name != "timeline_heads"
-        }
-
-    return take
