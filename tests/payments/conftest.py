@@ -134,3 +134,41 @@ def event_kinds(account) -> list[str]:
     return db.session.scalars(
         select(Event.kind).where(Event.account_id == account.id).order_by(Event.id)
     ).all()
+
+
+@pytest.fixture
+def saved_card(localstripe):
+    """A card saved on a customer at localstripe, as a confirmed SetupIntent leaves it: a
+    PaymentMethod made from the card's fields and attached; returned as the gateway's Card."""
+    import urllib.parse
+
+    from portal.payments.gateway import Card
+
+    def save(customer_id: str, number: str = VISA_OK) -> Card:
+        auth = {"Authorization": f"Bearer {SECRET_KEY}", "Content-Type": "application/x-www-form-urlencoded"}
+        fields = {
+            "type": "card",
+            "card[number]": number,
+            "card[exp_month]": "12",
+            "card[exp_year]": "2034",
+            "card[cvc]": "123",
+        }
+        made = _call(
+            f"{localstripe.url}/v1/payment_methods",
+            data=urllib.parse.urlencode(fields).encode(),
+            headers=auth,
+            method="POST",
+        )
+        attached = _call(
+            f"{localstripe.url}/v1/payment_methods/{made['id']}/attach",
+            data=urllib.parse.urlencode({"customer": customer_id}).encode(),
+            headers=auth,
+            method="POST",
+        )
+        assert attached["customer"] == customer_id, attached
+        card = attached.get("card") or {}
+        return Card(
+            id=attached["id"], brand=str(card.get("brand") or "").title(), last4=str(card.get("last4") or "")
+        )
+
+    return save

@@ -40,11 +40,11 @@ def _charges(localstripe, account) -> list[dict]:
     return [c.to_dict() for c in listing.data if c.status == "succeeded"]
 
 
-def _retired_attempt_that_stripe_charged(account, card_token, *, amount=OWED, keep_intent_id=True):
+def _retired_attempt_that_stripe_charged(account, saved_card, *, amount=OWED, keep_intent_id=True):
     """An attempt another request retired, whose intent Stripe confirmed anyway."""
     gateway = get_gateway()
     customer = service.customer_for(account)
-    card = gateway.attach_card_token(customer, card_token(VISA_OK))
+    card = saved_card(customer, VISA_OK)
     attempt = PaymentAttempt(
         account_id=account.id,
         amount=amount,
@@ -91,10 +91,10 @@ def _webhook(client, localstripe, intent_id: str):
 
 
 def test_money_taken_for_a_retired_attempt_on_a_paid_account_is_recorded_and_all_refunded(
-    account, client, card_token, localstripe, mailbox
+    account, client, typed_card, saved_card, localstripe, mailbox
 ):
-    assert client.post("/pay", data={"card_token": card_token(VISA_OK)}).status_code == 303
-    attempt, intent_id = _retired_attempt_that_stripe_charged(account, card_token)
+    assert client.post("/pay", data={"setup_intent": typed_card(VISA_OK)}).status_code == 303
+    attempt, intent_id = _retired_attempt_that_stripe_charged(account, saved_card)
     mailbox.clear()
 
     response = _webhook(client, localstripe, intent_id)
@@ -117,11 +117,12 @@ def test_money_taken_for_a_retired_attempt_on_a_paid_account_is_recorded_and_all
 
 
 def test_a_late_charge_that_pays_more_than_is_left_keeps_what_was_owed_and_refunds_the_rest(
-    account, client, card_token, localstripe
+    account, client, typed_card, saved_card, localstripe
 ):
     assert client.post("/pay/part", data={"amount": "300.00"}).status_code == 303
-    assert client.post("/pay/part/card", data={"card_token": card_token(VISA_OK)}).status_code == 303
-    _attempt, intent_id = _retired_attempt_that_stripe_charged(account, card_token)
+    paid = client.post("/pay/part/card", data={"setup_intent": typed_card(VISA_OK, "/pay/part/card")})
+    assert paid.status_code == 303
+    _attempt, intent_id = _retired_attempt_that_stripe_charged(account, saved_card)
 
     assert _webhook(client, localstripe, intent_id).status_code == 200
 
@@ -134,9 +135,9 @@ def test_a_late_charge_that_pays_more_than_is_left_keeps_what_was_owed_and_refun
 
 
 def test_a_charge_whose_intent_id_never_reached_our_records_is_found_by_its_metadata(
-    account, client, card_token, localstripe
+    account, client, saved_card, localstripe
 ):
-    attempt, intent_id = _retired_attempt_that_stripe_charged(account, card_token, keep_intent_id=False)
+    attempt, intent_id = _retired_attempt_that_stripe_charged(account, saved_card, keep_intent_id=False)
 
     assert _webhook(client, localstripe, intent_id).status_code == 200
 
@@ -150,9 +151,9 @@ def test_a_charge_whose_intent_id_never_reached_our_records_is_found_by_its_meta
 
 
 def test_metadata_naming_another_account_is_not_trusted(
-    make_account, account, client, card_token, localstripe
+    make_account, account, client, saved_card, localstripe
 ):
-    attempt, intent_id = _retired_attempt_that_stripe_charged(account, card_token, keep_intent_id=False)
+    attempt, intent_id = _retired_attempt_that_stripe_charged(account, saved_card, keep_intent_id=False)
     stranger = make_account(reference="ACC-2", email=None)
     db.session.execute(
         update(PaymentAttempt).where(PaymentAttempt.id == attempt.id).values(account_id=stranger.id)
@@ -164,7 +165,7 @@ def test_metadata_naming_another_account_is_not_trusted(
 
 
 def test_an_attempt_retired_while_its_intent_is_made_never_confirms_it(
-    account, client, card_token, localstripe, monkeypatch
+    account, client, typed_card, localstripe, monkeypatch
 ):
     gateway = get_gateway()
     real_create = gateway.create_intent
@@ -183,7 +184,7 @@ def test_an_attempt_retired_while_its_intent_is_made_never_confirms_it(
 
     monkeypatch.setattr(gateway, "create_intent", create_then_another_request_retires_the_attempt)
 
-    response = client.post("/pay", data={"card_token": card_token(VISA_OK)})
+    response = client.post("/pay", data={"setup_intent": typed_card(VISA_OK)})
 
     assert response.status_code < 500
     assert _charges(localstripe, account) == []
@@ -196,7 +197,7 @@ def test_an_attempt_retired_while_its_intent_is_made_never_confirms_it(
 
 
 def test_a_payment_still_going_through_is_waited_for_then_the_debtor_is_told(
-    account, client, card_token, localstripe, monkeypatch
+    account, client, typed_card, localstripe, monkeypatch
 ):
     monkeypatch.setattr(attempts, "WAIT_SECONDS", 0.2)
     other = PaymentAttempt(
@@ -210,7 +211,7 @@ def test_a_payment_still_going_through_is_waited_for_then_the_debtor_is_told(
     db.session.add(other)
     db.session.commit()
 
-    response = client.post("/pay", data={"card_token": card_token(VISA_OK)})
+    response = client.post("/pay", data={"setup_intent": typed_card(VISA_OK)})
 
     assert response.status_code == 409
     assert "Another payment on this account is still going through" in response.text
@@ -219,7 +220,7 @@ def test_a_payment_still_going_through_is_waited_for_then_the_debtor_is_told(
 
 
 def test_an_abandoned_attempt_whose_claim_lapsed_is_retired_and_the_payment_goes_through(
-    account, client, card_token, localstripe
+    account, client, typed_card, localstripe
 ):
     other = PaymentAttempt(
         account_id=account.id,
@@ -232,7 +233,7 @@ def test_an_abandoned_attempt_whose_claim_lapsed_is_retired_and_the_payment_goes
     db.session.add(other)
     db.session.commit()
 
-    response = client.post("/pay", data={"card_token": card_token(VISA_OK)})
+    response = client.post("/pay", data={"setup_intent": typed_card(VISA_OK)})
 
     assert response.status_code == 303 and response.headers["Location"].startswith("/receipt/")
     db.session.expire_all()

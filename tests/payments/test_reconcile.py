@@ -40,11 +40,11 @@ def empty_stripe(localstripe):
     localstripe.reset()
 
 
-def start_attempt(account, card_token, number=VISA_OK, *, link=True, confirm=True):
+def start_attempt(account, saved_card, number=VISA_OK, *, link=True, confirm=True):
     """Do what the portal does up to the charge, then lose its answer: the crash cases."""
     gateway = get_gateway()
     customer = service.customer_for(account)
-    card = gateway.attach_card_token(customer, card_token(number))
+    card = saved_card(customer, number)
     attempt = service.new_attempt(account, service.Charge(Purpose.FULL, account.balance.minor), card)
     db.session.commit()
     intent = create_intent(account, attempt, customer, card.id)
@@ -87,10 +87,10 @@ def state() -> tuple:
 
 
 def test_a_charge_whose_answer_was_lost_is_recorded_with_ledger_timeline_and_receipt(
-    app, make_account, card_token, mailbox
+    app, make_account, saved_card, mailbox
 ):
     account = make_account()
-    attempt, intent_id = start_attempt(account, card_token)
+    attempt, intent_id = start_attempt(account, saved_card)
     assert payments_for(account) == []
 
     report = reconcile()
@@ -111,15 +111,15 @@ def test_a_charge_whose_answer_was_lost_is_recorded_with_ledger_timeline_and_rec
     assert len(mailbox.wait_for(1)) == 1  # the receipt follows, as for any payment
 
 
-def test_running_twice_changes_nothing_the_second_time(app, make_account, card_token, runner):
+def test_running_twice_changes_nothing_the_second_time(app, make_account, saved_card, runner):
     lost = make_account(reference="ACC-1")
-    start_attempt(lost, card_token)
+    start_attempt(lost, saved_card)
     unlinked = make_account(reference="ACC-2", email="b@example.com")
-    start_attempt(unlinked, card_token, link=False)
+    start_attempt(unlinked, saved_card, link=False)
     declined = make_account(reference="ACC-3", email="c@example.com")
-    start_attempt(declined, card_token, DECLINED_ON_CHARGE)
+    start_attempt(declined, saved_card, DECLINED_ON_CHARGE)
     never_confirmed = make_account(reference="ACC-4", email="d@example.com")
-    start_attempt(never_confirmed, card_token, confirm=False)
+    start_attempt(never_confirmed, saved_card, confirm=False)
 
     first = runner.invoke(args=["reconcile", *NOW_GRACE])
     assert first.exit_code == 0, first.output
@@ -136,10 +136,10 @@ def test_running_twice_changes_nothing_the_second_time(app, make_account, card_t
 
 
 def test_an_attempt_that_never_saved_its_intent_is_linked_by_the_intents_metadata(
-    app, make_account, card_token
+    app, make_account, saved_card
 ):
     account = make_account()
-    attempt, intent_id = start_attempt(account, card_token, link=False)
+    attempt, intent_id = start_attempt(account, saved_card, link=False)
 
     report = reconcile()
 
@@ -150,9 +150,9 @@ def test_an_attempt_that_never_saved_its_intent_is_linked_by_the_intents_metadat
     assert [p.stripe_payment_intent_id for p in payments_for(account)] == [intent_id]
 
 
-def test_a_live_attempt_whose_charge_was_declined_at_stripe_is_marked_failed(app, make_account, card_token):
+def test_a_live_attempt_whose_charge_was_declined_at_stripe_is_marked_failed(app, make_account, saved_card):
     account = make_account()
-    start_attempt(account, card_token, DECLINED_ON_CHARGE)
+    start_attempt(account, saved_card, DECLINED_ON_CHARGE)
     assert attempts_for(account)[0].status is AttemptStatus.CREATED
 
     report = reconcile()
@@ -164,9 +164,9 @@ def test_a_live_attempt_whose_charge_was_declined_at_stripe_is_marked_failed(app
     assert payments_for(account) == []
 
 
-def test_a_live_attempt_whose_intent_was_canceled_at_stripe_is_marked_canceled(app, make_account, card_token):
+def test_a_live_attempt_whose_intent_was_canceled_at_stripe_is_marked_canceled(app, make_account, saved_card):
     account = make_account()
-    _attempt, intent_id = start_attempt(account, card_token, confirm=False)
+    _attempt, intent_id = start_attempt(account, saved_card, confirm=False)
     get_gateway().cancel_intent(intent_id)
 
     report = reconcile()
@@ -175,9 +175,9 @@ def test_a_live_attempt_whose_intent_was_canceled_at_stripe_is_marked_canceled(a
     assert attempts_for(account)[0].status is AttemptStatus.CANCELED
 
 
-def test_young_attempts_are_left_alone_as_they_may_still_be_on_their_way(app, make_account, card_token):
+def test_young_attempts_are_left_alone_as_they_may_still_be_on_their_way(app, make_account, saved_card):
     account = make_account()
-    start_attempt(account, card_token, confirm=False)
+    start_attempt(account, saved_card, confirm=False)
 
     assert reconcile().differences == []
     assert attempts_for(account)[0].status is AttemptStatus.CREATED
@@ -189,9 +189,9 @@ def test_young_attempts_are_left_alone_as_they_may_still_be_on_their_way(app, ma
     assert get_gateway().retrieve_intent(row.stripe_payment_intent_id).status == "canceled"
 
 
-def test_a_retired_attempt_whose_charge_went_through_is_still_recorded(app, make_account, card_token):
+def test_a_retired_attempt_whose_charge_went_through_is_still_recorded(app, make_account, saved_card):
     account = make_account()
-    attempt, intent_id = start_attempt(account, card_token)
+    attempt, intent_id = start_attempt(account, saved_card)
     service.move(attempt, AttemptStatus.CANCELED)  # given up on here; Stripe took the money anyway
     db.session.commit()
 
@@ -203,11 +203,11 @@ def test_a_retired_attempt_whose_charge_went_through_is_still_recorded(app, make
 
 
 def test_a_second_unpaid_intent_for_one_attempt_is_canceled_and_a_second_paid_one_reported(
-    app, make_account, card_token
+    app, make_account, saved_card
 ):
     # localstripe ignores Idempotency-Key, so a retried create leaves a second intent behind.
     account = make_account()
-    attempt, first = start_attempt(account, card_token)
+    attempt, first = start_attempt(account, saved_card)
     customer = account.debtor.stripe_customer_id
     unpaid = create_intent(account, attempt, customer, attempt.stripe_payment_method_id).id
     paid = create_intent(account, attempt, customer, attempt.stripe_payment_method_id).id
@@ -246,10 +246,10 @@ def _foreign_intent(localstripe, metadata: dict[str, str]) -> str:
 
 
 def test_intents_that_name_no_attempt_of_ours_are_reported_and_the_command_fails(
-    app, make_account, card_token, localstripe, runner
+    app, make_account, saved_card, localstripe, runner
 ):
     account = make_account()
-    start_attempt(account, card_token, confirm=False)
+    start_attempt(account, saved_card, confirm=False)
     nameless = _foreign_intent(localstripe, {})
     # Same attempt id as ours, another account and amount: a copy of the database on the same Stripe.
     other = _foreign_intent(localstripe, {"attempt_id": "1", "account_id": "999"})
@@ -263,10 +263,10 @@ def test_intents_that_name_no_attempt_of_ours_are_reported_and_the_command_fails
 
 
 def test_a_recorded_payment_that_stripe_does_not_show_as_succeeded_is_reported(
-    app, make_account, card_token, runner
+    app, make_account, saved_card, runner
 ):
     account = make_account()
-    attempt, intent_id = start_attempt(account, card_token, confirm=False)
+    attempt, intent_id = start_attempt(account, saved_card, confirm=False)
     db.session.add(
         Payment(
             account_id=account.id,
@@ -289,9 +289,9 @@ def test_a_recorded_payment_that_stripe_does_not_show_as_succeeded_is_reported(
     assert len(payments_for(account)) == 2  # reported, never deleted
 
 
-def test_a_payment_whose_amount_differs_from_its_intent_is_reported(app, make_account, card_token):
+def test_a_payment_whose_amount_differs_from_its_intent_is_reported(app, make_account, saved_card):
     account = make_account()
-    attempt, intent_id = start_attempt(account, card_token)
+    attempt, intent_id = start_attempt(account, saved_card)
     service.record_success(get_gateway().retrieve_intent(intent_id), source="browser")
     payment = payments_for(account)[0]
     payment.amount = 100
@@ -302,9 +302,9 @@ def test_a_payment_whose_amount_differs_from_its_intent_is_reported(app, make_ac
     assert kinds(report) == {("amount_mismatch", False): 1}
 
 
-def test_the_summary_names_no_person(app, make_account, card_token, runner):
+def test_the_summary_names_no_person(app, make_account, saved_card, runner):
     account = make_account(full_name="Zebulon Quartermain", email="zq@example.com", reference="REF-777")
-    start_attempt(account, card_token)
+    start_attempt(account, saved_card)
 
     result = runner.invoke(args=["reconcile"])
 
@@ -313,9 +313,9 @@ def test_the_summary_names_no_person(app, make_account, card_token, runner):
         assert private not in result.output
 
 
-def test_since_limits_what_is_compared(app, make_account, card_token, runner):
+def test_since_limits_what_is_compared(app, make_account, saved_card, runner):
     account = make_account()
-    start_attempt(account, card_token)
+    start_attempt(account, saved_card)
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%d")
 
     result = runner.invoke(args=["reconcile", "--since", tomorrow])
@@ -336,10 +336,10 @@ def test_since_accepts_a_date_or_a_zoned_time_and_refuses_a_bare_time():
             since_option(bad)
 
 
-def test_listing_intents_follows_every_page(app, make_account, card_token):
+def test_listing_intents_follows_every_page(app, make_account, saved_card):
     account = make_account()
     customer = service.customer_for(account)
-    card = get_gateway().attach_card_token(customer, card_token(VISA_OK))
+    card = saved_card(customer, VISA_OK)
     made = {
         get_gateway()
         .create_intent(
@@ -360,9 +360,9 @@ def test_listing_intents_follows_every_page(app, make_account, card_token):
     assert in_future == []
 
 
-def test_an_intent_left_open_for_an_attempt_we_finished_is_canceled_at_stripe(app, make_account, card_token):
+def test_an_intent_left_open_for_an_attempt_we_finished_is_canceled_at_stripe(app, make_account, saved_card):
     account = make_account()
-    attempt, intent_id = start_attempt(account, card_token, confirm=False)
+    attempt, intent_id = start_attempt(account, saved_card, confirm=False)
     service.move(attempt, AttemptStatus.CANCELED)  # our cancel call never reached Stripe
     db.session.commit()
 
@@ -374,12 +374,12 @@ def test_an_intent_left_open_for_an_attempt_we_finished_is_canceled_at_stripe(ap
 
 
 def test_two_runs_and_the_webhook_at_once_fix_each_difference_once(
-    app, make_account, card_token, localstripe
+    app, make_account, saved_card, localstripe
 ):
     accounts = [make_account(reference=f"C-{n}", email=f"c{n}@example.com") for n in range(12)]
     for n, account in enumerate(accounts):
         number = DECLINED_ON_CHARGE if n % 4 == 3 else VISA_OK
-        start_attempt(account, card_token, number, link=n % 2 == 0, confirm=n % 6 != 5)
+        start_attempt(account, saved_card, number, link=n % 2 == 0, confirm=n % 6 != 5)
     events = [json.dumps(event).encode() for event in _events(localstripe, "payment_intent.succeeded")]
     assert events
     barrier = threading.Barrier(3)

@@ -21,6 +21,7 @@ from portal import create_app
 from portal.extensions import db
 from portal.log_redaction import SECRET_PATH_PREFIXES, redact
 from tests.conftest import _config
+from tests.payments.typed_cards import confirm_card
 from tests.scale import figure
 from tests.security.gunicorn_portal import Gunicorn, production_env, shared_redis, unique_prefix
 
@@ -76,18 +77,6 @@ class Visitor:
         assert response.status_code == expected, (response.status_code, response.text[:500])
         location = urllib.parse.urlsplit(response.headers["Location"])
         return self.get(location.path + (f"?{location.query}" if location.query else ""))
-
-
-def _card_token(localstripe) -> str:
-    """Turn the card into a token at (local)Stripe, as Stripe.js does in the browser."""
-    form = {
-        "card[number]": CARD,
-        "card[exp_month]": "12",
-        "card[exp_year]": "2034",
-        "card[cvc]": "123",
-        "key": "pk_test_portal",
-    }
-    return requests.post(f"{localstripe.url}/v1/tokens", data=form, timeout=10).json()["id"]
 
 
 _REFUSE = {
@@ -202,8 +191,10 @@ def test_a_full_journey_under_gunicorn_leaves_no_secret_in_the_logs(
             rosa_visit.get(page)
         sent = _call_back(rosa_visit, PHONE, EXPLANATION)
         rosa_visit.follow(sent)
-        rosa_visit.get("/pay")
-        paid = rosa_visit.post("/pay", {"card_token": _card_token(localstripe)})
+        # Type the card into the page's SetupIntent at (local)Stripe, as Stripe.js does in the
+        # browser; only the SetupIntent's id comes back to the portal.
+        assert rosa_visit.get("/pay").status_code == 200
+        paid = rosa_visit.post("/pay", {"setup_intent": confirm_card(localstripe, rosa_visit.page, CARD)})
         assert paid.status_code == 303, paid.text[:500]
         rosa_visit.follow(paid)
         # The opt-out link from an email, opened from a webmail page that leaks it as the referrer.
