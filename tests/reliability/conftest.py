@@ -1,3 +1,2 @@
-"""Fixtures the reliability suites share with the payment tests."""
-
-from tests.payments.conftest import card_token  # noqa: F401 - tokenise test cards at localstripe
+"""Fixtures the reliability suites share. Cards are typed into a card page's SetupIntent at
+localstripe, as Stripe.js does it, with tests.payments.typed_cards."""

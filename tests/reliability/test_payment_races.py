@@ -1,11 +1,16 @@
-"""Every pair of ways to pay, fired at once from two tabs (or a tab and the runner), round after round.
+"""Every pair of ways to pay, fired at once from two tabs or devices (or a tab and the runner), many times.
 
 Issue 10, section 1: two tabs posting /pay 10-15 ms apart charged the card twice and recorded
-once. Here each pair runs `scale.pick(1, 20)` rounds at delays spread over 0-30 ms, alternating
-which way goes first, on whichever database the suite runs on (PostgreSQL when
-TEST_POSTGRES_SERVER is set). After each round Stripe's own records are read back: no card may be
-charged more than was owed, every charge must be recorded (before and after Stripe's webhook is
-delivered), no instalment may be paid twice, and no request may end in a server error.
+once. A one-off card (in full, part, settlement) is typed into the card page's SetupIntent, and a
+session holds one such SetupIntent at a time: so two one-off payers are two devices of the same
+debtor, each signed in through the link and the identity check, each with its own card page and
+its own card confirmed at Stripe. Any other pair is two tabs of one browser (or a tab and the
+runner), the plan's ways paying with the plan's saved card. Each pair runs `scale.pick(1, 20)`
+rounds at delays spread over 0-30 ms, alternating which way goes first, on whichever database the
+suite runs on (PostgreSQL when TEST_POSTGRES_SERVER is set). After each round Stripe's own records
+are read back: no card may be charged more than was owed, every charge must be recorded (before
+and after Stripe's webhook is delivered), no instalment may be paid twice, and no request may end
+in a server error.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from portal.models import Account, Payment, PaymentAttempt, Plan
 from portal.payments import service
 from portal.plans import agree_step, runner
 from tests import scale
+from tests.payments.conftest import VISA_OK
+from tests.payments.typed_cards import confirm_card
 from tests.plans.plan_factory import make_plan, noon
 from tests.reliability import race_kit
 
@@ -31,6 +38,8 @@ MAX_DELAY = 0.030
 DELAY_STEPS = 7  # 0, 5, 10, ... 30 ms
 PART = 30000  # $300.00 of the $1,060.25 owed
 WITHOUT_PLAN = ["full", "part", "settle"]
+#: The ways that pay with a card typed for that payment alone, and the card page each posts to.
+CARD_PAGES = {"full": "/pay", "part": "/pay/part/card", "settle": "/settle"}
 WITH_PLAN = ["full", "payoff", "next", "first", "runner"]
 PAIRS = [("no plan", *pair) for pair in itertools.combinations_with_replacement(WITHOUT_PLAN, 2)] + [
     ("plan", *pair)
@@ -56,9 +65,11 @@ def portal(app):
 
 
 class Round:
-    """One account, its debtor's two tabs, and the ways they pay."""
+    """One account, its debtor's two tabs (or two devices), and the ways they pay."""
 
-    def __init__(self, app, portal, localstripe, make_account, issue_link, number: int, with_plan: bool):
+    def __init__(
+        self, app, portal, localstripe, make_account, issue_link, number: int, with_plan: bool, ways
+    ):
         self.app, self.portal, self.localstripe = app, portal, localstripe
         self.account = make_account(reference=f"RACE-{number}", email=None)
         self.account_id = self.account.id
@@ -66,7 +77,14 @@ class Round:
         # customer at once would make two (real Stripe returns the first): make it beforehand.
         service.customer_for(self.account)
         self.plan_id = make_plan(localstripe, self.account, count=3).id if with_plan else None
-        self.tabs = race_kit.signed_in_tabs(portal, self.account, issue_link(self.account))
+        link = issue_link(self.account)
+        # One session, one card SetupIntent: two one-off payers are two devices, each signed in
+        # (link and identity check) on its own; any other pair is one browser's two tabs.
+        self.devices = all(way in CARD_PAGES for way in ways)
+        if self.devices:
+            self.tabs = [race_kit.signed_in_tabs(portal, self.account, link, count=1)[0] for _ in ways]
+        else:
+            self.tabs = race_kit.signed_in_tabs(portal, self.account, link)
         self.owed = self.account.balance.minor
 
     @property
@@ -75,19 +93,18 @@ class Round:
         return db.session.get(Account, self.account_id).debtor.stripe_customer_id
 
     def prepare(self, way: str, tab):
-        """Everything a way needs before the race (a card token, the part amount); its action."""
+        """Everything a way needs before the race (the part amount, the card typed into the card
+        page's SetupIntent); its action."""
         base = self.portal.base
-        if way in ("full", "part", "settle"):
-            token = race_kit.tokenise(self.localstripe)
-        if way == "full":
-            return lambda: tab.post(base + "/pay", data={"card_token": token}, allow_redirects=False)
-        if way == "part":
-            chosen = tab.post(base + "/pay/part", data={"amount": "300.00"}, allow_redirects=False)
-            assert chosen.status_code == 303, chosen.status_code
-            card = {"card_token": token}
-            return lambda: tab.post(base + "/pay/part/card", data=card, allow_redirects=False)
-        if way == "settle":
-            return lambda: tab.post(base + "/settle", data={"card_token": token}, allow_redirects=False)
+        if way in CARD_PAGES:
+            if way == "part":
+                chosen = tab.post(base + "/pay/part", data={"amount": "300.00"}, allow_redirects=False)
+                assert chosen.status_code == 303, chosen.status_code
+            path = CARD_PAGES[way]
+            page = tab.get(base + path, allow_redirects=False, timeout=10)
+            assert page.status_code == 200, (way, page.status_code)
+            card = {"setup_intent": confirm_card(self.localstripe, page.text, VISA_OK)}
+            return lambda: tab.post(base + path, data=card, allow_redirects=False)
         if way == "payoff":
             return lambda: tab.post(base + "/plan/pay-off", allow_redirects=False)
         if way == "next":
@@ -115,12 +132,18 @@ class Round:
             finally:
                 db.session.remove()
 
-    def share_cookies(self):
-        """The tabs are one browser: a cookie set in one (the part amount) is seen by the other."""
-        for tab in self.tabs:
-            for other in self.tabs:
-                if other is not tab:
-                    other.cookies.update(tab.cookies)
+    def share_cookies(self, source):
+        """Tabs of one browser share its cookie jar: what *source* was last given (the part amount,
+        the card page's SetupIntent) is what the other tabs send too. Two devices share nothing."""
+        if self.devices:
+            return
+        for other in self.tabs:
+            if other is not source:
+                other.cookies.update(source.cookies)
+
+
+def _status(result) -> int | None:
+    return getattr(result, "status_code", None)
 
 
 def _server_errors(results) -> list:
@@ -157,9 +180,11 @@ def test_two_ways_to_pay_at_once_never_overcharge_and_record_every_charge(
         step = (offset + number) % DELAY_STEPS
         delay = MAX_DELAY * step / (DELAY_STEPS - 1)
         ways = (first, second) if (offset + number) % 2 == 0 else (second, first)
-        race = Round(app, portal, localstripe, make_account, issue_link, number, setting == "plan")
-        actions = [race.prepare(way, tab) for way, tab in zip(ways, race.tabs, strict=True)]
-        race.share_cookies()
+        race = Round(app, portal, localstripe, make_account, issue_link, number, setting == "plan", ways)
+        actions = []
+        for way, tab in zip(ways, race.tabs, strict=True):
+            actions.append(race.prepare(way, tab))
+            race.share_cookies(tab)
 
         results = race_kit.fire_together(actions, delay)
 
@@ -196,6 +221,11 @@ def test_two_ways_to_pay_at_once_never_overcharge_and_record_every_charge(
                     **round_,
                 }
             )
+        # A card form not matched to its session's typed SetupIntent is refused with a 400 before
+        # any payment starts: that way never raced, and the round would prove nothing about it.
+        unmatched = [way for way, result in zip(ways, results, strict=True) if _status(result) == 400]
+        if unmatched:
+            problems.append({"round": number, "ways": ways, "card forms refused as untyped": unmatched})
         # Each round gets a fresh account; clear this one's plan so the runner skips it next time.
         db.session.execute(
             Plan.__table__.update().where(Plan.account_id == race.account_id).values(status="completed")
