@@ -75,7 +75,8 @@ def pay_by_card(account: Account, charge: Charge, *, saved: Card) -> Outcome:
     except GatewayUnavailable:
         db.session.rollback()
         log.exception("Stripe unavailable while retiring an earlier intent")
-        return Outcome(Result.UNAVAILABLE)
+        # That earlier payment may have been charged: never tell the debtor no money was taken.
+        return Outcome(Result.UNAVAILABLE, code="unconfirmed")
     if started.attempt is None:
         return _refused(started.refusal)
     attempt = started.attempt
