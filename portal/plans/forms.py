@@ -10,8 +10,16 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from portal.domain.money import MoneyError, parse_major
+from portal.domain.text import has_refused_character, is_ascii_number
 
 Errors = list[tuple[str, str]]
+
+#: Larger amounts are typing mistakes, and would not fit the database's integer columns.
+AMOUNT_MAX = 10**9
+#: More characters than any amount anyone types; longer text is refused before it is parsed.
+_AMOUNT_CHARACTERS = 40
+#: The most payments anyone could mean; a longer number is a typing mistake, not a plan.
+_COUNT_DIGITS = 4
 
 
 class CsrfOnly(FlaskForm):
@@ -24,6 +32,19 @@ def form_ok(errors: Errors, field: str) -> bool:
         return True
     errors.append((field, _("Something went wrong with the form. Please try again.")))
     return False
+
+
+def refused_text(text: str, *, multiline: bool = True) -> str | None:
+    """The error for free text holding a character no field accepts (NUL, control characters), or None.
+
+    Every free-text reader asks this, so nothing the database or a later page cannot carry is stored.
+    """
+    if not has_refused_character(text, multiline=multiline):
+        return None
+    return _(
+        "Your answer contains a character we cannot accept, such as a control character. "
+        "Remove it and try again."
+    )
 
 
 def _plain_number(text: str) -> str:
@@ -41,6 +62,8 @@ def parse_amount(raw: str | None, currency: str, field: str, errors: Errors) -> 
         errors.append((field, _("Enter an amount")))
         return None
     try:
+        if len(text) > _AMOUNT_CHARACTERS:
+            raise MoneyError("too long to be an amount")
         value = parse_major(_plain_number(text), currency).minor
     except (MoneyError, NumberFormatError):
         errors.append((field, _("Enter an amount using numbers, for example 25.00")))
@@ -48,23 +71,44 @@ def parse_amount(raw: str | None, currency: str, field: str, errors: Errors) -> 
     if value <= 0:
         errors.append((field, _("Enter an amount more than zero")))
         return None
+    if value >= AMOUNT_MAX:
+        errors.append((field, _("That amount is too large. Check the number and try again.")))
+        return None
     return value
 
 
-def parse_date(form, prefix: str, errors: Errors) -> date | None:
+def read_day_month_year(form, prefix: str, errors: Errors, *, missing: str, not_real: str) -> date | None:
+    """A date typed as day, month and year in "<prefix>-day", "-month" and "-year": the one reader
+    every date field shares, so odd digits ("²", "٣") or huge numbers are an error, never a crash."""
     parts = [(form.get(f"{prefix}-{p}") or "").strip() for p in ("day", "month", "year")]
     field = f"{prefix}-day"
     if not any(parts):
-        errors.append((field, _("Enter the date of the first payment")))
+        errors.append((field, missing))
         return None
-    if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
+    day, month, year = parts
+    if not (
+        is_ascii_number(day, most_digits=2)
+        and is_ascii_number(month, most_digits=2)
+        and is_ascii_number(year, most_digits=4)
+        and len(year) == 4
+    ):
         errors.append((field, _("Enter the date using numbers, for example 15 4 2027")))
         return None
     try:
-        return date(int(parts[2]), int(parts[1]), int(parts[0]))
+        return date(int(year), int(month), int(day))
     except ValueError:
-        errors.append((field, _("The date of the first payment must be a real date")))
+        errors.append((field, not_real))
         return None
+
+
+def parse_date(form, prefix: str, errors: Errors) -> date | None:
+    return read_day_month_year(
+        form,
+        prefix,
+        errors,
+        missing=_("Enter the date of the first payment"),
+        not_real=_("The date of the first payment must be a real date"),
+    )
 
 
 def parse_count(raw: str | None, field: str, errors: Errors) -> int | None:
@@ -72,7 +116,7 @@ def parse_count(raw: str | None, field: str, errors: Errors) -> int | None:
     if not text:
         errors.append((field, _("Enter how many payments you want to make")))
         return None
-    if not text.isdigit() or int(text) < 1:
+    if not is_ascii_number(text, most_digits=_COUNT_DIGITS) or int(text) < 1:
         errors.append((field, _("Enter the number of payments as a whole number, for example 6")))
         return None
     return int(text)

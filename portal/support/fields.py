@@ -6,10 +6,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from portal.plans.forms import Errors, parse_amount
-
-#: Larger amounts are typing mistakes, and would not fit the database's integer columns.
-AMOUNT_MAX = 10**9
+from portal.plans.forms import Errors, parse_amount, read_day_month_year, refused_text
 
 
 def read_money(form, name: str, currency: str, errors: Errors, *, blank_is_zero: bool = False) -> int | None:
@@ -17,11 +14,7 @@ def read_money(form, name: str, currency: str, errors: Errors, *, blank_is_zero:
     raw = (form.get(name) or "").strip()
     if blank_is_zero and raw.lstrip("$€£").strip().strip("0.,") == "":
         return 0
-    value = parse_amount(raw, currency, name, errors)
-    if value is not None and value >= AMOUNT_MAX:
-        errors.append((name, _("That amount is too large. Check the number and try again.")))
-        return None
-    return value
+    return parse_amount(raw, currency, name, errors)
 
 
 def read_choice(form, name: str, allowed, errors: Errors, message: str) -> str | None:
@@ -33,29 +26,26 @@ def read_choice(form, name: str, allowed, errors: Errors, message: str) -> str |
     return value
 
 
-def read_text(form, name: str, limit: int, errors: Errors, message: str) -> str:
-    """Free text, trimmed; longer than *limit* characters is an error with *message*."""
+def read_text(form, name: str, limit: int, errors: Errors, message: str, *, multiline: bool = True) -> str:
+    """Free text, trimmed; longer than *limit* characters is an error with *message*.
+
+    Every free-text field is read here, so none can store a character the database or a later
+    page cannot carry (NUL, other control characters); such text is an error at the field.
+    """
     text = (form.get(name) or "").strip().replace("\r\n", "\n")
-    if len(text) > limit:
+    problem = refused_text(text, multiline=multiline)
+    if problem:
+        errors.append((name, problem))
+    elif len(text) > limit:
         errors.append((name, message))
     return text
 
 
 def read_date(form, prefix: str, errors: Errors, *, missing: str) -> date | None:
     """A date typed as day, month and year in "<prefix>-day", "-month" and "-year"."""
-    parts = [(form.get(f"{prefix}-{p}") or "").strip() for p in ("day", "month", "year")]
-    field = f"{prefix}-day"
-    if not any(parts):
-        errors.append((field, missing))
-        return None
-    if not all(p.isdigit() for p in parts) or len(parts[2]) != 4:
-        errors.append((field, _("Enter the date using numbers, for example 15 4 2027")))
-        return None
-    try:
-        return date(int(parts[2]), int(parts[1]), int(parts[0]))
-    except ValueError:
-        errors.append((field, _("Enter a real date, for example 15 4 2027")))
-        return None
+    return read_day_month_year(
+        form, prefix, errors, missing=missing, not_real=_("Enter a real date, for example 15 4 2027")
+    )
 
 
 def date_values(prefix: str, day: date | None) -> dict[str, str]:
