@@ -106,9 +106,16 @@ class StripeGateway:
         return customer.id
 
     def attach_card_token(self, customer_id: str, token: str) -> Card:
-        """Save a card tokenised by Stripe.js to the customer, so a PaymentIntent can use it."""
+        """Save a card tokenised by Stripe.js to the customer, so a PaymentIntent can use it.
+
+        The token comes from the browser: one Stripe does not know (a forged or mangled form) is a
+        problem with the card details sent, not Stripe being unavailable.
+        """
         with _translate_errors():
-            card = self._client.v1.customers.payment_sources.create(customer_id, params={"source": token})
+            try:
+                card = self._client.v1.customers.payment_sources.create(customer_id, params={"source": token})
+            except stripe.InvalidRequestError as error:
+                raise CardDeclined("invalid_card_details") from error
         data = card.to_dict()
         return Card(id=data["id"], brand=str(data.get("brand") or ""), last4=str(data.get("last4") or ""))
 

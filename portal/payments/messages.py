@@ -18,6 +18,9 @@ _MESSAGES = {
         "The security check with your bank was not completed. No money has been taken. "
         "You can try again, or use another card."
     ),
+    "invalid_card_details": _l(
+        "We could not read the card details sent. No money has been taken. Please enter them again."
+    ),
     "unavailable": _l(
         "We could not reach our card payment service just now. No money has been taken. "
         "Please wait a minute and try again."
