@@ -24,6 +24,14 @@ def send_receipt(payment: Payment) -> bool:
     return receipt(payment) is resend.Sent.SENT
 
 
+def waiting_to_resend(payment: Payment) -> bool:
+    """True while the receipt for *payment* failed and has not gone since (the task runner retries)."""
+    account_id = payment.account_id
+    return resend.has_event(account_id, "email_failed", email="receipt", payment_id=payment.id) and not (
+        resend.has_event(account_id, "receipt_sent", payment_id=payment.id)
+    )
+
+
 def receipt(payment: Payment, *, retrying: bool = False) -> resend.Sent:
     """Send the receipt once; *retrying* when the task runner tries again (it then schedules no retry)."""
     account, payment_id = payment.account, payment.id

@@ -58,8 +58,8 @@ def schedule_retry(email: str, object_id: int) -> None:
         log.exception("could not queue a retry of the %s email", email)
 
 
-def already_sent(account_id: int, kind: str, **ids: int) -> bool:
-    """True if the timeline shows this email (by its `*_sent` event and ids) went already."""
+def has_event(account_id: int, kind: str, **ids) -> bool:
+    """True if the timeline has a *kind* event with these data (e.g. `receipt_sent` for a payment)."""
     data = db.session.scalars(select(Event.data).where(Event.account_id == account_id, Event.kind == kind))
     return any(all((row or {}).get(k) == v for k, v in ids.items()) for row in data)
 
@@ -71,12 +71,12 @@ def resend(email: str, object_id: int) -> bool:
 
     if email == "receipt":
         payment = db.session.get(Payment, object_id)
-        if payment is None or already_sent(payment.account_id, "receipt_sent", payment_id=object_id):
+        if payment is None or has_event(payment.account_id, "receipt_sent", payment_id=object_id):
             return True
         return receipts.receipt(payment, retrying=True) is not Sent.FAILED
     if email == "plan_confirmation":
         plan = db.session.get(Plan, object_id)
-        if plan is None or already_sent(plan.account_id, "plan_confirmation_sent", plan_id=object_id):
+        if plan is None or has_event(plan.account_id, "plan_confirmation_sent", plan_id=object_id):
             return True
         return plan_emails.confirmation(plan, retrying=True) is not Sent.FAILED
     log.error("no way to resend an email of kind %r", email)

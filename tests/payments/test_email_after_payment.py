@@ -98,7 +98,10 @@ def test_smtp_down_after_paying_still_shows_the_receipt_and_the_retry_sends_it(
 
     receipt = _pay(client, card_token)
 
-    assert client.get(receipt).status_code == 200
+    page = client.get(receipt)
+    assert page.status_code == 200
+    assert "We could not email this receipt just now" in page.get_data(as_text=True)
+    assert "We have also sent this receipt" not in page.get_data(as_text=True)
     (failure,) = events(account, "email_failed")
     payment_id = int(receipt.rsplit("/", 1)[1])
     assert failure.data == {"email": "receipt", "error": "ConnectionRefusedError", "payment_id": payment_id}
@@ -118,6 +121,7 @@ def test_smtp_down_after_paying_still_shows_the_receipt_and_the_retry_sends_it(
     assert message["Subject"] == "Receipt for your payment to Acme Bank"
     assert [e.data["payment_id"] for e in events(account, "receipt_sent")] == [payment_id]
     assert run_due_retries(task_queue) == 0
+    assert "We have also sent this receipt" in client.get(receipt).get_data(as_text=True)
 
 
 def test_a_retry_after_the_receipt_went_sends_nothing_twice(
