@@ -41,9 +41,10 @@ def refused_text(text: str, *, multiline: bool = True) -> str | None:
     """
     if not has_refused_character(text, multiline=multiline):
         return None
+    # Such characters mostly arrive pasted from elsewhere, so say how to get rid of them.
     return _(
-        "Your answer contains a character we cannot accept, such as a control character. "
-        "Remove it and try again."
+        "Your answer contains a hidden character we cannot accept. "
+        "Type your answer again rather than pasting it."
     )
 
 
