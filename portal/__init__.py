@@ -17,7 +17,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(overrides))
     app.permanent_session_lifetime = timedelta(minutes=app.config["SESSION_MINUTES"])
 
-    from portal import i18n, log_redaction, security
+    from portal import i18n, log_redaction, security, url_converters
+
+    url_converters.init_app(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))

@@ -108,3 +108,11 @@ def test_a_date_in_odd_or_huge_digits_is_an_error_not_a_500(client, signed_in, d
     )
     assert response.status_code == 400
     assert 'href="#date-day"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/receipt/{}", "/plan/attempts/{}/confirm", "/pay/attempts/{}/complete"])
+@pytest.mark.parametrize("number", [2**31, 10**30])
+def test_an_id_too_large_for_the_database_is_a_404_not_a_500(client, signed_in, path, number):
+    method = "POST" if path.endswith("complete") else "GET"
+    assert client.open(path.format(number), method=method).status_code == 404
+    assert client.get("/account").status_code == 200
