@@ -22,7 +22,7 @@ from portal.plans import policies
 from tests import scale
 from tests.security.fuzz_values import encode, form_fields, form_strategy, has_error_summary
 
-EXAMPLES = scale.pick(10, 5000)
+EXAMPLES = scale.pick(20, 5000)
 SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -16,7 +16,7 @@ from tests import scale
 from tests.payments.conftest import stripe_signature
 
 INTENT = "pi_fuzz_waiting"
-EXAMPLES = scale.pick(60, 5000)
+EXAMPLES = scale.pick(100, 5000)
 SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,
