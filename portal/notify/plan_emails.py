@@ -31,11 +31,11 @@ def send_confirmation(plan: Plan) -> bool:
 
 def confirmation(plan: Plan, *, retrying: bool = False) -> resend.Sent:
     """Send the confirmation once; *retrying* when the task runner tries again."""
-    account, plan_id = plan.account, plan.id
+    account_id, plan_id = plan.account_id, plan.id
     try:
         return _send(plan)
     except Exception as error:  # noqa: BLE001 - the plan is committed; no failure may surface
-        resend.failed(account, "plan_confirmation", error, retrying=retrying, plan_id=plan_id)
+        resend.failed(account_id, "plan_confirmation", error, retrying=retrying, plan_id=plan_id)
         return resend.Sent.FAILED
 
 

@@ -34,11 +34,11 @@ def waiting_to_resend(payment: Payment) -> bool:
 
 def receipt(payment: Payment, *, retrying: bool = False) -> resend.Sent:
     """Send the receipt once; *retrying* when the task runner tries again (it then schedules no retry)."""
-    account, payment_id = payment.account, payment.id
+    account_id, payment_id = payment.account_id, payment.id
     try:
         return _send(payment)
     except Exception as error:  # noqa: BLE001 - the payment is committed; no failure may surface
-        resend.failed(account, "receipt", error, retrying=retrying, payment_id=payment_id)
+        resend.failed(account_id, "receipt", error, retrying=retrying, payment_id=payment_id)
         return resend.Sent.FAILED
 
 

@@ -11,10 +11,12 @@ import enum
 import logging
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal import timeline
 from portal.extensions import db
-from portal.models import Account, Event
+from portal.models import Event
+from portal.notify.mailer import MailNotSent
 
 log = logging.getLogger("portal.mail")
 
@@ -31,18 +33,20 @@ class Sent(enum.Enum):
     FAILED = "failed"
 
 
-def failed(account: Account, email: str, error: BaseException, *, retrying: bool, **ids: int) -> None:
+def failed(account_id: int, email: str, error: BaseException, *, retrying: bool, **ids: int) -> None:
     """Record that *email* (identified by *ids*, e.g. payment_id) did not go, and ask for a retry.
 
     Called from an `except`: what the failure left half-done in the session is rolled back first;
     the payment it follows was committed before the email was tried.
     """
-    from portal.notify.mailer import MailNotSent
-
     reason = error.reason if isinstance(error, MailNotSent) else type(error).__name__
     db.session.rollback()
-    timeline.record(account.id, "email_failed", email=email, error=reason, **ids)
-    db.session.commit()
+    try:
+        timeline.record(account_id, "email_failed", email=email, error=reason, **ids)
+        db.session.commit()
+    except SQLAlchemyError:  # the database failing too must still not fail the page that was paid for
+        db.session.rollback()
+        log.exception("could not record that the %s email failed", email)
     if not retrying:
         (object_id,) = ids.values()
         schedule_retry(email, object_id)
