@@ -233,6 +233,9 @@ class StripeGateway:
         """Verify the signature on the raw body and return the event as a plain dict."""
         if not self._webhook_secret or not signature:
             raise InvalidWebhook("no signature or no secret configured")
+        if not signature.isascii():
+            # Stripe's check compares digests with hmac.compare_digest, which raises on non-ASCII text.
+            raise InvalidWebhook("a signature is ASCII")
         try:
             text = payload.decode("utf-8")
             stripe.WebhookSignature.verify_header(

@@ -192,3 +192,14 @@ def test_a_signed_event_that_is_not_a_readable_payment_intent_is_a_4xx(client, w
     assert response.status_code in (200, 400)
     db.session.expire_all()
     assert db.session.scalars(select(Payment)).all() == []
+
+
+@pytest.mark.parametrize("signature", ["t=0,v1=\x80", "t=1,v1=é", "\xff"])
+def test_a_signature_that_is_not_ascii_is_refused_not_a_500(client, signature):
+    """Found by the fuzzing: Stripe's digest comparison raises TypeError on non-ASCII text."""
+    response = client.post(
+        "/stripe/webhook",
+        data=b"{}",
+        headers={"Content-Type": "application/json", "Stripe-Signature": signature},
+    )
+    assert response.status_code == 400
