@@ -84,3 +84,24 @@ def forget_old_sessions_task() -> int:
 
     with _app_context():
         return sessions.forget_old()
+
+
+class EmailStillFailing(Exception):
+    """Raised so Huey tries the email again later (it is on the timeline each time)."""
+
+
+def _resend_options():
+    from portal.notify.resend import RETRIES, RETRY_SECONDS
+
+    return {"retries": RETRIES, "retry_delay": RETRY_SECONDS, "retry_backoff": 2}
+
+
+@huey.task(**_resend_options())
+def resend_email_task(email: str, object_id: int) -> bool:
+    """Try again an email that failed after a payment (a receipt, a plan confirmation)."""
+    from portal.notify.resend import resend
+
+    with _app_context():
+        if not resend(email, object_id):
+            raise EmailStillFailing(email)
+    return True

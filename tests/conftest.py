@@ -135,6 +135,19 @@ def fresh_g_per_request(request):
     request_started.disconnect(clear, app)
 
 
+@pytest.fixture(autouse=True)
+def task_queue():
+    """Huey in immediate mode on an emptied in-memory queue, so no test writes the instance's task
+    file. A task queued for later (a retry) waits in the schedule until a test runs it."""
+    from portal.tasks import huey
+
+    huey.immediate = True
+    huey.storage.flush_all()
+    yield huey
+    huey.storage.flush_all()
+    huey.immediate = False
+
+
 @pytest.fixture
 def table_rows(app):
     """Every row of every table, to show exactly what a request changed (and nothing more)."""

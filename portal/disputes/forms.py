@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 
 from portal.disputes import evidence
 from portal.models import DisputeReason
+from portal.plans.forms import refused_text
 
 Errors = list[tuple[str, str]]
 
@@ -77,6 +78,8 @@ def read_reason(form: MultiDict) -> tuple[DisputeReason | None, Errors]:
 
 def details_problem(text: str, reason: DisputeReason | None) -> str | None:
     """What is wrong with the words for this reason, or None: shared by the page and the check."""
+    if refused := refused_text(text):
+        return refused
     if reason is DisputeReason.OTHER and not text:
         return _("Tell us what is wrong")
     if len(text) > MAX_DETAILS:

@@ -14,6 +14,7 @@ from datetime import datetime
 from flask import redirect, url_for
 from sqlalchemy import select
 
+from portal.domain.text import holds_refused_character
 from portal.extensions import db
 from portal.models import Account, Draft
 
@@ -47,9 +48,14 @@ class Run:
         ).first()
 
     def answers(self, account: Account) -> dict:
-        """Everything answered so far in this run (empty if nothing yet)."""
+        """Everything answered so far in this run (empty if nothing yet).
+
+        An answer holding a character no field accepts now (saved before fields refused it) is left
+        out, so its question is asked again instead of every later page failing on it.
+        """
         draft = self._draft(account)
-        return dict(draft.answers) if draft else {}
+        answers = dict(draft.answers or {}) if draft else {}
+        return {k: v for k, v in answers.items() if not holds_refused_character(v)}
 
     def save(self, account: Account, **values) -> dict:
         """Add or replace answers; the caller commits. Returns all the answers."""
@@ -57,8 +63,9 @@ class Run:
         if draft is None:
             draft = Draft(account_id=account.id, run=self.name, answers={})
             db.session.add(draft)
-        # A new dict, so SQLAlchemy sees the JSON column change.
-        draft.answers = {**(draft.answers or {}), **values}
+        # A new dict, so SQLAlchemy sees the JSON column change; answers no field accepts now go.
+        kept = {k: v for k, v in (draft.answers or {}).items() if not holds_refused_character(v)}
+        draft.answers = {**kept, **values}
         return dict(draft.answers)
 
     def forget(self, account: Account, *keys: str) -> None:

@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.i18n import person_language
 from portal.models import Plan
 from portal.models.types import utcnow
-from portal.notify import mailer, rules
+from portal.notify import mailer, resend, rules
 from portal.notify.optout import optout_url
 
 
@@ -22,7 +22,24 @@ def retry_wording(policy: Policy) -> str:
 
 
 def send_confirmation(plan: Plan) -> bool:
-    """Email the agreed plan (debtor-initiated, so contact hours do not apply; opt-outs do)."""
+    """Email the agreed plan (debtor-initiated, so contact hours do not apply; opt-outs do).
+
+    It never raises: a confirmation that cannot go is recorded and retried by the task runner.
+    """
+    return confirmation(plan) is resend.Sent.SENT
+
+
+def confirmation(plan: Plan, *, retrying: bool = False) -> resend.Sent:
+    """Send the confirmation once; *retrying* when the task runner tries again."""
+    account_id, plan_id = plan.account_id, plan.id
+    try:
+        return _send(plan)
+    except Exception as error:  # noqa: BLE001 - the plan is committed; no failure may surface
+        resend.failed(account_id, "plan_confirmation", error, retrying=retrying, plan_id=plan_id)
+        return resend.Sent.FAILED
+
+
+def _send(plan: Plan) -> resend.Sent:
     from portal.plans.calendar import plan_ics
 
     account = plan.account
@@ -30,7 +47,7 @@ def send_confirmation(plan: Plan) -> bool:
     if not allowed:
         timeline.record(account, "plan_confirmation_not_sent", reason=reason, plan_id=plan.id)
         db.session.commit()
-        return False
+        return resend.Sent.NOT_ALLOWED
     policy = Policy.from_dict(plan.policy.settings)
     with force_locale(person_language(account.debtor.language)):
         url = optout_url(account.debtor)
@@ -43,13 +60,11 @@ def send_confirmation(plan: Plan) -> bool:
             optout_url=url,
         )
     calendar = mailer.Attachment("payment-plan.ics", plan_ics(plan), "text", "calendar")
-    sent = mailer.send(
+    mailer.deliver(
         mailer.Mail(
             to=account.debtor.email, subject=subject, text=text, attachments=[calendar], unsubscribe_url=url
         )
     )
-    timeline.record(
-        account, "plan_confirmation_sent" if sent else "plan_confirmation_failed", plan_id=plan.id
-    )
+    timeline.record(account, "plan_confirmation_sent", plan_id=plan.id)
     db.session.commit()
-    return sent
+    return resend.Sent.SENT

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -53,27 +54,51 @@ class Intent:
     created: int | None = None
 
 
-def _metadata_id(metadata: dict, name: str) -> int | None:
-    value = str((metadata or {}).get(name) or "")
+def _metadata_id(metadata, name: str) -> int | None:
+    value = str(metadata.get(name) or "") if isinstance(metadata, dict) else ""
     return int(value) if value.isdigit() else None
 
 
+#: The most an amount column holds (a 32-bit integer); a larger amount cannot be a real payment.
+_AMOUNT_LIMIT = 2**31 - 1
+
+
 def intent_from(obj) -> Intent:
-    """Read a PaymentIntent (an API object or a webhook dict) into our Intent."""
+    """Read a PaymentIntent (an API object or a webhook dict) into our Intent.
+
+    Raises ValueError if it is not shaped like one (a signed event can still carry anything).
+    """
     if hasattr(obj, "to_dict"):
         obj = obj.to_dict()
-    error = obj.get("last_payment_error") or {}
+    if not isinstance(obj, dict):
+        raise ValueError("not a PaymentIntent")
+    intent_id, status, amount, currency = (obj.get(k) for k in ("id", "status", "amount", "currency"))
+    if not (_plain_text(intent_id) and _plain_text(status)):
+        raise ValueError("a PaymentIntent needs an id and a status")
+    if type(amount) is not int or not 0 <= amount <= _AMOUNT_LIMIT:
+        raise ValueError("a PaymentIntent's amount is a whole number of minor units")
+    if not (isinstance(currency, str) and len(currency) == 3 and currency.isascii() and currency.isalpha()):
+        raise ValueError("a PaymentIntent's currency is a three-letter code")
+    error = obj.get("last_payment_error")
+    error = error if isinstance(error, dict) else {}
+    code = error.get("decline_code") or error.get("code")
+    secret = obj.get("client_secret")
     return Intent(
-        id=obj["id"],
-        status=obj["status"],
-        amount=int(obj["amount"]),
-        currency=str(obj["currency"]).upper(),
-        client_secret=obj.get("client_secret"),
-        error_code=(error.get("decline_code") or error.get("code")) if error else None,
+        id=intent_id,
+        status=status,
+        amount=amount,
+        currency=currency.upper(),
+        client_secret=secret if _plain_text(secret) else None,
+        error_code=code if _plain_text(code) else None,
         attempt_id=_metadata_id(obj.get("metadata"), "attempt_id"),
         account_id=_metadata_id(obj.get("metadata"), "account_id"),
-        created=int(obj["created"]) if obj.get("created") is not None else None,
+        created=obj["created"] if type(obj.get("created")) is int else None,
     )
+
+
+def _plain_text(value) -> bool:
+    """A non-empty string with no control characters: safe to compare with and to store."""
+    return isinstance(value, str) and 0 < len(value) <= 255 and value.isprintable()
 
 
 def _setup(obj) -> Setup:
@@ -277,11 +302,20 @@ class StripeGateway:
         """Verify the signature on the raw body and return the event as a plain dict."""
         if not self._webhook_secret or not signature:
             raise InvalidWebhook("no signature or no secret configured")
+        if not signature.isascii():
+            # Stripe's check compares digests with hmac.compare_digest, which raises on non-ASCII text.
+            raise InvalidWebhook("a signature is ASCII")
         try:
-            event = stripe.Webhook.construct_event(payload, signature, self._webhook_secret)
-        except (stripe.SignatureVerificationError, ValueError) as error:
-            raise InvalidWebhook(str(error)) from error
-        return event.to_dict()
+            text = payload.decode("utf-8")
+            stripe.WebhookSignature.verify_header(
+                text, signature, self._webhook_secret, stripe.Webhook.DEFAULT_TOLERANCE
+            )
+            event = json.loads(text)
+        except (stripe.SignatureVerificationError, ValueError, RecursionError) as error:
+            raise InvalidWebhook(type(error).__name__) from error
+        if not isinstance(event, dict):
+            raise InvalidWebhook("the body is not an event")
+        return event
 
 
 class _FilterRefused(Exception):

@@ -9,7 +9,7 @@ from portal import clock, timeline
 from portal.extensions import db, limiter
 from portal.links.access import verified_required
 from portal.models import Payment, Purpose
-from portal.notify import rules
+from portal.notify import receipts, rules
 from portal.payments import card_setup, service
 from portal.payments.card_pages import after_attempt, card_page
 
@@ -82,4 +82,7 @@ def receipt(payment_id: int):
     if payment is None or payment.account_id != g.account.id:
         abort(404)
     emailed, _reason = rules.email_allowed(g.account.debtor, g.account, clock.now(), debtor_initiated=True)
-    return render_template("payments/receipt.html", account=g.account, payment=payment, emailed=emailed)
+    retrying = emailed and receipts.waiting_to_resend(payment)
+    return render_template(
+        "payments/receipt.html", account=g.account, payment=payment, emailed=emailed, retrying=retrying
+    )

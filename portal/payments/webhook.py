@@ -22,10 +22,18 @@ def stripe_webhook():
     except InvalidWebhook:
         log.warning("webhook with a bad signature refused")
         return {"error": "invalid signature"}, 400
+    data = event.get("data") if isinstance(event, dict) else None
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(obj, dict) or obj.get("object") != "payment_intent":
+        return {"received": True}, 200  # an event we do not act on
     kind = event.get("type")
-    obj = (event.get("data") or {}).get("object") or {}
-    if obj.get("object") == "payment_intent":
-        intent = intent_from(obj)
+    if kind in ("payment_intent.succeeded", "payment_intent.payment_failed"):
+        try:
+            intent = intent_from(obj)
+        except ValueError:
+            # Signed, so from Stripe, yet unreadable: say so, and Stripe shows it as failed.
+            log.warning("signed webhook with an unreadable PaymentIntent refused")
+            return {"error": "unreadable payment intent"}, 400
         if kind == "payment_intent.succeeded":
             service.record_success(intent, source="webhook")
         elif kind == "payment_intent.payment_failed":

@@ -11,8 +11,16 @@ from flask_wtf import FlaskForm
 
 from portal.domain.dates import DateProblem, parse_day_month_year
 from portal.domain.money import MoneyError, parse_major
+from portal.domain.text import has_refused_character, is_ascii_number
 
 Errors = list[tuple[str, str]]
+
+#: Larger amounts are typing mistakes, and would not fit the database's integer columns.
+AMOUNT_MAX = 10**9
+#: More characters than any amount anyone types; longer text is refused before it is parsed.
+_AMOUNT_CHARACTERS = 40
+#: The most payments anyone could mean; a longer number is a typing mistake, not a plan.
+_COUNT_DIGITS = 4
 
 
 class CsrfOnly(FlaskForm):
@@ -25,6 +33,20 @@ def form_ok(errors: Errors, field: str) -> bool:
         return True
     errors.append((field, _("Something went wrong with the form. Please try again.")))
     return False
+
+
+def refused_text(text: str, *, multiline: bool = True) -> str | None:
+    """The error for free text holding a character no field accepts (NUL, control characters), or None.
+
+    Every free-text reader asks this, so nothing the database or a later page cannot carry is stored.
+    """
+    if not has_refused_character(text, multiline=multiline):
+        return None
+    # Such characters mostly arrive pasted from elsewhere, so say how to get rid of them.
+    return _(
+        "Your answer contains a hidden character we cannot accept. "
+        "Type your answer again rather than pasting it."
+    )
 
 
 def _plain_number(text: str) -> str:
@@ -42,6 +64,8 @@ def parse_amount(raw: str | None, currency: str, field: str, errors: Errors) -> 
         errors.append((field, _("Enter an amount")))
         return None
     try:
+        if len(text) > _AMOUNT_CHARACTERS:
+            raise MoneyError("too long to be an amount")
         value = parse_major(_plain_number(text), currency).minor
     except (MoneyError, NumberFormatError, ValueError):
         # ValueError: int() refuses numbers of thousands of digits (a stuck key is not an amount).
@@ -49,6 +73,9 @@ def parse_amount(raw: str | None, currency: str, field: str, errors: Errors) -> 
         return None
     if value <= 0:
         errors.append((field, _("Enter an amount more than zero")))
+        return None
+    if value >= AMOUNT_MAX:
+        errors.append((field, _("That amount is too large. Check the number and try again.")))
         return None
     return value
 
@@ -72,8 +99,7 @@ def parse_count(raw: str | None, field: str, errors: Errors) -> int | None:
     if not text:
         errors.append((field, _("Enter how many payments you want to make")))
         return None
-    # isdigit() alone lets "²" through to int(); six digits is far beyond any plan.
-    if not (text.isascii() and text.isdigit()) or len(text) > 6 or int(text) < 1:
+    if not is_ascii_number(text, most_digits=_COUNT_DIGITS) or int(text) < 1:
         errors.append((field, _("Enter the number of payments as a whole number, for example 6")))
         return None
     return int(text)

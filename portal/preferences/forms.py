@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from portal.models import Debtor
 from portal.notify import rules
+from portal.plans.forms import refused_text
 from portal.preferences.service import Preferences
 
 Errors = list[tuple[str, str]]
@@ -76,7 +77,9 @@ def read_channel(form: MultiDict, debtor: Debtor, held: Preferences, errors: Err
 def read_times(form: MultiDict, errors: Errors) -> str:
     """The best time as typed, its spaces tidied; "" (no time given) is an answer too."""
     times = " ".join((form.get("times") or "").split())
-    if len(times) > TIMES_MAX:
+    if refused := refused_text(times, multiline=False):
+        errors.append(("times", refused))
+    elif len(times) > TIMES_MAX:
         errors.append(
             ("times", _("The best time to contact you must be %(most)d characters or fewer", most=TIMES_MAX))
         )

@@ -7,10 +7,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from portal.domain.dates import DateProblem, parse_day_month_year
-from portal.plans.forms import Errors, parse_amount
-
-#: Larger amounts are typing mistakes, and would not fit the database's integer columns.
-AMOUNT_MAX = 10**9
+from portal.plans.forms import Errors, parse_amount, refused_text
 
 
 def read_money(form, name: str, currency: str, errors: Errors, *, blank_is_zero: bool = False) -> int | None:
@@ -18,11 +15,7 @@ def read_money(form, name: str, currency: str, errors: Errors, *, blank_is_zero:
     raw = (form.get(name) or "").strip()
     if blank_is_zero and raw.lstrip("$€£").strip().strip("0.,") == "":
         return 0
-    value = parse_amount(raw, currency, name, errors)
-    if value is not None and value >= AMOUNT_MAX:
-        errors.append((name, _("That amount is too large. Check the number and try again.")))
-        return None
-    return value
+    return parse_amount(raw, currency, name, errors)
 
 
 def read_choice(form, name: str, allowed, errors: Errors, message: str) -> str | None:
@@ -34,10 +27,17 @@ def read_choice(form, name: str, allowed, errors: Errors, message: str) -> str |
     return value
 
 
-def read_text(form, name: str, limit: int, errors: Errors, message: str) -> str:
-    """Free text, trimmed; longer than *limit* characters is an error with *message*."""
+def read_text(form, name: str, limit: int, errors: Errors, message: str, *, multiline: bool = True) -> str:
+    """Free text, trimmed; longer than *limit* characters is an error with *message*.
+
+    Every free-text field is read here, so none can store a character the database or a later
+    page cannot carry (NUL, other control characters); such text is an error at the field.
+    """
     text = (form.get(name) or "").strip().replace("\r\n", "\n")
-    if len(text) > limit:
+    problem = refused_text(text, multiline=multiline)
+    if problem:
+        errors.append((name, problem))
+    elif len(text) > limit:
         errors.append((name, message))
     return text
 
