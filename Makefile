@@ -7,7 +7,7 @@ POSTGRES_SERVER ?= postgresql://postgres@127.0.0.1:5432
 PYBABEL_EXTRACT := $(BIN)/pybabel extract -F i18n/babel.cfg -k _l -k lazy_gettext --no-location \
 	--sort-output --project debtor-portal --version 0.1 --msgid-bugs-address help@example.com
 
-.PHONY: demo test test-sqlite test-postgres accessibility install browser translations translations-update lint clean
+.PHONY: demo test test-sqlite test-postgres accessibility reliability install browser translations translations-update lint clean
 
 ## Install everything, then run the portal with demo data, localstripe and a mail catcher.
 demo: install
@@ -30,6 +30,16 @@ accessibility: install browser
 	$(BIN)/python -m pytest tests/e2e/test_every_page.py tests/e2e/test_accessibility_details.py \
 		tests/e2e/test_keyboard_only.py tests/e2e/test_without_javascript.py tests/test_plain_language.py -q
 	$(BIN)/python -m tests.e2e.accessibility_report
+
+## The reliability and security suites at full size (races, Stripe faults, webhook replay,
+## identity limits, fuzzing) on SQLite and on PostgreSQL, then their figures in docs/RELIABILITY.md.
+FIGURES := $(CURDIR)/test-artifacts/figures.jsonl
+reliability: install
+	rm -f $(FIGURES)
+	PORTAL_TEST_SCALE=full PORTAL_FIGURES_FILE=$(FIGURES) $(BIN)/python -m pytest tests/reliability tests/security -q
+	PORTAL_TEST_SCALE=full PORTAL_FIGURES_FILE=$(FIGURES) TEST_POSTGRES_SERVER=$(POSTGRES_SERVER) \
+		$(BIN)/python -m pytest tests/reliability tests/security -q
+	$(BIN)/python -m tests.reliability.report $(FIGURES)
 
 install: $(VENV)/.installed translations
 

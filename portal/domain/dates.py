@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import unicodedata
 from datetime import date
 
 
@@ -14,9 +13,13 @@ class DateProblem(enum.StrEnum):
     NOT_REAL = "not_real"  # numbers, but no such day (31 2 1980, or a day of thirty digits)
 
 
+#: Full-width digits (typed by Chinese and Japanese keyboards) read as the plain ones they show.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
 def _digits(text: str) -> str:
-    # NFKC turns full-width digits (typed by Chinese and Japanese keyboards) into plain ones.
-    return unicodedata.normalize("NFKC", (text or "").strip())
+    # Only full-width digits: NFKC would also turn "²" or "⑵" into 2, which nobody types as a date.
+    return (text or "").strip().translate(_FULL_WIDTH)
 
 
 def parse_day_month_year(day: str | None, month: str | None, year: str | None) -> date | DateProblem:

@@ -23,8 +23,10 @@ def test_a_day_of_thirty_ones_is_not_a_real_date():
     assert parse_day_month_year("1", "1" * 30, "1980") is DateProblem.NOT_REAL
 
 
-def test_superscripts_read_as_the_digits_they_show():
-    assert parse_day_month_year("²", "3", "１９８⁰") == date(1980, 3, 2)
+def test_full_width_digits_read_as_the_digits_they_show_but_superscripts_are_not_numbers():
+    assert parse_day_month_year("２", "3", "１９８０") == date(1980, 3, 2)
+    assert parse_day_month_year("²", "3", "1980") is DateProblem.NOT_NUMBERS
+    assert parse_day_month_year("2", "3", "198⁰") is DateProblem.NOT_NUMBERS
 
 
 def test_digits_that_int_refuses_or_of_other_scripts_are_not_numbers():

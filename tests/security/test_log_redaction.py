@@ -16,6 +16,7 @@ from datetime import date
 import pytest
 import requests
 from sqlalchemy import create_engine, text
+from werkzeug.routing import IntegerConverter
 
 from portal import create_app
 from portal.extensions import db
@@ -246,9 +247,7 @@ def test_every_route_that_carries_a_string_in_its_path_is_known(app):
     """A new route with a secret in its path must join SECRET_PATH_PREFIXES; harmless ones are listed."""
     harmless = {"/language/<code>", "/static/<path:filename>"}
     for rule in app.url_map.iter_rules():
-        strings = [
-            name for name, conv in rule._converters.items() if type(conv).__name__ != "IntegerConverter"
-        ]
+        strings = [name for name, conv in rule._converters.items() if not isinstance(conv, IntegerConverter)]
         if not strings or rule.rule in harmless:
             continue
         assert rule.rule.startswith(SECRET_PATH_PREFIXES), f"{rule.rule} carries {strings}: secret or not?"
