@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -14,12 +16,90 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from tests.conftest import WEBHOOK_SECRET
+from tests.e2e.log_watch import LogWatch
+from tests.scale import figure
 from tests.support import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 PHONE = {"width": 320, "height": 640}
 DESKTOP = {"width": 1280, "height": 900}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+# Every log record of the e2e run, without timestamps; searched for secrets by the check that runs last.
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+PORTAL_LOG = ARTIFACTS / f"e2e-portal{'-' + _WORKER if _WORKER else ''}.log"
+LOG_FINDINGS = PORTAL_LOG.with_name(PORTAL_LOG.stem + "-secrets.txt")
+LOG_CHECK = "tests/e2e/test_logs_hold_no_secrets.py::test_the_logs_of_the_e2e_run_hold_no_secrets"
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The log check reads what every other test logged, so it runs after all of them."""
+    last = [item for item in items if item.nodeid.endswith(LOG_CHECK)]
+    if last:
+        items[:] = [item for item in items if item not in last] + last
+
+
+def check_portal_log(watch: LogWatch) -> list:
+    """Search the log once, record the figures and write the findings next to the log."""
+    first = watch.findings is None
+    findings = watch.check()
+    if first:
+        figure("e2e logs", "log lines searched", watch.lines_searched, "lines")
+        figure("e2e logs", "secrets found", len(findings), "findings")
+        LOG_FINDINGS.write_text(watch.report() + "\n", encoding="utf-8")
+    return findings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def portal_log():
+    """Write every log record of the e2e tests to PORTAL_LOG, formatted as in production but timeless.
+
+    The check in test_logs_hold_no_secrets.py searches it after every other test; when a run leaves
+    that test out, the search happens here instead and a leak fails the session at teardown."""
+    watch = LogWatch(PORTAL_LOG)
+    watch.start()
+    try:
+        yield watch
+    finally:
+        watch.stop()
+    if watch.findings is None and watch.portals_served:
+        findings = check_portal_log(watch)
+        assert not findings, watch.report()
+
+
+@pytest.fixture(autouse=True)
+def _log_while_testing(portal_log):
+    """Only what e2e tests log goes in the file (the session may run other suites too)."""
+    portal_log.attach()
+    portal_log.handler.gate.set()
+    yield
+    portal_log.flush()
+    portal_log.handler.gate.clear()
+
+
+def _note_people(app, watch: LogWatch) -> None:
+    """Remember the dates of birth, emails, phone numbers and hardship explanations this test's
+    database holds, to search the log for each of them exactly."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Debtor
+    from portal.models.requests import SupportRequest
+
+    with app.app_context(), db.engine.connect() as conn:
+        for email, phone, born in conn.execute(select(Debtor.email, Debtor.phone, Debtor.date_of_birth)):
+            if email:
+                watch.known.emails.add(email)
+            if phone:
+                watch.known.phones.add(phone)
+            if born:
+                watch.known.births.add(born)
+        for phone, explanation in conn.execute(select(SupportRequest.phone, SupportRequest.explanation)):
+            if phone:
+                watch.known.phones.add(phone)
+            if explanation:
+                watch.known.explanations.add(explanation)
 
 
 class WebhookRelay:
@@ -106,11 +186,12 @@ def relay(localstripe):
 
 
 @pytest.fixture
-def live_portal(app, relay):
+def live_portal(app, relay, portal_log):
     """The test's app served over HTTP on a free port, in a thread of this process."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     app.config["PORTAL_BASE_URL"] = base
+    portal_log.attach()  # again: building the app may have run migrations, and their logging config
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -120,6 +201,8 @@ def live_portal(app, relay):
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
+    portal_log.portals_served += 1
+    _note_people(app, portal_log)
 
 
 @pytest.fixture(scope="session")
