@@ -20,6 +20,21 @@ size on every change. What each suite proves, and which attack it answers, is in
 """
 
 
+#: Every suite that records figures; one missing from a run is named in the report, not hidden.
+EXPECTED_SUITES = (
+    "payment races",
+    "stripe faults",
+    "webhook replay",
+    "setup_intent_pays_once",
+    "policy_versions",
+    "timeline",
+    "identity limits",
+    "security",
+    "fuzzing",
+)
+DATABASES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
 def render(lines: list[dict]) -> str:
     """The report as Markdown: one table a suite, a row a figure, a column a database."""
     suites: dict[str, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
@@ -29,6 +44,14 @@ def render(lines: list[dict]) -> str:
         suites[line["suite"]][line["name"]][line["database"]] = f"{line['value']}{unit}"
         latest = max(latest, line.get("at", ""))
     out = [INTRO, f"Measured: {latest or 'never'} on a 2-core machine.\n"]
+    scales = sorted({line.get("scale", "full") for line in lines})
+    databases = sorted({line["database"] for line in lines})
+    names = ", ".join(DATABASES[d] for d in databases)
+    out.append(f"Sizes in this run: {', '.join(scales)}. Databases: {names}.")
+    missing = [suite for suite in EXPECTED_SUITES if suite not in suites]
+    if missing:
+        out.append(f"Not measured in this run: {', '.join(missing)}.")
+    out.append("")
     for suite in sorted(suites):
         out.append(f"## {suite}\n")
         out.append("| figure | SQLite | PostgreSQL |")

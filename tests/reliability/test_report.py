@@ -15,3 +15,5 @@ def test_report_groups_figures_by_suite_and_database():
     assert "| over-charges | 0 | 0 |" in text
     assert "| cases | – | 5000 cases |" in text
     assert "2026-12-04T18:00:00Z" in text
+    assert "Databases: PostgreSQL, SQLite." in text
+    assert "Not measured in this run: stripe faults, webhook replay" in text
