@@ -258,7 +258,10 @@ AXE_CONTEXT = {"exclude": [["#card-element"]]}
 
 
 def run_axe(page) -> list[dict]:
-    """axe-core's WCAG 2.0/2.1/2.2 A and AA violations on the page as it is now."""
+    """axe-core's WCAG 2.0/2.1/2.2 A and AA violations on the page once it has loaded."""
+    # A click returns once the next page starts; on a busy machine its stylesheet may still be on
+    # its way, and an unstyled page fails target-size. The load event waits for the stylesheet.
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe.axe_script)
     return page.evaluate(
