@@ -20,7 +20,7 @@ from portal.extensions import db
 from portal.models import AttemptStatus, Payment, PaymentAttempt
 from portal.models.payments import LIVE_STATUSES
 from portal.models.types import utcnow
-from portal.payments import service
+from portal.payments import recording, service
 from portal.payments.gateway import CardDeclined, GatewayUnavailable, Intent, UnknownIntent, get_gateway
 
 log = logging.getLogger("portal.reconcile")
@@ -43,6 +43,7 @@ class Kind(enum.StrEnum):
     PAYMENT_NOT_SUCCEEDED = "payment_not_succeeded"  # recorded here, not succeeded at Stripe
     PAYMENT_WITHOUT_INTENT = "payment_without_intent"  # recorded here, unknown at Stripe
     AMOUNT_MISMATCH = "amount_mismatch"  # amount or currency differ
+    REFUND_DUE = "refund_due"  # an over-payment to give back that Stripe has not accepted yet
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,8 @@ class Report:
 def reconcile(since: datetime | None = None, *, grace: timedelta = timedelta(minutes=15)) -> Report:
     """Reconcile everything created since *since* (all when None).
 
-    Attempts younger than *grace* are left alone: they may still be on their way to Stripe.
+    Attempts younger than *grace* are left alone: they may still be on their way to Stripe. Every
+    over-payment still to be given back is tried again, however old: that money is the debtor's.
     """
     report = Report()
     gateway = get_gateway()
@@ -104,6 +106,7 @@ def reconcile(since: datetime | None = None, *, grace: timedelta = timedelta(min
             _check_intent(intent, attempt, report)
     _check_payments(since, {intent.id for intent in listed}, report)
     _check_abandoned(since, grace, report)
+    _retry_refunds(report)
     return report
 
 
@@ -329,6 +332,17 @@ def _check_abandoned(since: datetime | None, grace: timedelta, report: Report) -
         _note(attempt, Kind.ABANDONED_ATTEMPT, intent_id)
         db.session.commit()
         report.add(Kind.ABANDONED_ATTEMPT, True, intent_id, attempt.id)
+
+
+def _retry_refunds(report: Report) -> None:
+    """Over-payments whose refund Stripe refused or never answered: ask again. The refund's key is
+    derived from the payment, so a refund that did happen at Stripe is not made twice."""
+    due = db.session.scalars(
+        select(Payment).where(Payment.refunded > 0, Payment.stripe_refund_id.is_(None)).order_by(Payment.id)
+    ).all()
+    for payment in due:
+        done = recording.refund_overpayment(payment)
+        report.add(Kind.REFUND_DUE, done, payment.stripe_payment_intent_id, payment.attempt_id)
 
 
 def _note(attempt: PaymentAttempt, kind: Kind, intent_id: str | None, **data) -> None:

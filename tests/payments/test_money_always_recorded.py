@@ -239,3 +239,42 @@ def test_an_abandoned_attempt_whose_claim_lapsed_is_retired_and_the_payment_goes
     db.session.expire_all()
     assert db.session.get(PaymentAttempt, other.id).status is AttemptStatus.CANCELED
     assert [c["amount"] for c in _charges(localstripe, account)] == [OWED]
+
+
+def _stripe_unreachable(app):
+    """Point the app's gateway at a port nobody answers, as when Stripe is down; returns the undo."""
+    from portal.payments.gateway import StripeGateway
+    from tests.support import free_port
+
+    real = get_gateway()
+    app.extensions["portal.gateway"] = StripeGateway(
+        app.config["STRIPE_SECRET_KEY"], f"http://127.0.0.1:{free_port()}", app.config["STRIPE_WEBHOOK_SECRET"], 2
+    )
+    return lambda: app.extensions.__setitem__("portal.gateway", real)
+
+
+def test_a_refund_stripe_could_not_take_stays_due_and_reconcile_gives_it_back_once(
+    app, account, client, typed_card, saved_card, localstripe
+):
+    from portal.payments.reconcile import Kind, reconcile
+
+    localstripe.reset()  # reconcile reads every intent: start without other tests' ones
+    assert client.post("/pay", data={"setup_intent": typed_card(VISA_OK)}).status_code == 303
+    _attempt, intent_id = _retired_attempt_that_stripe_charged(account, saved_card)
+    restore = _stripe_unreachable(app)
+    assert _webhook(client, localstripe, intent_id).status_code == 200
+    late = next(p for p in payments_for(account) if p.stripe_payment_intent_id == intent_id)
+    assert (late.refunded, late.stripe_refund_id) == (OWED, None)
+    assert "overpayment_refund_failed" in event_kinds(account)
+
+    restore()
+    first = reconcile()
+    again = reconcile()
+
+    assert [(d.kind, d.fixed) for d in first.differences] == [(Kind.REFUND_DUE, True)]
+    assert again.differences == []
+    db.session.refresh(late)
+    assert late.stripe_refund_id
+    refunded = {c["payment_intent"]: c["amount_refunded"] for c in _charges(localstripe, account)}
+    assert refunded[intent_id] == OWED
+    assert event_kinds(account).count("overpayment_refunded") == 1
