@@ -1,4 +1,5 @@
-"""The payment receipt email, in the debtor's language."""
+"""The payment receipt: what it states (once, for the page and both parts of the email), what
+became of its email as the timeline recorded it, and sending it in the debtor's language."""
 
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ class Receipt:
 
     @property
     def thanks(self) -> str:
+        """The email's opening sentence."""
         account = self.payment.account
         return _(
             "Thank you. We received your payment of %(amount)s to %(creditor)s.",
