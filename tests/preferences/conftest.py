@@ -42,5 +42,3 @@ def stop(debtor, *channels):
 def stopped(debtor) -> list[str]:
     db.session.expire_all()
     return sorted(db.session.scalars(select(OptOut.channel).where(OptOut.debtor_id == debtor.id)))
-
-

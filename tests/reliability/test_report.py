@@ -7,8 +7,14 @@ def test_report_groups_figures_by_suite_and_database():
     lines = [
         {"suite": "payment races", "name": "over-charges", "value": 0, "unit": "", "database": "sqlite"},
         {"suite": "payment races", "name": "over-charges", "value": 0, "unit": "", "database": "postgresql"},
-        {"suite": "fuzzing", "name": "cases", "value": 5000, "unit": "cases", "database": "postgresql",
-         "at": "2026-12-04T18:00:00Z"},
+        {
+            "suite": "fuzzing",
+            "name": "cases",
+            "value": 5000,
+            "unit": "cases",
+            "database": "postgresql",
+            "at": "2026-12-04T18:00:00Z",
+        },
     ]
     text = render(lines)
     assert "## payment races" in text and "## fuzzing" in text
