@@ -6,11 +6,11 @@ from flask import Blueprint, g, render_template
 from sqlalchemy import select
 
 from portal import clock, timeline
+from portal.accounts import ledger
 from portal.disputes import service as disputes
 from portal.extensions import db
 from portal.links.access import verified_required
 from portal.models import AttemptStatus, PaymentAttempt
-from portal.plans import ledger
 from portal.support import status as support_status
 
 bp = Blueprint("debtor", __name__)

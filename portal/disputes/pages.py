@@ -15,10 +15,10 @@ from portal.disputes import draft, evidence, forms, service
 from portal.disputes.draft import RUN
 from portal.disputes.routes import bp, evidence_folder
 from portal.extensions import db, limiter
+from portal.forms.checks import form_ok
 from portal.links.access import verified_required
 from portal.models import DisputeReason
 from portal.notify import disputes as dispute_emails
-from portal.plans.forms import form_ok
 
 
 def dispute_allowed(view):

@@ -18,11 +18,11 @@ from portal import clock
 from portal.domain.money import Money
 from portal.domain.policy import OutsidePolicy, Policy
 from portal.extensions import db, limiter
+from portal.forms.checks import form_ok, parse_amount, parse_count, parse_date
 from portal.i18n import long_date, money
 from portal.links.access import verified_required
 from portal.models import Account
 from portal.plans.blueprint import bp
-from portal.plans.forms import form_ok, parse_amount, parse_count, parse_date
 from portal.plans.limits import explain
 from portal.plans.options import Options, options_for
 from portal.plans.plan_answers import RUN, broken_limit, skipped

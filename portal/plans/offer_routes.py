@@ -9,12 +9,12 @@ from portal import clock, timeline
 from portal.domain.money import Money
 from portal.domain.policy import OutsidePolicy, check_part_payment
 from portal.extensions import db, limiter
+from portal.forms.checks import CsrfOnly, parse_amount
 from portal.i18n import money
 from portal.links.access import verified_required
 from portal.models import Purpose
 from portal.payments import card_setup, service
 from portal.payments.card_pages import after_attempt, card_page
-from portal.plans.forms import CsrfOnly, parse_amount
 from portal.plans.limits import explain
 from portal.plans.options import options_for
 

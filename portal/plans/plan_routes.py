@@ -12,8 +12,10 @@ from flask import abort, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from portal import clock, timeline
+from portal.accounts import ledger
 from portal.domain.policy import OutsidePolicy
 from portal.extensions import db, limiter
+from portal.forms.checks import CsrfOnly
 from portal.links.access import verified_required
 from portal.models import AttemptStatus, PaymentAttempt, Purpose
 from portal.payments import service
@@ -22,9 +24,8 @@ from portal.payments.gateway import CardDeclined, GatewayUnavailable, get_gatewa
 from portal.payments.messages import decline_message
 
 # Importing builder_routes also registers the builder's questions on the same blueprint.
-from portal.plans import agree_step, agreements, builder_routes, ledger
+from portal.plans import agree_step, agreements, builder_routes
 from portal.plans.blueprint import bp
-from portal.plans.forms import CsrfOnly
 from portal.plans.options import options_for
 from portal.plans.plan_answers import RUN, answers_for, choice_from, question_for, skipped
 

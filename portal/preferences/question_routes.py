@@ -9,9 +9,9 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_babel import get_locale
 
 from portal.extensions import limiter
+from portal.forms.checks import form_ok
 from portal.i18n import LANGUAGE_NAMES
 from portal.models import Account
-from portal.plans.forms import form_ok
 from portal.preferences import service
 from portal.preferences.forms import (
     CHANNEL_LABELS,

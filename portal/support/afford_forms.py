@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 
 from portal.domain.affordability import OUTGOINGS
 from portal.domain.schedules import Frequency
-from portal.plans.forms import Errors
-from portal.support.fields import read_choice, read_money
+from portal.forms.checks import Errors
+from portal.forms.reading import read_choice, read_money
 
 OUTGOING_LABELS = {
     "housing": (_l("Housing"), _l("Rent or mortgage, and property taxes")),

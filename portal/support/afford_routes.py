@@ -14,12 +14,14 @@ from datetime import date, timedelta
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
 from portal import clock, timeline
+from portal.accounts import ledger
 from portal.domain.affordability import OUTGOINGS
 from portal.domain.money import Money
 from portal.extensions import db, limiter
+from portal.forms.checks import CsrfOnly, form_ok
+from portal.forms.reading import date_values
 from portal.links.access import verified_required
-from portal.plans import agreements, ledger
-from portal.plans.forms import CsrfOnly, form_ok
+from portal.plans import agreements
 from portal.plans.options import options_for
 from portal.support.afford_forms import (
     OUTGOING_LABELS,
@@ -29,7 +31,6 @@ from portal.support.afford_forms import (
     read_share,
 )
 from portal.support.afford_result import Result, work_out
-from portal.support.fields import date_values
 from portal.support.offer_form import (
     FREQUENCY_LABELS,
     OFFER_PAGES,

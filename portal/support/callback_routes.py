@@ -13,10 +13,10 @@ from werkzeug.datastructures import MultiDict
 
 from portal import clock
 from portal.extensions import db, limiter
+from portal.forms.checks import form_ok
 from portal.guidance.questions import Question, Run
 from portal.links.access import verified_required
 from portal.models import RequestKind
-from portal.plans.forms import form_ok
 from portal.plans.options import options_for
 from portal.support import cant_pay
 from portal.support.cant_pay_forms import (

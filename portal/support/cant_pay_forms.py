@@ -14,10 +14,10 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from portal.forms.checks import Errors
+from portal.forms.reading import read_choice, read_date, read_money, read_text
 from portal.i18n import long_date
-from portal.plans.forms import Errors
 from portal.support import cant_pay
-from portal.support.fields import read_choice, read_date, read_money, read_text
 
 DAY_LABELS = {
     "monday": _l("Monday"),

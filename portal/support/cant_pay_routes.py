@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import g, render_template
 
 from portal import clock
+from portal.accounts import ledger
 from portal.links.access import verified_required
-from portal.plans import ledger
 from portal.plans.options import options_for
 
 # The two runs add their pages to the blueprint when imported.

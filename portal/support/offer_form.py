@@ -12,10 +12,10 @@ from flask_babel import lazy_gettext as _l
 
 from portal.domain.money import Money
 from portal.domain.schedules import MAX_PAYMENTS, Frequency
+from portal.forms.checks import Errors
+from portal.forms.reading import date_values, read_choice, read_date, read_money, read_text
 from portal.guidance.questions import Question, Run
-from portal.plans.forms import Errors
 from portal.support import offers
-from portal.support.fields import date_values, read_choice, read_date, read_money, read_text
 
 #: Session keys the affordability check fills: what it suggests for the offer (see `seed`), and
 #: the figures the debtor chose to share (sent with the offer, then dropped from the session).

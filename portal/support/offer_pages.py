@@ -10,8 +10,8 @@ from flask import g, redirect, render_template, request, session, url_for
 
 from portal import clock
 from portal.extensions import db, limiter
+from portal.forms.checks import form_ok
 from portal.links.access import verified_required
-from portal.plans.forms import form_ok
 from portal.support import offers
 from portal.support.offer_form import (
     FIELD_IDS,

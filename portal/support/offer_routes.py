@@ -7,12 +7,13 @@ from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import clock, timeline
+from portal.accounts import ledger
 from portal.extensions import db, limiter
 from portal.links.access import verified_required
 from portal.models import OfferStatus
 from portal.payments.gateway import GatewayUnavailable
 from portal.payments.messages import decline_message
-from portal.plans import agree_step, agreements, ledger
+from portal.plans import agree_step, agreements
 from portal.plans.options import options_for
 from portal.support import offers
 from portal.support.offer_form import FREQUENCY_LABELS

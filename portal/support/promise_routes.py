@@ -13,18 +13,18 @@ from datetime import date
 from flask import g, redirect, render_template, request, url_for
 
 from portal import clock
+from portal.accounts import ledger
 from portal.domain.money import Money
 from portal.extensions import db, limiter
+from portal.forms.checks import form_ok
+from portal.forms.reading import date_values
 from portal.guidance.questions import Question, Run
 from portal.links.access import verified_required
 from portal.models import Account, RequestKind
-from portal.plans import ledger
-from portal.plans.forms import form_ok
 from portal.plans.options import options_for
 from portal.support import cant_pay
 from portal.support.cant_pay_forms import read_promise, read_promise_amount, read_promise_date
 from portal.support.cant_pay_pages import bp, closed, latest
-from portal.support.fields import date_values
 
 PROMISE = Run(
     "promise",

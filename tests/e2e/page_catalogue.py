@@ -19,12 +19,12 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Page
 
+from portal.accounts import policies
 from portal.extensions import db
 from portal.links import service as links
 from portal.models.types import utcnow
 from portal.notify.optout import optout_url
 from portal.payments import gateway
-from portal.plans import policies
 from portal.support.promise_routes import PROMISE
 from tests.disputes import files
 from tests.e2e.journey import CARD_3DS, CARD_OK

@@ -3,15 +3,27 @@
 import pytest
 from flask_babel import force_locale
 
-from portal.plans.forms import parse_amount
+from portal.forms.checks import parse_amount
 
 
-@pytest.mark.parametrize(("language", "typed", "minor"), [
-    ("en", "40", 4000), ("en", "40.00", 4000), ("en", "1,234.50", 123450), ("en", "$25", 2500),
-    ("es", "40,00", 4000), ("es", "40", 4000), ("es", "1.234,50", 123450), ("es", "40.50", 4050),
-    ("vi", "40,00", 4000), ("vi", "1.234,50", 123450), ("vi", "40.50", 4050),
-    ("zh_Hant", "40.00", 4000), ("zh_Hant", "1,234.50", 123450),
-])
+@pytest.mark.parametrize(
+    ("language", "typed", "minor"),
+    [
+        ("en", "40", 4000),
+        ("en", "40.00", 4000),
+        ("en", "1,234.50", 123450),
+        ("en", "$25", 2500),
+        ("es", "40,00", 4000),
+        ("es", "40", 4000),
+        ("es", "1.234,50", 123450),
+        ("es", "40.50", 4050),
+        ("vi", "40,00", 4000),
+        ("vi", "1.234,50", 123450),
+        ("vi", "40.50", 4050),
+        ("zh_Hant", "40.00", 4000),
+        ("zh_Hant", "1,234.50", 123450),
+    ],
+)
 def test_amounts_follow_the_readers_language(app, language, typed, minor):
     errors = []
     with app.test_request_context(), force_locale(language):

@@ -10,11 +10,12 @@ from datetime import date, timedelta
 
 import pytest
 
+from portal.accounts import policies
 from portal.extensions import db
 from portal.models import OptOut, RequestKind, RequestStatus
 from portal.models.types import utcnow
 from portal.notify import rules
-from portal.plans import policies, reminders
+from portal.plans import reminders
 from portal.support import cant_pay, notices
 from tests.notify.conftest import body
 from tests.plans.page_helpers import (

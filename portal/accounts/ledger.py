@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal import timeline
+from portal.accounts import policies
 from portal.extensions import db
 from portal.models import (
     AccountStatus,
@@ -18,7 +19,6 @@ from portal.models import (
     Purpose,
 )
 from portal.models.types import utcnow
-from portal.plans import policies
 
 
 def active_plan(account_id: int) -> Plan | None:

@@ -1,4 +1,4 @@
-"""Reading the support forms' fields by hand, strictly; each error names its field's id."""
+"""Reading hand-posted fields (money, choices, text, dates) strictly; each error names its field's id."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from portal.domain.dates import DateProblem, parse_day_month_year
-from portal.plans.forms import Errors, parse_amount, refused_text
+from portal.forms.checks import Errors, parse_amount, refused_text
 
 
 def read_money(form, name: str, currency: str, errors: Errors, *, blank_is_zero: bool = False) -> int | None:

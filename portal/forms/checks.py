@@ -1,4 +1,5 @@
-"""Forms for part payments and the instalment builder. Parsing is strict; errors name the field."""
+"""Checks for hand-read form fields: the CSRF-only form, amounts, counts, dates and refused text.
+Parsing is strict; errors name the field."""
 
 from __future__ import annotations
 
