@@ -34,7 +34,7 @@ def _today() -> date:
     return clock.today()
 
 
-# The agree step is shared with the debtor's own offers (portal/support/).
+# The agree step is shared with the debtor's own offers (portal/offers/).
 _setup_intent = agree_step.setup_intent_for_visit
 _saved_card = agree_step.saved_card
 _charge_instalment_now = agree_step.charge_instalment_now
@@ -50,7 +50,7 @@ def review():
     today = _today()
     options = options_for(account, today)
     if not options.instalments:
-        return redirect(url_for("offers.options"), code=303)
+        return redirect(url_for("debtor.options"), code=303)
     _take_over_handed_choice(account, options.policy)
     answers = RUN.answers(account)
     skip = skipped(options.policy)
@@ -161,7 +161,7 @@ def plan_page():
 @bp.get("/plan/calendar.ics")
 @verified_required
 def calendar():
-    from portal.plans.calendar import plan_ics
+    from portal.notify.plan_calendar import plan_ics
 
     plan = ledger.active_plan(g.account.id)
     if plan is None:
