@@ -1,5 +1,5 @@
 """The affordability check's answers: income, outgoings, how often, sharing. (The first payment's
-date is read as an own offer's is: offer_form.read_start.)"""
+date is read as an own offer's is: portal.offers.questions.read_start.)"""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The affordability check: income, outgoings, how often, the first payment's date, what is left,
-and a plan that fits. One question a page; what the figures come to is in afford_result.py.
+and a plan that fits. One question a page; what the figures come to is in result.py.
 
 Private by default. The figures live in the session only while the debtor is on these pages:
 they are dropped as soon as the debtor goes anywhere else, and when the check ends. They are

@@ -1,4 +1,5 @@
-"""What collectors do: import accounts, issue and revoke links, read the timeline."""
+"""What collectors do: import accounts, issue and revoke links, read the timeline, answer the queue
+of offers and requests."""
 
 from __future__ import annotations
 

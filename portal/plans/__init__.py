@@ -1,4 +1,5 @@
-"""Options within the creditor's limits: part payments, settlements, instalment plans, and collecting them."""
+"""Instalment plans within the creditor's limits: the options, the builder, the agreement, and
+collecting them."""
 
 from __future__ import annotations
 
