@@ -41,16 +41,10 @@ CIRCLE_EXCEPTIONS = {
     ("portal.notify.resend", "portal.notify.receipts"): "resend dispatches back to the sender",
     # Finishing an attempt records the payment; recording a payment updates the attempt.
     ("portal.payments.attempts", "portal.payments.recording"): "attempt and payment record each other",
-    # The timeline command reuses the account lookup of the other collector commands, which
-    # register it.
-    ("portal.collector.commands", "portal.collector.timeline_commands"): "registers the command",
 }
 
 #: Imports from a shared room up into a feature, as (importer, imported), kept for now.
 LAYER_EXCEPTIONS = {
-    # The dispute emails itemise the debt the way the validation page does; the itemisation
-    # belongs in the domain or the ledger.
-    ("portal.notify.disputes", "portal.disputes.validation"): "itemise() lives in the disputes feature",
     # Emails carry a fresh magic link; issuing links is the links room's job. links is listed as a
     # feature (it has pages) but its service is used from below.
     ("portal.notify.disputes", "portal.links.service"): "emails carry a magic link",

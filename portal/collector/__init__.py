@@ -11,7 +11,9 @@ def init_app(app: Flask) -> None:
     from portal.collector.commands import register_commands
     from portal.collector.policy_commands import register_commands as register_policy_commands
     from portal.collector.queue_commands import register_commands as register_queue_commands
+    from portal.collector.timeline_commands import verify_timeline_command
 
     register_commands(app)
+    app.cli.add_command(verify_timeline_command)
     register_policy_commands(app)
     register_queue_commands(app)
