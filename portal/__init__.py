@@ -38,49 +38,36 @@ def create_app(overrides: dict | None = None) -> Flask:
     logging.getLogger("portal").setLevel(logging.INFO)
     log_redaction.install()
 
-    from portal import errors
-    from portal.collector.commands import register_commands
-    from portal.collector.policy_commands import register_commands as register_policy_commands
-    from portal.debtor.routes import bp as debtor_bp
-    from portal.disputes.commands import register_commands as register_dispute_commands
-    from portal.disputes.routes import bp as disputes_bp
-    from portal.guidance import steps as guidance_steps
-    from portal.guidance.routes import bp as guidance_bp
-    from portal.links.routes import bp as links_bp
+    from portal import (
+        affordability,
+        cant_pay,
+        collector,
+        debtor,
+        disputes,
+        errors,
+        guidance,
+        links,
+        offers,
+        payments,
+        plans,
+        preferences,
+    )
     from portal.notify.optout import bp as optout_bp
-    from portal.payments.commands import register_commands as register_payment_commands
-    from portal.payments.routes import bp as payments_bp
-    from portal.payments.webhook import bp as webhook_bp
-    from portal.plans.commands import register_commands as register_plan_commands
-    from portal.plans.offer_routes import bp as offers_bp
-    from portal.plans.plan_routes import bp as plans_bp
-    from portal.plans.reminder_commands import register_commands as register_reminder_commands
-    from portal.preferences.commands import register_commands as register_preference_commands
-    from portal.preferences.routes import bp as preferences_bp
-    from portal.support import init_app as init_support
-    from portal.support.commands import register_commands as register_support_commands
 
-    app.register_blueprint(links_bp)
-    app.register_blueprint(debtor_bp)
-    app.register_blueprint(disputes_bp)
-    app.register_blueprint(payments_bp)
-    app.register_blueprint(webhook_bp)
+    # The order of registration is the order Flask matches routes in; it is kept as it was.
+    links.init_app(app)
+    debtor.init_app(app)
+    disputes.init_app(app)
+    payments.init_app(app)
     app.register_blueprint(optout_bp)
-    app.register_blueprint(offers_bp)
-    app.register_blueprint(plans_bp)
-    init_support(app)
-    app.register_blueprint(preferences_bp)
-    app.register_blueprint(guidance_bp)
-    guidance_steps.init_app(app)
+    plans.init_app(app)
+    offers.init_app(app)
+    affordability.init_app(app)
+    cant_pay.init_app(app)
+    preferences.init_app(app)
+    guidance.init_app(app)
     errors.init_app(app)
-    register_commands(app)
-    register_policy_commands(app)
-    register_reminder_commands(app)
-    register_plan_commands(app)
-    register_support_commands(app)
-    register_dispute_commands(app)
-    register_preference_commands(app)
-    register_payment_commands(app)
+    collector.init_app(app)
     return app
 
 

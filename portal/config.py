@@ -143,7 +143,7 @@ def load_config(overrides: dict | None = None) -> dict:
         # Dispute evidence may be up to 10 MB; the rest leaves room for the form around it.
         "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,
         # Free, independent debt advice shown to anyone who says they cannot pay. Empty means the
-        # portal's own, translated (portal/support/advice.py). Links are "Label|https://..."
+        # portal's own, translated (portal/guidance/advice.py). Links are "Label|https://..."
         # entries separated by ";". Each may be given per language (_ES, _ZH_HANT, _VI).
         "DEBT_ADVICE_TEXT": _env("DEBT_ADVICE_TEXT"),
         "DEBT_ADVICE_TEXT_ES": _env("DEBT_ADVICE_TEXT_ES"),

@@ -19,7 +19,7 @@ from portal.domain.languages import html_lang, portal_language
 from portal.extensions import db
 from portal.models import Payment
 from portal.notify import receipts
-from portal.plans.calendar import plan_ics
+from portal.notify.plan_calendar import plan_ics
 from tests.notify.conftest import body
 from tests.plans.plan_rows import plan_rows
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from portal.disputes import evidence, forms
 from portal.domain import identity
-from portal.support import offers
+from portal.offers import service as offers
 from tests.links.conftest import dob_answer
 from tests.plans.page_helpers import page_text
 

@@ -125,13 +125,12 @@ def timeline_command(reference, creditor_slug):
 
 
 def register_commands(app: Flask) -> None:
-    from portal.collector.timeline_commands import verify_timeline_command
-
+    """Add import, link and timeline commands to the app's CLI (verify-timeline is added by
+    timeline_commands, which uses this module's account lookup)."""
     for command in (
         import_accounts_command,
         issue_link_command,
         revoke_links_command,
         timeline_command,
-        verify_timeline_command,
     ):
         app.cli.add_command(command)

@@ -16,13 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal import timeline
+from portal.accounts import policies
 from portal.collector.csv_rows import AccountRow, RowError, missing_columns, parse_row
 from portal.collector.file_text import ImportFileError
 from portal.collector.standing import standing_of
 from portal.domain.reimport import Incoming, Refused, review_reason
 from portal.extensions import db
 from portal.models import Account, Creditor, Debtor
-from portal.plans import policies
 
 __all__ = ["ImportFileError", "ImportReport", "import_accounts"]
 AMOUNT_COLUMNS = ("currency", "principal", "interest", "fees")

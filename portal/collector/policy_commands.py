@@ -9,12 +9,12 @@ import click
 from flask import Flask
 from sqlalchemy import select
 
+from portal.accounts import policies
 from portal.domain.money import MoneyError, parse_major
 from portal.domain.policy import Policy, PolicyError
 from portal.domain.schedules import Frequency
 from portal.extensions import db
 from portal.models import Creditor
-from portal.plans import policies
 
 # Amount settings are typed in major units (25.00) and stored in minor units.
 AMOUNTS = ("part_minimum", "instalment_minimum", "down_payment_minimum")

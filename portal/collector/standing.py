@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from portal.accounts import ledger
 from portal.domain.reimport import Standing
 from portal.extensions import db
 from portal.models import (
@@ -14,7 +15,6 @@ from portal.models import (
     PaymentAttempt,
 )
 from portal.models.payments import LIVE_STATUSES
-from portal.plans import ledger
 
 
 def standing_of(account: Account) -> Standing:

@@ -1,19 +1,18 @@
-"""The account overview."""
+"""The account overview. The options page is in options.py, on the same blueprint (blueprint.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, render_template
+from flask import g, render_template
 from sqlalchemy import select
 
 from portal import clock, timeline
+from portal.accounts import ledger
+from portal.debtor import support_status
+from portal.debtor.blueprint import bp
 from portal.disputes import service as disputes
 from portal.extensions import db
 from portal.links.access import verified_required
 from portal.models import AttemptStatus, PaymentAttempt
-from portal.plans import ledger
-from portal.support import status as support_status
-
-bp = Blueprint("debtor", __name__)
 
 
 @bp.get("/account")
@@ -36,7 +35,7 @@ def overview():
         plan=plan,
         waiting=waiting,
         next_due=ledger.next_instalment(plan) if plan else None,
-        # The debtor's own offer, a promise to pay, and paused reminders (portal/support/).
+        # The debtor's own offer, a promise to pay, and paused reminders (portal/offers/, portal/cant_pay/).
         support=support_status.for_account(account, clock.today()),
         # Under review while a dispute is open; after a rejection, the reasons until they choose.
         dispute=disputes.open_dispute_for(account),

@@ -13,6 +13,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 
 from portal.disputes import evidence, forms
+from portal.disputes.blueprint import evidence_folder
 from portal.disputes.evidence import StoredEvidence
 from portal.guidance.questions import Question, Run
 from portal.models import Account, DisputeReason
@@ -20,8 +21,6 @@ from portal.models import Account, DisputeReason
 
 def _remove_forgotten_document(answers: dict) -> None:
     """A draft forgotten for age takes its stored document with it."""
-    from portal.disputes.routes import evidence_folder  # the routes import this module
-
     remove_file(evidence_folder(), stored_evidence(answers))
 
 

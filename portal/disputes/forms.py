@@ -12,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from portal.disputes import evidence
+from portal.forms.checks import refused_text
 from portal.models import DisputeReason
-from portal.plans.forms import refused_text
 
 Errors = list[tuple[str, str]]
 

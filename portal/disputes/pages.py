@@ -12,13 +12,13 @@ from flask import flash, g, get_flashed_messages, redirect, render_template, req
 from flask_babel import gettext as _
 
 from portal.disputes import draft, evidence, forms, service
+from portal.disputes.blueprint import bp, evidence_folder
 from portal.disputes.draft import RUN
-from portal.disputes.routes import bp, evidence_folder
 from portal.extensions import db, limiter
+from portal.forms.checks import form_ok
 from portal.links.access import verified_required
 from portal.models import DisputeReason
 from portal.notify import disputes as dispute_emails
-from portal.plans.forms import form_ok
 
 
 def dispute_allowed(view):

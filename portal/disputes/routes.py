@@ -1,26 +1,16 @@
-"""The validation information page, the dispute's confirmation, and the blueprint the dispute's
-question pages (portal.disputes.pages) are added to."""
+"""The validation information page and the dispute's confirmation. The dispute's question pages
+are in pages.py, on the same blueprint (blueprint.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import Blueprint, current_app, g, redirect, render_template, url_for
+from flask import current_app, g, redirect, render_template, url_for
 
 from portal import clock, timeline
-from portal.disputes import evidence, service
+from portal.disputes import service
+from portal.disputes.blueprint import bp
 from portal.disputes.validation import validation_info
 from portal.extensions import db
 from portal.links.access import verified_required
-
-bp = Blueprint("disputes", __name__)
-# The size limit the evidence pages state is the one the upload is checked against.
-bp.add_app_template_global(evidence.MAX_MEGABYTES, "evidence_megabytes")
-
-
-def evidence_folder() -> Path:
-    """instance/evidence: outside the static folder, and no route reads from it."""
-    return Path(current_app.instance_path) / "evidence"
 
 
 @bp.get("/about-this-debt")
@@ -59,7 +49,3 @@ def received():
 def too_large(error):
     # Raised while the body is read, before the view runs, so there is no form to show again.
     return render_template("disputes/too_large.html"), 413
-
-
-# The question pages add their routes to `bp`; imported last because they use it.
-from portal.disputes import pages  # noqa: E402, F401

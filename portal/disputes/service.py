@@ -10,6 +10,7 @@ import secrets
 from sqlalchemy import select
 
 from portal import timeline
+from portal.accounts import ledger
 from portal.disputes.evidence import StoredEvidence
 from portal.extensions import db
 from portal.models import (
@@ -26,7 +27,6 @@ from portal.models import (
     SupportRequest,
 )
 from portal.models.types import utcnow
-from portal.plans import ledger
 
 #: Letters and digits nobody confuses when reading a reference aloud or off a screen (no I, L, O,
 #: 0 or 1): 31 ** 6 is close to 900 million references.

@@ -8,28 +8,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from portal.accounts.itemisation import Itemisation, itemise
 from portal.domain import contact
-from portal.domain.money import Money
 from portal.extensions import db
 from portal.models import Account, MagicLink
 from portal.notify import rules
-
-
-@dataclass(frozen=True)
-class Itemisation:
-    """How the debt moved from the itemization date to today.
-
-    The creditor's principal is what was owed on the itemization date; the interest and fees it
-    sends are what was added since. Payments recorded here and amounts forgiven come off.
-    """
-
-    itemization_date: date | None
-    owed_then: Money
-    interest: Money
-    fees: Money
-    paid: Money
-    credited: Money
-    owed_now: Money
 
 
 @dataclass(frozen=True)
@@ -39,18 +22,6 @@ class ValidationInfo:
     first_contact_on: date | None
     #: The last day to dispute (or ask for the original creditor) within the validation period.
     dispute_by: date | None
-
-
-def itemise(account: Account) -> Itemisation:
-    return Itemisation(
-        itemization_date=account.itemization_date,
-        owed_then=account.money(account.principal),
-        interest=account.money(account.interest),
-        fees=account.money(account.fees),
-        paid=account.paid,
-        credited=account.money(account.forgiven),
-        owed_now=account.balance,
-    )
 
 
 def dispute_by(first_contact_on: date, days: int) -> date:

@@ -24,12 +24,12 @@ JOURNEYS: dict[str, list[tuple[tuple[str, ...], object]]] = {
         (("payments.receipt",), _l("Your receipt")),
     ],
     "pay_part": [
-        (("offers.part_amount",), _l("Choose an amount")),
-        (("offers.part_card",), _l("Pay by card")),
+        (("payments.part_amount",), _l("Choose an amount")),
+        (("payments.part_card",), _l("Pay by card")),
         (("payments.receipt",), _l("Your receipt")),
     ],
     "settle": [
-        (("offers.settle",), _l("Check the offer and pay")),
+        (("payments.settle",), _l("Check the offer and pay")),
         (("payments.receipt",), _l("Your receipt")),
     ],
     "plan": [

@@ -13,7 +13,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal import timeline
-from portal.disputes.validation import itemise
+from portal.accounts.itemisation import itemise
 from portal.extensions import db
 from portal.i18n import person_language
 from portal.links import service as links

@@ -39,7 +39,7 @@ def send_decision(offer: Offer, now: datetime) -> tuple[bool, str]:
             OfferStatus.DECLINED: _("We have looked at your offer"),
         }
         text = render_template(
-            "support/emails/offer_decision.txt",
+            "emails/offer_decision.txt",
             offer=offer,
             account=account,
             link=links.url_for_link(link),

@@ -40,7 +40,7 @@ def confirmation(plan: Plan, *, retrying: bool = False) -> resend.Sent:
 
 
 def _send(plan: Plan) -> resend.Sent:
-    from portal.plans.calendar import plan_ics
+    from portal.notify.plan_calendar import plan_ics
 
     account = plan.account
     allowed, reason = rules.email_allowed(account.debtor, account, utcnow(), debtor_initiated=True)

@@ -24,7 +24,7 @@ def send_promise_reminder(request: SupportRequest, link_url: str) -> bool:
     with force_locale(person_language(debtor.language)):
         subject = _("Reminder: you said you would pay on %(date)s", date=long_date(request.promise_date))
         text = render_template(
-            "support/emails/promise_reminder.txt",
+            "emails/promise_reminder.txt",
             request=request,
             account=account,
             link=link_url,

@@ -13,13 +13,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import timeline
+from portal.accounts import ledger
 from portal.domain.charges import split_payment
 from portal.extensions import db
 from portal.models import AttemptStatus, Payment, PaymentAttempt
 from portal.notify import receipts
 from portal.payments import attempts
 from portal.payments.gateway import CardDeclined, GatewayUnavailable, Intent, get_gateway
-from portal.plans import ledger
 
 log = logging.getLogger("portal.payments")
 

@@ -1,8 +1,9 @@
-"""Paying the whole balance, the return from 3-D Secure, and the receipt."""
+"""Paying the whole balance, the return from 3-D Secure, and the receipt. Part payments and
+settlements are in part_routes.py, on the same blueprint (blueprint.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, redirect, render_template, url_for
+from flask import abort, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal import timeline
@@ -11,9 +12,8 @@ from portal.links.access import verified_required
 from portal.models import Payment, Purpose
 from portal.notify import receipts
 from portal.payments import card_setup, service
+from portal.payments.blueprint import bp
 from portal.payments.card_pages import after_attempt, card_page
-
-bp = Blueprint("payments", __name__)
 
 
 def _full_page(errors=None, status=200):

@@ -11,15 +11,16 @@ from datetime import date
 from flask import current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
+from portal.accounts import ledger
 from portal.domain.policy import Policy
+from portal.forms.checks import CsrfOnly
 from portal.models import Instalment, Plan, Purpose
 from portal.models.types import utcnow
 from portal.notify import plan_emails
 from portal.payments import service
 from portal.payments.card_pages import after_attempt
 from portal.payments.gateway import Card, CardDeclined, GatewayUnavailable, get_gateway
-from portal.plans import agreements, ledger
-from portal.plans.forms import CsrfOnly
+from portal.plans import agreements
 
 
 def setup_intent_for_visit():

@@ -8,6 +8,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from portal import timeline
+from portal.accounts import ledger, policies
 from portal.domain.policy import OutsidePolicy, build_plan
 from portal.domain.schedules import Frequency
 from portal.domain.schedules import Instalment as Scheduled
@@ -15,7 +16,6 @@ from portal.extensions import db
 from portal.models import Account, Instalment, Plan, PlanKind, PlanStatus
 from portal.models.types import utcnow
 from portal.payments import attempts
-from portal.plans import ledger, policies
 from portal.plans.options import options_for
 
 

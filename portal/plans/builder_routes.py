@@ -18,11 +18,11 @@ from portal import clock
 from portal.domain.money import Money
 from portal.domain.policy import OutsidePolicy, Policy
 from portal.extensions import db, limiter
+from portal.forms.checks import form_ok, parse_amount, parse_count, parse_date
 from portal.i18n import long_date, money
 from portal.links.access import verified_required
 from portal.models import Account
 from portal.plans.blueprint import bp
-from portal.plans.forms import form_ok, parse_amount, parse_count, parse_date
 from portal.plans.limits import explain
 from portal.plans.options import Options, options_for
 from portal.plans.plan_answers import RUN, broken_limit, skipped
@@ -50,7 +50,7 @@ class Visit:
     @property
     def back(self) -> str:
         earlier = RUN.back(self.endpoint, self.skip)
-        return url_for(earlier) if earlier else url_for("offers.options")
+        return url_for(earlier) if earlier else url_for("debtor.options")
 
     def limit_errors(self, field: str, **given) -> Errors:
         """The policy limit this answer breaks (the saved one when none is *given*), on *field*."""
@@ -82,7 +82,7 @@ def _visit(endpoint: str):
     today = clock.today()
     options = options_for(account, today)
     if not options.instalments:
-        return redirect(url_for("offers.options"), code=303)
+        return redirect(url_for("debtor.options"), code=303)
     answers = RUN.answers(account)
     skip = skipped(options.policy)
     if endpoint in skip:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from portal.accounts import ledger, policies
 from portal.domain.money import Money
 from portal.domain.policy import Policy, Settlement, settlement_offer
 from portal.models import Account, CreditorPolicy
-from portal.plans import ledger, policies
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,10 @@ from flask import abort, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from portal import clock, timeline
+from portal.accounts import ledger
 from portal.domain.policy import OutsidePolicy
 from portal.extensions import db, limiter
+from portal.forms.checks import CsrfOnly
 from portal.links.access import verified_required
 from portal.models import AttemptStatus, PaymentAttempt, Purpose
 from portal.payments import service
@@ -22,9 +24,8 @@ from portal.payments.gateway import CardDeclined, GatewayUnavailable, get_gatewa
 from portal.payments.messages import decline_message
 
 # Importing builder_routes also registers the builder's questions on the same blueprint.
-from portal.plans import agree_step, agreements, builder_routes, ledger
+from portal.plans import agree_step, agreements, builder_routes
 from portal.plans.blueprint import bp
-from portal.plans.forms import CsrfOnly
 from portal.plans.options import options_for
 from portal.plans.plan_answers import RUN, answers_for, choice_from, question_for, skipped
 
@@ -33,7 +34,7 @@ def _today() -> date:
     return clock.today()
 
 
-# The agree step is shared with the debtor's own offers (portal/support/).
+# The agree step is shared with the debtor's own offers (portal/offers/).
 _setup_intent = agree_step.setup_intent_for_visit
 _saved_card = agree_step.saved_card
 _charge_instalment_now = agree_step.charge_instalment_now
@@ -49,7 +50,7 @@ def review():
     today = _today()
     options = options_for(account, today)
     if not options.instalments:
-        return redirect(url_for("offers.options"), code=303)
+        return redirect(url_for("debtor.options"), code=303)
     _take_over_handed_choice(account, options.policy)
     answers = RUN.answers(account)
     skip = skipped(options.policy)
@@ -160,7 +161,7 @@ def plan_page():
 @bp.get("/plan/calendar.ics")
 @verified_required
 def calendar():
-    from portal.plans.calendar import plan_ics
+    from portal.notify.plan_calendar import plan_ics
 
     plan = ledger.active_plan(g.account.id)
     if plan is None:

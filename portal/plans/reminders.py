@@ -19,8 +19,8 @@ from portal.domain import contact
 from portal.extensions import db
 from portal.models import Instalment, InstalmentStatus, Plan, PlanStatus
 from portal.notify import reminders as reminder_email
+from portal.notify import request_notices as support_notices
 from portal.notify import rules
-from portal.support import notices as support_notices
 
 # A local calendar date is at most this far from the UTC date (zones run from UTC-12 to UTC+14).
 _ZONE_SLACK = timedelta(days=1)

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 
 from portal import timeline
+from portal.accounts import ledger
 from portal.domain import contact
 from portal.domain.policy import Policy
 from portal.extensions import db
@@ -29,7 +30,6 @@ from portal.models import (
 from portal.notify import plan_notices, rules
 from portal.payments import attempts, service
 from portal.payments.gateway import Card, CardDeclined, GatewayUnavailable, StripeGateway, get_gateway
-from portal.plans import ledger
 
 log = logging.getLogger("portal.runner")
 LEASE = timedelta(minutes=10)

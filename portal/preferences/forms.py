@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from portal.forms.checks import refused_text
 from portal.models import Debtor
 from portal.notify import rules
-from portal.plans.forms import refused_text
 from portal.preferences.service import Preferences
 
 Errors = list[tuple[str, str]]

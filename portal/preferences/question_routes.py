@@ -9,10 +9,11 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_babel import get_locale
 
 from portal.extensions import limiter
+from portal.forms.checks import form_ok
 from portal.i18n import LANGUAGE_NAMES
 from portal.models import Account
-from portal.plans.forms import form_ok
 from portal.preferences import service
+from portal.preferences.blueprint import bp, signed_in
 from portal.preferences.forms import (
     CHANNEL_LABELS,
     STOP_LABELS,
@@ -24,7 +25,6 @@ from portal.preferences.forms import (
     read_stop,
     read_times,
 )
-from portal.preferences.pages import bp, signed_in
 from portal.preferences.service import Preferences
 
 

@@ -6,13 +6,8 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 
 from portal.models import Account
-from portal.preferences import (
-    question_routes,  # noqa: F401  (registers the question pages)
-    service,
-)
-from portal.preferences.pages import CHOICES, bp, row, signed_in
-
-__all__ = ["bp"]
+from portal.preferences import service
+from portal.preferences.blueprint import CHOICES, bp, row, signed_in
 
 
 @bp.route("/contact-preferences", methods=["GET", "POST"])

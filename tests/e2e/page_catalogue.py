@@ -19,13 +19,13 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Page
 
+from portal.accounts import policies
+from portal.cant_pay.promise_routes import PROMISE
 from portal.extensions import db
 from portal.links import service as links
 from portal.models.types import utcnow
 from portal.notify.optout import optout_url
 from portal.payments import gateway
-from portal.plans import policies
-from portal.support.promise_routes import PROMISE
 from tests.disputes import files
 from tests.e2e.journey import CARD_3DS, CARD_OK
 from tests.plans.page_helpers import agree_plan, choose_plan, type_card
@@ -255,7 +255,7 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
     c = d.client(open_account)
     add("account", "debtor.overview", "/account", c)
     add("about this debt", "disputes.about", "/about-this-debt", c)
-    add("choose how to pay", "offers.options", "/options", c)
+    add("choose how to pay", "debtor.options", "/options", c)
     add("pay in full", "payments.pay", "/pay", c)
     add("pay in full, no card", "payments.pay", "/pay", c, then=press_card_button)
     add("pay in full, sent without a card", "payments.pay_submit", "/pay", c, then=submit_without_script)
@@ -273,9 +273,9 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
         d.client(d.account()),
         then=bank_check_then_processing,
     )
-    add("settle", "offers.settle", "/settle", c)
-    add("pay part, amount", "offers.part_amount", "/pay/part", c)
-    add("pay part, amount empty", "offers.part_amount", "/pay/part", c, then=submit)
+    add("settle", "payments.settle", "/settle", c)
+    add("pay part, amount", "payments.part_amount", "/pay/part", c)
+    add("pay part, amount empty", "payments.part_amount", "/pay/part", c, then=submit)
     add("plan builder", "plans.builder", "/plan/new", c)
     add("plan builder, empty", "plans.builder", "/plan/new", c, then=submit)
     # The plan builder's later questions, each for a debtor who has answered the ones before it.
@@ -437,7 +437,7 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
     add("agree without ticking", "plans.review", "/plan/review", chooser, then=press_card_button)
     part = d.client(d.account())
     _posted(part, "/pay/part", {"amount": "50.00"}, "/pay/part/card")
-    add("pay part, card", "offers.part_card", "/pay/part/card", part)
+    add("pay part, card", "payments.part_card", "/pay/part/card", part)
 
     # After paying, agreeing or asking.
     paid = d.account()
@@ -542,7 +542,7 @@ def _answer_offer(client, start: date) -> None:
 
 def _offer_date_passed(account) -> None:
     """As if days went by: the saved first payment date is now yesterday."""
-    from portal.support.offer_form import RUN
+    from portal.offers.questions import RUN
 
     RUN.save(account, start=(utcnow().date() - timedelta(days=1)).isoformat())
     db.session.commit()

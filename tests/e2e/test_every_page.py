@@ -48,7 +48,7 @@ def page_templates() -> set[str]:
     names = set()
     for path in TEMPLATES.rglob("*.html"):
         name = path.relative_to(TEMPLATES).as_posix()
-        if name == "base.html" or name.startswith(("layouts/", "macros/", "emails/", "support/emails/")):
+        if name == "base.html" or name.startswith(("layouts/", "macros/", "emails/")):
             continue
         if "{% extends" not in path.read_text():
             continue  # a piece included in pages, or macros
@@ -113,7 +113,7 @@ def test_every_page_in_every_width(
 
     def note(sender, template, context, **extra):
         rendered.add(template.name)
-        if template.name and not template.name.startswith(("emails/", "support/emails/")):
+        if template.name and not template.name.startswith("emails/"):
             shown_template.append(template.name)
 
     template_rendered.connect(note, app)

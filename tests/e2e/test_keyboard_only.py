@@ -12,9 +12,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal import clock
+from portal.accounts import policies
 from portal.extensions import db
 from portal.models import Dispute, Payment, Plan, PlanStatus
-from portal.plans import policies
 from tests.e2e.journey import CARD_OK
 
 pytestmark = pytest.mark.e2e

@@ -12,9 +12,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal import clock
+from portal.accounts import policies
 from portal.extensions import db
 from portal.models import Debtor, Dispute, OptOut, Payment, Plan, PlanStatus, RequestKind, SupportRequest
-from portal.plans import policies
 from tests.disputes import files
 from tests.e2e.conftest import DESKTOP, check_page
 from tests.e2e.journey import CARD_OK, enter_card, expect_receipt

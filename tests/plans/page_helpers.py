@@ -14,9 +14,9 @@ from datetime import date
 from babel.dates import format_date
 from sqlalchemy import select
 
+from portal.accounts import policies
 from portal.extensions import db
 from portal.models import Draft, Event, Payment, PaymentAttempt, Plan
-from portal.plans import policies
 from tests.payments.typed_cards import type_card  # noqa: F401 - the card pages' helper, shared
 
 PUBLISHABLE_KEY = "pk_test_portal"

@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime, time
 
 import stripe
 
+from portal.accounts import policies
 from portal.extensions import db
 from portal.models import Plan
 from portal.models.types import utcnow
 from portal.payments import service
-from portal.plans import agreements, policies
+from portal.plans import agreements
 
 
 def stripe_client(localstripe) -> stripe.StripeClient:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from portal.accounts import policies
 from portal.extensions import db
 from portal.models import Instalment, Plan, PlanKind, PlanStatus
-from portal.plans import policies
 
 
 def plan_rows(

@@ -8,7 +8,7 @@ from icalendar import Calendar
 
 from portal.extensions import db
 from portal.models import InstalmentStatus
-from portal.plans.calendar import plan_ics
+from portal.notify.plan_calendar import plan_ics
 from tests.plans.plan_rows import plan_rows
 
 DATES = [date(2027, 2, 1), date(2027, 3, 1), date(2027, 4, 1)]

@@ -7,9 +7,9 @@ import time
 
 from sqlalchemy import func, select
 
+from portal.accounts import policies
 from portal.extensions import db
 from portal.models import Creditor, CreditorPolicy
-from portal.plans import policies
 
 
 def test_two_first_visits_at_once_share_one_default_version(app):

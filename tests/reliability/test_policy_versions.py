@@ -13,11 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import select
 
+from portal.accounts import policies
 from portal.collector.policy_commands import set_policy_command, show_policy_command
 from portal.domain.policy import Policy
 from portal.extensions import db
 from portal.models import CreditorPolicy
-from portal.plans import policies
 from tests import scale
 
 SUITE = "policy_versions"

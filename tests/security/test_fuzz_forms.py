@@ -22,8 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from portal.accounts import policies
 from portal.extensions import db
-from portal.plans import policies
 from tests import scale
 from tests.security.fuzz_values import encode, form_fields, form_strategy, has_error_summary
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Event
 from portal.models.types import utcnow
-from portal.support.offer_form import RUN
+from portal.offers.questions import RUN
 from tests.plans.page_helpers import (
     check_page,
     details,

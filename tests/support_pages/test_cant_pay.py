@@ -10,12 +10,14 @@ from datetime import date, timedelta
 
 import pytest
 
+from portal.accounts import policies
+from portal.cant_pay import service as cant_pay
 from portal.extensions import db
 from portal.models import OptOut, RequestKind, RequestStatus
 from portal.models.types import utcnow
+from portal.notify import request_notices as notices
 from portal.notify import rules
-from portal.plans import policies, reminders
-from portal.support import cant_pay, notices
+from portal.plans import reminders
 from tests.notify.conftest import body
 from tests.plans.page_helpers import (
     check_page,

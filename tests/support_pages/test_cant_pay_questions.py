@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from portal.accounts import policies
 from portal.extensions import db
 from portal.models.types import utcnow
-from portal.plans import policies
 from tests.plans.page_helpers import (
     check_page,
     error_summary,

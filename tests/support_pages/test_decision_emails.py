@@ -11,8 +11,8 @@ from portal.domain.schedules import Frequency
 from portal.extensions import db
 from portal.models import OptOut
 from portal.models.types import utcnow
+from portal.offers import service as offers
 from portal.plans import reminders
-from portal.support import offers
 from tests.plans.page_helpers import events
 from tests.support_pages.helpers import at
 

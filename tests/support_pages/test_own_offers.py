@@ -13,8 +13,8 @@ from portal.domain.schedules import Frequency, add_months
 from portal.extensions import db
 from portal.models import InstalmentStatus, OfferStatus, PlanStatus
 from portal.models.types import utcnow
-from portal.support import offers
-from portal.support.offers import OfferStateError, Terms, offer_schedule, working_days_after
+from portal.offers import service as offers
+from portal.offers.service import OfferStateError, Terms, offer_schedule, working_days_after
 from tests.notify.conftest import body
 from tests.plans.page_helpers import (
     check_page,

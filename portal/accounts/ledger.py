@@ -1,0 +1,92 @@
+"""What a recorded payment does to the account and its plan: the one place balances change state."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from portal import timeline
+from portal.accounts import policies
+from portal.extensions import db
+from portal.models import (
+    AccountStatus,
+    Instalment,
+    InstalmentStatus,
+    Payment,
+    PaymentAttempt,
+    Plan,
+    PlanKind,
+    PlanStatus,
+    Purpose,
+)
+from portal.models.types import utcnow
+
+
+def active_plan(account_id: int) -> Plan | None:
+    return db.session.scalar(
+        select(Plan).where(Plan.account_id == account_id, Plan.status == PlanStatus.ACTIVE)
+    )
+
+
+def end_plan(plan: Plan, status: PlanStatus, reason: str) -> None:
+    """Close a plan: it frees the account's active slot and its unpaid instalments are cancelled."""
+    plan.status = status
+    plan.active_account_id = None
+    plan.ended_at = utcnow()
+    for instalment in plan.instalments:
+        if instalment.status is InstalmentStatus.SCHEDULED:
+            instalment.status = InstalmentStatus.CANCELLED
+    timeline.record(plan.account_id, f"plan_{status.value}", plan_id=plan.id, reason=reason)
+
+
+def apply_payment(attempt: PaymentAttempt, payment: Payment) -> None:
+    """Called once per recorded payment, inside its transaction."""
+    account = attempt.account
+    db.session.flush()
+    db.session.refresh(account)
+    if attempt.purpose is Purpose.SETTLEMENT and account.status is AccountStatus.OPEN:
+        forgiven = account.balance.minor
+        if forgiven > 0:
+            policy_row = policies.in_force(account.creditor)
+            db.session.add(
+                Plan(
+                    account_id=account.id,
+                    policy_id=policy_row.id,
+                    kind=PlanKind.SETTLEMENT,
+                    status=PlanStatus.COMPLETED,
+                    currency=account.currency,
+                    total=payment.amount,
+                    forgiven=forgiven,
+                    ended_at=utcnow(),
+                )
+            )
+            account.forgiven += forgiven
+            account.status = AccountStatus.SETTLED
+            timeline.record(
+                account,
+                "account_settled",
+                paid=payment.amount,
+                forgiven=forgiven,
+                policy_version=policy_row.version,
+            )
+    if attempt.instalment_id:
+        instalment = db.session.get(Instalment, attempt.instalment_id)
+        instalment.status = InstalmentStatus.PAID
+        timeline.record(
+            account,
+            "instalment_paid",
+            plan_id=instalment.plan_id,
+            number=instalment.number,
+            amount=instalment.amount,
+        )
+    plan = active_plan(account.id)
+    if plan is not None and all(i.status is InstalmentStatus.PAID for i in plan.instalments):
+        end_plan(plan, PlanStatus.COMPLETED, "all_paid")
+    if account.balance.minor <= 0 and account.status is AccountStatus.OPEN:
+        account.status = AccountStatus.PAID
+        timeline.record(account, "account_paid")
+        if plan is not None and plan.status is PlanStatus.ACTIVE:
+            end_plan(plan, PlanStatus.COMPLETED, "paid_off")
+
+
+def next_instalment(plan: Plan) -> Instalment | None:
+    return next((i for i in plan.instalments if i.status is InstalmentStatus.SCHEDULED), None)

@@ -1,0 +1,47 @@
+"""What the overview shows about the debtor's own offer, promise and paused reminders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Account, Offer, OfferStatus, RequestKind, RequestStatus, SupportRequest
+from portal.offers import service as offers
+
+
+@dataclass(frozen=True)
+class SupportStatus:
+    #: The latest offer, unless it became a plan (the plan is shown instead).
+    offer: Offer | None
+    #: Reminders wait until after this date; None when they are not paused.
+    paused_until: date | None
+    #: An open promise whose date has not passed.
+    promise: SupportRequest | None
+    reply_by: date | None
+
+
+def for_account(account: Account, today: date) -> SupportStatus:
+    offer = offers.latest(account.id)
+    if offer is not None and offer.status is OfferStatus.AGREED:
+        offer = None
+    paused = account.reminders_paused_until
+    promise = db.session.scalars(
+        select(SupportRequest)
+        .where(
+            SupportRequest.account_id == account.id,
+            SupportRequest.kind == RequestKind.PROMISE,
+            SupportRequest.status == RequestStatus.OPEN,
+            SupportRequest.promise_date >= today,
+        )
+        .order_by(SupportRequest.id.desc())
+        .limit(1)
+    ).first()
+    return SupportStatus(
+        offer=offer,
+        paused_until=paused if paused is not None and paused >= today else None,
+        promise=promise,
+        reply_by=offers.reply_by(offer.created_at.date()) if offer is not None else None,
+    )

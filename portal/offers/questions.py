@@ -1,0 +1,189 @@
+"""The questions of the debtor's own offer, one page each: how much each time, how often, the date
+of the first payment, and a note. Reading each page's answer, and checking the saved answers
+again before the offer is sent (the balance or the date may have changed since)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from portal.domain.money import Money
+from portal.domain.schedules import MAX_PAYMENTS, Frequency
+from portal.forms.checks import Errors
+from portal.forms.reading import date_values, read_choice, read_date, read_money, read_text
+from portal.guidance.questions import Question, Run
+from portal.offers import service as offers
+
+#: Session keys the affordability check fills: what it suggests for the offer (see `seed`), and
+#: the figures the debtor chose to share (sent with the offer, then dropped from the session).
+PREFILL = "offer_prefill"
+SHARED = "offer_affordability"
+#: The amount the check suggested, shown on the amount page until the debtor saves their own.
+SUGGESTED = "offer_suggested_amount"
+
+#: An offer may start later than the policy allows, but not more than this far ahead.
+LATEST_START_DAYS = 365
+
+FREQUENCY_LABELS = {
+    Frequency.WEEKLY: _l("Every week"),
+    Frequency.EVERY_TWO_WEEKS: _l("Every two weeks"),
+    Frequency.MONTHLY: _l("Every month"),
+}
+_FREQUENCIES = {f.value for f in Frequency}
+
+#: The offer's questions. Answers are saved as JSON: the amount in minor units, the frequency's
+#: value, the start date as an ISO string and the note as text ("" when left empty).
+RUN = Run(
+    "own_offer",
+    (
+        Question("own_offer.propose", "amount"),
+        Question("own_offer.frequency", "frequency"),
+        Question("own_offer.start", "start"),
+        Question("own_offer.note", "note"),
+    ),
+    check="own_offer.check",
+)
+#: Every page of the run: shared affordability figures stay in the session while the debtor is on them.
+OFFER_PAGES = frozenset({*(q.endpoint for q in RUN.questions), RUN.check})
+#: The field each answer's errors link to (a radio group's first radio, a date's day).
+FIELD_IDS = {"amount": "amount", "frequency": "frequency-0", "start": "start-day", "note": "note"}
+
+
+def latest_start(today: date) -> date:
+    return today + timedelta(days=LATEST_START_DAYS)
+
+
+def _amount_problem(amount: int, balance: int) -> str | None:
+    if amount >= balance:
+        return _("That is the whole amount you owe. You can pay it in full instead.")
+    if -(-balance // amount) > MAX_PAYMENTS:
+        return _("That amount would take too many payments. Enter a larger amount.")
+    return None
+
+
+def _start_problem(start: date, today: date) -> str | None:
+    if start < today:
+        return _("The first payment cannot be in the past.")
+    if start > latest_start(today):
+        return _("The first payment must be within a year from today.")
+    return None
+
+
+def _note_too_long() -> str:
+    return _("Your note must be %(num)s characters or fewer", num=offers.NOTE_MAX)
+
+
+def read_amount(form, currency: str, balance: int, errors: Errors) -> int | None:
+    """The amount per payment in minor units: more than zero and less than the whole *balance*."""
+    amount = read_money(form, "amount", currency, errors)
+    if amount is not None and (problem := _amount_problem(amount, balance)):
+        errors.append(("amount", problem))
+        return None
+    return amount
+
+
+def read_frequency(form, errors: Errors) -> str | None:
+    """How often, as a Frequency value."""
+    return read_choice(form, "frequency", _FREQUENCIES, errors, _("Choose how often you can pay"))
+
+
+def read_start(form, today: date, errors: Errors) -> date | None:
+    """The first payment's date: from *today* up to a year ahead."""
+    start = read_date(form, "start", errors, missing=_("Enter the date of the first payment"))
+    if start is not None and (problem := _start_problem(start, today)):
+        errors.append(("start-day", problem))
+        return None
+    return start
+
+
+def read_note(form, errors: Errors) -> str:
+    """The optional note ("" when left empty)."""
+    return read_text(form, "note", offers.NOTE_MAX, errors, _note_too_long())
+
+
+def saved_start(answers: dict) -> date | None:
+    """The saved start date, or None if it is missing or not a date."""
+    try:
+        return date.fromisoformat(answers.get("start") or "")
+    except (TypeError, ValueError):
+        return None
+
+
+def _saved_amount(answers, balance, today):
+    amount = answers.get("amount")
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        return _("Enter an amount")
+    return _amount_problem(amount, balance)
+
+
+def _saved_frequency(answers, balance, today):
+    return None if answers.get("frequency") in _FREQUENCIES else _("Choose how often you can pay")
+
+
+def _saved_start(answers, balance, today):
+    start = saved_start(answers)
+    return _("Enter the date of the first payment") if start is None else _start_problem(start, today)
+
+
+def _saved_note(answers, balance, today):
+    note = answers.get("note")
+    return None if isinstance(note, str) and len(note) <= offers.NOTE_MAX else _note_too_long()
+
+
+_SAVED_CHECKS: dict[str, Callable[[dict, int, date], str | None]] = {
+    "amount": _saved_amount,
+    "frequency": _saved_frequency,
+    "start": _saved_start,
+    "note": _saved_note,
+}
+
+
+def saved_problem(key: str, answers: dict, balance: int, today: date) -> tuple[str, str] | None:
+    """(field id, message) when the saved answer to *key* could not be sent today: the balance
+    went down below it, or its date has passed. None when it is fine or not given yet."""
+    if key not in answers:
+        return None
+    message = _SAVED_CHECKS[key](answers, balance, today)
+    return (FIELD_IDS[key], message) if message else None
+
+
+def terms_from(answers: dict) -> tuple[offers.Terms, str]:
+    """The offer's terms and note from answers that passed `saved_problem`."""
+    terms = offers.Terms(answers["amount"], Frequency(answers["frequency"]), saved_start(answers))
+    return terms, answers["note"]
+
+
+def shown_values(answers: dict, currency: str) -> dict[str, str]:
+    """Form values that show the saved answers again in their fields."""
+    values = {"frequency": answers.get("frequency") or "", "note": answers.get("note") or ""}
+    amount = answers.get("amount")
+    if isinstance(amount, int) and not isinstance(amount, bool):
+        values["amount"] = str(Money(amount, currency).as_decimal())
+    values.update(date_values("start", saved_start(answers)))
+    return values
+
+
+def prefill(amount: Money | None, frequency: str | None, start: date | None) -> dict:
+    """What the affordability check suggests for the offer (for the session's PREFILL)."""
+    suggested: dict = {}
+    if amount is not None and amount.minor > 0:
+        suggested["amount"] = amount.minor
+    if frequency in _FREQUENCIES:
+        suggested["frequency"] = frequency
+    if start is not None:
+        suggested["start"] = start.isoformat()
+    return suggested
+
+
+def seed(prefilled) -> tuple[dict, int | None]:
+    """A PREFILL split in two: how often and from when start the draft as answers, and the amount
+    stays a suggestion in the session (SUGGESTED) until the debtor saves an amount. The amount is
+    worked out from the check's figures, which are written down only if the debtor shares them."""
+    if not isinstance(prefilled, dict):
+        return {}, None
+    answers = {key: prefilled[key] for key in ("frequency", "start") if key in prefilled}
+    amount = prefilled.get("amount")
+    return answers, (amount if isinstance(amount, int) and not isinstance(amount, bool) else None)
