@@ -1,0 +1,1 @@
+"""The form kit: WTForms base classes, fields and checks that every feature's forms build on."""
