@@ -35,12 +35,13 @@ class Form(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         token = self._fields.get("csrf_token")
-        if token is not None and token.errors:
+        questions = self._question_fields()
+        if token is not None and token.errors and questions:
             # Nothing posted with a bad token is read, so say only that, by the first question.
-            for field in self._question_fields():
+            for field in questions:
                 field.errors = []
             token.errors = []
-            self.add_error(self._question_fields()[0], FORM_TROUBLE)
+            self.add_error(questions[0], FORM_TROUBLE)
         return valid
 
     def add_error(self, field: Field, message, *, value: str | None = None) -> None:

@@ -49,6 +49,10 @@ class _OptionsField(Field):
         values = self.values()
         return self.option_id(values.index(self.error_value) if self.error_value in values else 0)
 
+    def checks(self, value: str) -> bool:
+        """True if the option *value* shows as chosen or ticked."""
+        raise NotImplementedError
+
     def options(self) -> list[tuple[str, str, object, str | None, bool]]:
         """What the macros render: (id, value, label, language of the label or None, checked)."""
         own = self.labels_in_own_language
