@@ -63,3 +63,13 @@ def test_explicit_form_data_is_read_as_given(kit_app):
     with kit_app.test_request_context("/", method="POST", data={"name": "Posted"}):
         form = TwoQuestionsForm(formdata=MultiDict({"name": "Given", "colour": "red"}))
         assert form.validate() and form.name.data == "Given"
+
+
+def test_a_form_without_questions_is_refused_without_its_token(kit_app):
+    from portal.forms.base import Form
+
+    kit_app.config["WTF_CSRF_ENABLED"] = True
+    with kit_app.test_request_context("/", method="POST", data={"x": "1"}):
+        form = Form()
+        assert not form.validate_on_submit()
+        assert form.csrf_token.errors and form.error_summary() == []
