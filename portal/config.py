@@ -32,42 +32,6 @@ ENVIRONMENTS = ("production", "development", "test")
 MIN_SECRET_BYTES = 32
 
 
-DEBT_ADVICE_TEXT = (
-    "You can get free, confidential advice about money and debt from a nonprofit credit "
-    "counselor. They are independent of us and of the company you owe."
-)
-DEBT_ADVICE_TEXT_ES = (
-    "Puede recibir asesoramiento gratuito y confidencial sobre dinero y deudas de un asesor de "
-    "crédito sin fines de lucro. Es independiente de nosotros y de la empresa a la que debe."
-)
-DEBT_ADVICE_TEXT_ZH_HANT = (
-    "您可以向非營利的信用諮詢師免費取得有關金錢和債務的保密建議。他們獨立於我們，也獨立於您欠款的公司。"
-)
-DEBT_ADVICE_TEXT_VI = (
-    "Bạn có thể nhận lời khuyên miễn phí và bảo mật về tiền bạc và nợ từ một chuyên viên tư vấn tín dụng "
-    "phi lợi nhuận. Họ độc lập với chúng tôi và với công ty mà bạn nợ."
-)
-DEBT_ADVICE_LINKS = (
-    "National Foundation for Credit Counseling (find a nonprofit counselor)|https://www.nfcc.org/;"
-    "Consumer Financial Protection Bureau: help with debt collection"
-    "|https://www.consumerfinance.gov/consumer-tools/debt-collection/"
-)
-DEBT_ADVICE_LINKS_ES = (
-    "National Foundation for Credit Counseling (encuentre un asesor sin fines de lucro)|https://www.nfcc.org/;"
-    "Oficina para la Protección Financiera del Consumidor: ayuda con el cobro de deudas"
-    "|https://www.consumerfinance.gov/consumer-tools/debt-collection/"
-)
-DEBT_ADVICE_LINKS_ZH_HANT = (
-    "全國信用諮詢基金會（尋找非營利諮詢師）|https://www.nfcc.org/;"
-    "消費者金融保護局：收債問題的協助|https://www.consumerfinance.gov/consumer-tools/debt-collection/"
-)
-DEBT_ADVICE_LINKS_VI = (
-    "Quỹ Tư vấn Tín dụng Quốc gia (tìm chuyên viên tư vấn phi lợi nhuận)|https://www.nfcc.org/;"
-    "Cục Bảo vệ Tài chính Người tiêu dùng: giúp đỡ về việc đòi nợ"
-    "|https://www.consumerfinance.gov/consumer-tools/debt-collection/"
-)
-
-
 class ConfigError(RuntimeError):
     """Raised at start-up when a required production setting is missing."""
 
@@ -178,16 +142,17 @@ def load_config(overrides: dict | None = None) -> dict:
         "VALIDATION_DAYS": int(_env("VALIDATION_DAYS", "35")),
         # Dispute evidence may be up to 10 MB; the rest leaves room for the form around it.
         "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,
-        # Free, independent debt advice shown to anyone who says they cannot pay. Links are
-        # "Label|https://..." entries separated by ";". Both may be given per language (_ES).
-        "DEBT_ADVICE_TEXT": _env("DEBT_ADVICE_TEXT", DEBT_ADVICE_TEXT),
-        "DEBT_ADVICE_TEXT_ES": _env("DEBT_ADVICE_TEXT_ES", DEBT_ADVICE_TEXT_ES),
-        "DEBT_ADVICE_TEXT_ZH_HANT": _env("DEBT_ADVICE_TEXT_ZH_HANT", DEBT_ADVICE_TEXT_ZH_HANT),
-        "DEBT_ADVICE_TEXT_VI": _env("DEBT_ADVICE_TEXT_VI", DEBT_ADVICE_TEXT_VI),
-        "DEBT_ADVICE_LINKS": _env("DEBT_ADVICE_LINKS", DEBT_ADVICE_LINKS),
-        "DEBT_ADVICE_LINKS_ES": _env("DEBT_ADVICE_LINKS_ES", DEBT_ADVICE_LINKS_ES),
-        "DEBT_ADVICE_LINKS_ZH_HANT": _env("DEBT_ADVICE_LINKS_ZH_HANT", DEBT_ADVICE_LINKS_ZH_HANT),
-        "DEBT_ADVICE_LINKS_VI": _env("DEBT_ADVICE_LINKS_VI", DEBT_ADVICE_LINKS_VI),
+        # Free, independent debt advice shown to anyone who says they cannot pay. Empty means the
+        # portal's own, translated (portal/support/advice.py). Links are "Label|https://..."
+        # entries separated by ";". Each may be given per language (_ES, _ZH_HANT, _VI).
+        "DEBT_ADVICE_TEXT": _env("DEBT_ADVICE_TEXT"),
+        "DEBT_ADVICE_TEXT_ES": _env("DEBT_ADVICE_TEXT_ES"),
+        "DEBT_ADVICE_TEXT_ZH_HANT": _env("DEBT_ADVICE_TEXT_ZH_HANT"),
+        "DEBT_ADVICE_TEXT_VI": _env("DEBT_ADVICE_TEXT_VI"),
+        "DEBT_ADVICE_LINKS": _env("DEBT_ADVICE_LINKS"),
+        "DEBT_ADVICE_LINKS_ES": _env("DEBT_ADVICE_LINKS_ES"),
+        "DEBT_ADVICE_LINKS_ZH_HANT": _env("DEBT_ADVICE_LINKS_ZH_HANT"),
+        "DEBT_ADVICE_LINKS_VI": _env("DEBT_ADVICE_LINKS_VI"),
         "RATELIMIT_STORAGE_URI": rate_limit_storage(),
         "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX", "portal"),
         # How many proxies in front of the portal set X-Forwarded-For/-Proto; 0 trusts no such header.
@@ -223,8 +188,8 @@ def load_config(overrides: dict | None = None) -> dict:
 def _check(config: dict) -> None:
     """Refuse to run outside development with a missing or development secret."""
     development = config["PORTAL_ENV"] in {"development", "test"}
-    for name in ("DEBT_ADVICE_LINKS", "DEBT_ADVICE_LINKS_ES"):
-        advice_links(config.get(name) or "")
+    for language in ("", "_ES", "_ZH_HANT", "_VI"):
+        advice_links(config.get(f"DEBT_ADVICE_LINKS{language}") or "")
     if config["DRAFT_DAYS"] < 1:
         raise ConfigError("DRAFT_DAYS must be 1 or more: the days unsent answers are kept.")
     if config["REMINDER_DAYS_BEFORE"] < 0:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from babel.numbers import format_currency
 from flask import Flask, current_app, g, request, session
 from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
 
 from portal.domain.languages import LANGUAGES, html_lang, portal_language
 from portal.domain.money import Money
@@ -46,6 +47,13 @@ def long_date(value: date | datetime) -> str:
     return format_date(value, format="long")
 
 
+def card_description(card) -> str:
+    """The card a payment or plan used, as a person reads it ("Visa card ending in 4242")."""
+    if card.card_brand:
+        return _("%(brand)s card ending in %(last4)s", brand=card.card_brand, last4=card.card_last4)
+    return _("Card ending in %(last4)s", last4=card.card_last4)
+
+
 def localized_setting(name: str) -> str:
     """A free-text setting in the page's language (NAME_ES, ...), else the default NAME."""
     config = current_app.config
@@ -58,6 +66,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_datetime"] = lambda v: format_datetime(v, format="medium")
     app.jinja_env.globals["collector_hours"] = lambda: localized_setting("COLLECTOR_HOURS")
     app.jinja_env.globals["html_lang"] = html_lang
+    app.jinja_env.globals["describe_card"] = card_description
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import time
+
 import click
 from flask import Flask
 from sqlalchemy import select
@@ -55,8 +58,10 @@ def _options(command):
 
 
 # A run that loses a race for a version number (SQLite only: PostgreSQL queues runs on a lock)
-# starts again from the version that won, so both changes are kept, one after the other.
-ATTEMPTS = 3
+# starts again from the version that won, so both changes are kept, one after the other. Six runs at
+# once on a busy machine lost three times in a row, so wait a little, a random while, between tries.
+ATTEMPTS = 10
+BACK_OFF_SECONDS = 0.02
 
 
 @click.command("set-policy")
@@ -69,6 +74,7 @@ def set_policy_command(creditor_slug, **given):
             row = _set_policy(creditor_slug, given)
         except policies.PolicyConflict:
             db.session.rollback()
+            time.sleep(random.uniform(0, BACK_OFF_SECONDS) * (_attempt + 1))  # noqa: S311 - not secret
             continue
         db.session.commit()
         break

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-MAX_BYTES = 10 * 1024 * 1024
+#: The largest evidence file, as the pages state it and as it is checked.
+MAX_MEGABYTES = 10
+MAX_BYTES = MAX_MEGABYTES * 1024 * 1024
 #: Stored files are readable by the portal's own user only.
 FILE_MODE = 0o600
 DIR_MODE = 0o700

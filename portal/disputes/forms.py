@@ -112,6 +112,8 @@ def problem_message(problem: evidence.Problem) -> str:
         return _("The file you chose is empty. Choose another file, or send the form without one.")
     if problem is evidence.Problem.TOO_LARGE:
         return _(
-            "The file must be 10 MB or smaller. Choose a smaller file, or send it to us by email or post."
+            "The file must be %(megabytes)s MB or smaller. Choose a smaller file, or send it to us by "
+            "email or post.",
+            megabytes=evidence.MAX_MEGABYTES,
         )
     return _("The file must be a PDF, JPEG or PNG. Choose another file, or send the form without one.")

@@ -8,12 +8,14 @@ from pathlib import Path
 from flask import Blueprint, current_app, g, redirect, render_template, url_for
 
 from portal import clock, timeline
-from portal.disputes import service
+from portal.disputes import evidence, service
 from portal.disputes.validation import validation_info
 from portal.extensions import db
 from portal.links.access import verified_required
 
 bp = Blueprint("disputes", __name__)
+# The size limit the evidence pages state is the one the upload is checked against.
+bp.add_app_template_global(evidence.MAX_MEGABYTES, "evidence_megabytes")
 
 
 def evidence_folder() -> Path:

@@ -58,7 +58,7 @@ def verify():
     if identity_check.account_locked(link.account):
         return render_template("links/account_locked.html"), 429
     if identity_check.link_paused_until(link):
-        return render_template("links/locked.html"), 429
+        return _paused()
 
     form = DateOfBirthForm() if uses_dob else PostalCodeForm()
     if form.validate_on_submit():
@@ -72,12 +72,16 @@ def verify():
         if outcome.verdict is Verdict.ACCOUNT_LOCKED:
             return render_template("links/account_locked.html"), 429
         if outcome.verdict is Verdict.LINK_PAUSED:
-            return render_template("links/locked.html"), 429
+            return _paused()
         form.add_error(form.dob if uses_dob else form.postal_code, _wrong_answer_message(uses_dob, outcome))
     errors = form.error_summary()
     # The answer is never sent back: the fields are rendered empty on every response.
     template = "links/verify_dob.html" if uses_dob else "links/verify_postal.html"
     return render_template(template, form=form, errors=errors), (400 if errors else 200)
+
+
+def _paused():
+    return render_template("links/locked.html", minutes=identity.LOCK_MINUTES), 429
 
 
 def _matches(given, debtor) -> bool:
@@ -99,17 +103,19 @@ def _wrong_answer_message(uses_dob: bool, outcome: identity_check.Outcome) -> st
     if uses_dob:
         return ngettext(
             "The date of birth you entered does not match our records. Check it and try again. "
-            "You can try %(num)d more time before we pause this link for 15 minutes.",
+            "You can try %(num)d more time before we pause this link for %(minutes)s minutes.",
             "The date of birth you entered does not match our records. Check it and try again. "
-            "You can try %(num)d more times before we pause this link for 15 minutes.",
+            "You can try %(num)d more times before we pause this link for %(minutes)s minutes.",
             left,
+            minutes=identity.LOCK_MINUTES,
         )
     return ngettext(
         "The postal code you entered does not match our records. Check it and try again. "
-        "You can try %(num)d more time before we pause this link for 15 minutes.",
+        "You can try %(num)d more time before we pause this link for %(minutes)s minutes.",
         "The postal code you entered does not match our records. Check it and try again. "
-        "You can try %(num)d more times before we pause this link for 15 minutes.",
+        "You can try %(num)d more times before we pause this link for %(minutes)s minutes.",
         left,
+        minutes=identity.LOCK_MINUTES,
     )
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from portal import clock, timeline
+from portal import timeline
 from portal.extensions import db, limiter
 from portal.links.access import verified_required
 from portal.models import Payment, Purpose
-from portal.notify import receipts, rules
+from portal.notify import receipts
 from portal.payments import card_setup, service
 from portal.payments.card_pages import after_attempt, card_page
 
@@ -81,8 +81,11 @@ def receipt(payment_id: int):
     payment = db.session.get(Payment, payment_id)
     if payment is None or payment.account_id != g.account.id:
         abort(404)
-    emailed, _reason = rules.email_allowed(g.account.debtor, g.account, clock.now(), debtor_initiated=True)
-    retrying = emailed and receipts.waiting_to_resend(payment)
+    # What the timeline recorded, not the contact rules asked again: a failed send never says "sent".
     return render_template(
-        "payments/receipt.html", account=g.account, payment=payment, emailed=emailed, retrying=retrying
+        "payments/receipt.html",
+        account=g.account,
+        receipt=receipts.facts(payment),
+        emailed=receipts.emailed(payment),
+        Emailed=receipts.Emailed,
     )

@@ -14,7 +14,9 @@ from portal.extensions import db
 from portal.models import Account, Offer, OfferStatus
 from portal.models.types import utcnow
 
-#: What the confirmation page promises: a person looks at an offer within this many working days.
+#: A person looks at an offer within this many working days: every page that says so shows this
+#: number (the template global `reply_working_days`), and the reply-by date counts it. Two or more:
+#: the sentences say "days".
 REPLY_WORKING_DAYS = 2
 #: Longest note a debtor can add to an offer.
 NOTE_MAX = 1000

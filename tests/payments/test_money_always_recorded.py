@@ -248,7 +248,10 @@ def _stripe_unreachable(app):
 
     real = get_gateway()
     app.extensions["portal.gateway"] = StripeGateway(
-        app.config["STRIPE_SECRET_KEY"], f"http://127.0.0.1:{free_port()}", app.config["STRIPE_WEBHOOK_SECRET"], 2
+        app.config["STRIPE_SECRET_KEY"],
+        f"http://127.0.0.1:{free_port()}",
+        app.config["STRIPE_WEBHOOK_SECRET"],
+        2,
     )
     return lambda: app.extensions.__setitem__("portal.gateway", real)
 
