@@ -1,14 +1,16 @@
-"""The identity question: date of birth, or postal code where there is no date of birth."""
+"""The identity question: date of birth, or postal code where there is no date of birth. The
+answer is never sent back in a page, so neither field shows what was typed."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms.validators import ValidationError
 
-from portal.domain.dates import DateProblem, parse_day_month_year
+from portal.domain.dates import DateProblem
+from portal.forms.base import Form
+from portal.forms.fields import DayMonthYearField, TextField
 
 _DATE_ERRORS = {
     DateProblem.MISSING: _l("Enter your date of birth"),
@@ -18,23 +20,20 @@ _DATE_ERRORS = {
 }
 
 
-class DateOfBirthForm(FlaskForm):
-    day = StringField(_l("Day"))
-    month = StringField(_l("Month"))
-    year = StringField(_l("Year"))
+class DateOfBirthForm(Form):
+    """What is your date of birth? Posted as day, month and year (the names browsers autofill)."""
 
-    def parsed(self) -> date | None:
-        """The date typed, or None with self.date_error set to say what is wrong."""
-        self.date_error = None
-        value = parse_day_month_year(self.day.data, self.month.data, self.year.data)
-        if isinstance(value, DateProblem):
-            self.date_error = _DATE_ERRORS[value]
-            return None
-        if value >= date.today():
-            self.date_error = _l("Your date of birth must be in the past")
-            return None
-        return value
+    dob = DayMonthYearField(
+        _l("What is your date of birth?"), messages=_DATE_ERRORS, part_prefix="", keeps_typed=False
+    )
+
+    def validate_dob(self, field):
+        if field.data >= date.today():
+            raise ValidationError(_l("Your date of birth must be in the past"))
 
 
-class PostalCodeForm(FlaskForm):
-    postal_code = StringField(_l("Postal code"))
+class PostalCodeForm(Form):
+    """What is your postal code?"""
+
+    # The field's own name; the page asks it as a question.
+    postal_code = TextField(_l("Postal code"), required=_l("Enter your postal code"), keeps_typed=False)

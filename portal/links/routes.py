@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from portal.domain import identity
@@ -62,32 +61,21 @@ def verify():
         return _paused()
 
     form = DateOfBirthForm() if uses_dob else PostalCodeForm()
-    field_id = "dob-day" if uses_dob else "postal_code"
-    errors: list[tuple[str, str]] = []
-    if request.method == "POST" and form.validate_on_submit():
-        if uses_dob:
-            given = form.parsed()
-            if given is None:
-                errors.append((field_id, str(form.date_error)))
-        else:
-            given = (form.postal_code.data or "").strip()
-            if not given:
-                errors.append((field_id, _("Enter your postal code")))
-        if not errors:
-            outcome = identity_check.answer(link, lambda: _matches(given, debtor))
-            if outcome.verdict is Verdict.RIGHT:
-                access.bind_verified(link)
-            db.session.commit()
-            if outcome.verdict is Verdict.RIGHT:
-                return redirect(url_for("debtor.overview"), code=303)
-            if outcome.verdict is Verdict.ACCOUNT_LOCKED:
-                return render_template("links/account_locked.html"), 429
-            if outcome.verdict is Verdict.LINK_PAUSED:
-                return _paused()
-            errors.append((field_id, _wrong_answer_message(uses_dob, outcome)))
-    elif request.method == "POST":
-        errors.append((field_id, _("Something went wrong with the form. Please try again.")))
-    # The answer is never sent back: fields are rendered empty on every response.
+    if form.validate_on_submit():
+        given = form.dob.data if uses_dob else form.postal_code.data
+        outcome = identity_check.answer(link, lambda: _matches(given, debtor))
+        if outcome.verdict is Verdict.RIGHT:
+            access.bind_verified(link)
+        db.session.commit()
+        if outcome.verdict is Verdict.RIGHT:
+            return redirect(url_for("debtor.overview"), code=303)
+        if outcome.verdict is Verdict.ACCOUNT_LOCKED:
+            return render_template("links/account_locked.html"), 429
+        if outcome.verdict is Verdict.LINK_PAUSED:
+            return _paused()
+        form.add_error(form.dob if uses_dob else form.postal_code, _wrong_answer_message(uses_dob, outcome))
+    errors = form.error_summary()
+    # The answer is never sent back: the fields are rendered empty on every response.
     template = "links/verify_dob.html" if uses_dob else "links/verify_postal.html"
     return render_template(template, form=form, errors=errors), (400 if errors else 200)
 

@@ -1,19 +1,20 @@
-"""The contact preferences questions, one a page: each read by hand, strict, and every error names
-its field. Each reader appends its errors and returns the answer to save (check the errors first)."""
+"""The contact preferences questions, one form a page. Each refuses what the person cannot choose
+(a way we have no details for, or one they also asked us to stop) beside the option it is about."""
 
 from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from werkzeug.datastructures import MultiDict
+from wtforms.validators import ValidationError
 
-from portal.forms.checks import refused_text
+from portal.forms.base import Form
+from portal.forms.choices import CheckboxesField, RadiosField
+from portal.forms.fields import MostCharacters, TextField
+from portal.i18n import LANGUAGE_NAMES
 from portal.models import Debtor
 from portal.notify import rules
 from portal.preferences.service import Preferences
-
-Errors = list[tuple[str, str]]
 
 #: Longest "best time" note; the column holds 120 characters.
 TIMES_MAX = 120
@@ -43,68 +44,77 @@ _NO_ADDRESS = {
 }
 
 
-def field_id(name: str, value: str | None = None) -> str:
-    """The id of a field, or of one radio or checkbox by value: what the error summary links to."""
-    if name == "times":
-        return "times"
-    if name == "language":
-        options = list(current_app.config["SUPPORTED_LOCALES"])
-    else:
-        options = list(rules.CHANNELS)
-    return f"{name}-{options.index(value) if value in options else 0}"
+def _languages() -> list[tuple[str, str]]:
+    # Each language named in itself, in the order the portal offers them.
+    return [(code, LANGUAGE_NAMES[code]) for code in current_app.config["SUPPORTED_LOCALES"]]
 
 
-def read_channel(form: MultiDict, debtor: Debtor, held: Preferences, errors: Errors) -> str | None:
-    """The best way to contact the person: one we have their details for and they have not stopped."""
-    channel = form.get("channel")
-    if channel not in rules.CHANNELS:
-        errors.append((field_id("channel"), _("Choose the best way to contact you")))
-        return None
-    if channel in held.stopped:
-        message = _(
-            "You also asked us to stop using “%(channel)s”. Choose another way, or untick "
-            "it under “Ways you want us to stop using”.",
-            channel=CHANNEL_LABELS[channel],
-        )
-        errors.append((field_id("channel", channel), message))
-        return None
-    if not rules.has_address(debtor, channel):
-        errors.append((field_id("channel", channel), str(_NO_ADDRESS[channel])))
-        return None
-    return channel
+class ChannelForm(Form):
+    """What is the best way to contact you? One we have details for and were not asked to stop."""
+
+    channel = RadiosField(
+        _l("What is the best way to contact you?"),
+        choices=CHANNEL_LABELS.items,
+        required=_l("Choose the best way to contact you"),
+    )
+
+    def __init__(self, debtor: Debtor, held: Preferences, **kwargs):
+        self.debtor, self.held = debtor, held
+        super().__init__(channel=held.channel, **kwargs)
+
+    def validate_channel(self, field):
+        if field.data in self.held.stopped:
+            field.error_value = field.data
+            raise ValidationError(
+                _(
+                    "You also asked us to stop using “%(channel)s”. Choose another way, or untick "
+                    "it under “Ways you want us to stop using”.",
+                    channel=CHANNEL_LABELS[field.data],
+                )
+            )
+        if not rules.has_address(self.debtor, field.data):
+            field.error_value = field.data
+            raise ValidationError(str(_NO_ADDRESS[field.data]))
 
 
-def read_times(form: MultiDict, errors: Errors) -> str:
-    """The best time as typed, its spaces tidied; "" (no time given) is an answer too."""
-    times = " ".join((form.get("times") or "").split())
-    if refused := refused_text(times, multiline=False):
-        errors.append(("times", refused))
-    elif len(times) > TIMES_MAX:
-        errors.append(
-            ("times", _("The best time to contact you must be %(most)d characters or fewer", most=TIMES_MAX))
-        )
-    return times
+class TimesForm(Form):
+    """When is the best time to contact you? Optional: "" (no time given) is an answer too."""
+
+    times = TextField(
+        _l("When is the best time to contact you? (optional)"),
+        [MostCharacters(TIMES_MAX, _l("The best time to contact you must be %(most)d characters or fewer"))],
+    )
 
 
-def read_language(form: MultiDict, errors: Errors) -> str | None:
-    """One of the languages the portal speaks."""
-    language = form.get("language")
-    if language not in current_app.config["SUPPORTED_LOCALES"]:
-        errors.append((field_id("language"), _("Choose a language")))
-        return None
-    return language
+class LanguageForm(Form):
+    """Which language should we use? One of the languages the portal speaks."""
+
+    language = RadiosField(
+        _l("Which language should we use?"),
+        choices=_languages,
+        required=_l("Choose a language"),
+        labels_in_own_language=True,
+    )
 
 
-def read_stop(form: MultiDict, held: Preferences, errors: Errors) -> frozenset[str]:
-    """The ways to stop using; none ticked is an answer too (it lets us use them all again)."""
-    stopped = frozenset(c for c in form.getlist("stop") if c in rules.CHANNELS)
-    # Only a way newly ticked is refused: one stopped earlier through the one-click email link while
-    # it was the best way stays stopped, and the "best way" page asks for another.
-    if held.channel in stopped - held.stopped:
-        message = _(
-            "You told us the best way to contact you is “%(channel)s”. Untick it, or choose "
-            "another best way to contact you first.",
-            channel=CHANNEL_LABELS[held.channel],
-        )
-        errors.append((field_id("stop", held.channel), message))
-    return stopped
+class StopForm(Form):
+    """Ways you want us to stop using; none ticked is an answer too (it lets us use them all again)."""
+
+    stop = CheckboxesField(_l("Ways you want us to stop using"), choices=STOP_LABELS.items)
+
+    def __init__(self, held: Preferences, **kwargs):
+        self.held = held
+        super().__init__(stop=held.stopped, **kwargs)
+
+    def validate_stop(self, field):
+        # Only a way newly ticked is refused: one stopped earlier through the one-click email link
+        # while it was the best way stays stopped, and the "best way" page asks for another.
+        if self.held.channel in field.data - self.held.stopped:
+            field.error_value = self.held.channel
+            raise ValidationError(
+                _(
+                    "You told us the best way to contact you is “%(channel)s”. Untick it, or choose "
+                    "another best way to contact you first.",
+                    channel=CHANNEL_LABELS[self.held.channel],
+                )
+            )
