@@ -1,25 +1,16 @@
-"""Which moves a card payment attempt may make; anything else is a bug to be caught loudly."""
+"""Which moves a card payment attempt may make: the attempt table of `transitions`, under the
+names the payments code imports today (kept until it imports `transitions` itself)."""
 
 from __future__ import annotations
 
-ALLOWED = {
-    "created": {"requires_action", "succeeded", "failed", "canceled"},
-    "requires_action": {"succeeded", "failed", "canceled"},
-    # Stripe is the truth about money: a charge we gave up on may still have succeeded
-    # (our cancel never reached Stripe), and that money must be recorded.
-    "failed": {"succeeded"},
-    # Likewise a retired attempt whose intent Stripe confirmed anyway: the money is recorded
-    # (and any over-payment refunded), never refused.
-    "canceled": {"succeeded"},
-    "succeeded": set(),
-}
+from portal.domain.transitions import ATTEMPT
+from portal.domain.transitions import TransitionError as InvalidTransition
 
+ALLOWED = ATTEMPT.moves
 
-class InvalidTransition(RuntimeError):
-    """An attempt was asked to move to a state it cannot reach from where it is."""
+__all__ = ["ALLOWED", "InvalidTransition", "check_transition"]
 
 
 def check_transition(current: str, new: str) -> None:
     """Raise InvalidTransition unless *current* may move to *new*."""
-    if new not in ALLOWED.get(current, set()):
-        raise InvalidTransition(f"a payment attempt cannot go from {current} to {new}")
+    ATTEMPT.check(current, new)

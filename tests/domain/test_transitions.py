@@ -1,0 +1,150 @@
+"""Every state machine: the moves written out here, so a change to a table shows up as a failure."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from portal.domain.transitions import (
+    ACCOUNT,
+    ATTEMPT,
+    DISPUTE,
+    INSTALMENT,
+    MACHINES,
+    OFFER,
+    PLAN,
+    TransitionError,
+    _machine,
+)
+from portal.models import (
+    AccountStatus,
+    AttemptStatus,
+    DisputeStatus,
+    InstalmentStatus,
+    OfferStatus,
+    PlanStatus,
+)
+
+EXPECTED = {
+    ATTEMPT: {
+        ("created", "requires_action"),
+        ("created", "succeeded"),
+        ("created", "failed"),
+        ("created", "canceled"),
+        ("requires_action", "succeeded"),
+        ("requires_action", "failed"),
+        ("requires_action", "canceled"),
+        ("failed", "succeeded"),
+        ("canceled", "succeeded"),
+    },
+    PLAN: {("active", "completed"), ("active", "broken"), ("active", "cancelled")},
+    INSTALMENT: {
+        ("scheduled", "paid"),
+        ("scheduled", "missed"),
+        ("scheduled", "cancelled"),
+        ("missed", "paid"),
+        ("cancelled", "paid"),
+    },
+    OFFER: {
+        ("pending", "accepted"),
+        ("pending", "declined"),
+        ("pending", "countered"),
+        ("accepted", "agreed"),
+        ("countered", "agreed"),
+    },
+    DISPUTE: {("open", "upheld"), ("open", "rejected")},
+    ACCOUNT: {("open", "paid"), ("open", "settled"), ("open", "closed")},
+}
+ENUMS = {
+    ATTEMPT: AttemptStatus,
+    PLAN: PlanStatus,
+    INSTALMENT: InstalmentStatus,
+    OFFER: OfferStatus,
+    DISPUTE: DisputeStatus,
+    ACCOUNT: AccountStatus,
+}
+CASES = [
+    (machine, current, new, (current, new) in EXPECTED[machine])
+    for machine in MACHINES
+    for current, new in itertools.product(sorted(machine.states), repeat=2)
+]
+
+
+@pytest.mark.parametrize(("machine", "current", "new", "allowed"), CASES)
+def test_each_move_is_allowed_exactly_when_the_table_lists_it(machine, current, new, allowed):
+    assert machine.allows(current, new) is allowed
+    if allowed:
+        machine.check(current, new)
+    else:
+        with pytest.raises(TransitionError, match=f"a {machine.name} cannot go from {current} to {new}"):
+            machine.check(current, new)
+
+
+@pytest.mark.parametrize("machine", MACHINES, ids=lambda m: m.name)
+def test_each_table_knows_exactly_the_states_of_its_model(machine):
+    assert machine.states == {status.value for status in ENUMS[machine]}
+
+
+@pytest.mark.parametrize("machine", MACHINES, ids=lambda m: m.name)
+def test_the_enum_members_themselves_can_be_passed(machine):
+    current, new = sorted(EXPECTED[machine])[0]
+    enum = ENUMS[machine]
+    machine.check(enum(current), enum(new))
+    with pytest.raises(TransitionError) as raised:
+        machine.check(enum(new), enum(current))
+    assert (raised.value.machine, raised.value.current, raised.value.new) == (machine.name, new, current)
+
+
+def test_rows_start_where_the_code_creates_them():
+    assert ATTEMPT.starts == {"created"}
+    assert PLAN.starts == {"active", "completed"}  # a paid settlement is recorded as completed
+    assert INSTALMENT.starts == {"scheduled"}
+    assert OFFER.starts == {"pending"}
+    assert DISPUTE.starts == {"open"} and ACCOUNT.starts == {"open"}
+    PLAN.check_start(PlanStatus.COMPLETED)
+    with pytest.raises(TransitionError, match="a plan cannot start as broken"):
+        PLAN.check_start("broken")
+
+
+def test_a_table_cannot_move_to_a_state_it_does_not_list():
+    with pytest.raises(ValueError, match="'lost'"):
+        _machine("parcel", {"sent"}, {"sent": {"lost"}})
+
+
+def test_a_finished_payment_attempt_never_moves_again_and_money_found_later_is_always_recorded():
+    assert not any(ATTEMPT.allows("succeeded", new) for new in ATTEMPT.states)
+    assert ATTEMPT.allows("failed", "succeeded") and ATTEMPT.allows("canceled", "succeeded")
+
+
+def test_an_offer_is_decided_once():
+    for decided in ("accepted", "declined", "countered"):
+        for again in ("accepted", "declined", "countered"):
+            assert not OFFER.allows(decided, again)
+
+
+@given(st.sampled_from(MACHINES), st.data())
+def test_any_walk_from_a_start_ends_in_a_state_with_no_way_out(machine, data):
+    state = data.draw(st.sampled_from(sorted(machine.starts)))
+    seen = [state]
+    while machine.moves[state]:
+        new = data.draw(st.sampled_from(sorted(machine.moves[state])))
+        machine.check(state, new)
+        state = new
+        seen.append(state)
+        # No machine loops: a walk is never longer than there are states.
+        assert len(seen) <= len(machine.states)
+    assert not machine.moves[state]
+
+
+@pytest.mark.parametrize("machine", MACHINES, ids=lambda m: m.name)
+def test_every_state_can_be_reached_from_a_start(machine):
+    reached, frontier = set(machine.starts), list(machine.starts)
+    while frontier:
+        for new in machine.moves[frontier.pop()]:
+            if new not in reached:
+                reached.add(new)
+                frontier.append(new)
+    assert reached == machine.states
