@@ -15,17 +15,18 @@ Where each rule below came from:
   running plan) and ``support/offer_pages.py`` (``_guard``: no offer already waiting or agreeable);
   agreeing it: ``support/offer_routes.py`` (``agree``: the latest offer accepted or countered).
 - promise to pay: ``support/promise_routes.py`` (``_elsewhere``: open, no running plan).
-- call-back: ``support/cant_pay_pages.py`` (``closed``: open; a running plan does not stop it, the
-  choices page in ``support/cant_pay_routes.py`` shows it to plan holders too).
+- call-back and the "I can't pay right now" choices: ``support/cant_pay_pages.py`` (``closed``:
+  open; neither a plan nor a dispute stops it, and ``templates/base.html`` links to it on every page).
 - affordability check: ``support/afford_routes.py`` (``_elsewhere``: open, something owed, no plan).
 - dispute: ``disputes/pages.py`` (``dispute_allowed``: open, no dispute under review),
   ``disputes/routes.py`` (``about``: ``can_dispute``) and the overview's link.
 - the plan's own pages: ``plans/plan_routes.py`` (a running plan).
 
 Where those places disagreed, this module takes what a debtor would expect: while a dispute is
-under review nothing new is set up (the overview and ``options_for`` already said so, the offer,
-promise, call-back and affordability routes did not check), and nothing is set up on an account
-that owes nothing.
+under review nothing new is set up (the overview and ``options_for`` already said so; the offer,
+agree, promise and affordability routes did not check), the options page is not for an account
+whose plan is running (the overview hid the link, the route showed a page offering only "pay in
+full"), and nothing is set up on an account that owes nothing (the promise route did not check).
 """
 
 from __future__ import annotations
@@ -105,6 +106,8 @@ class Eligibility:
     refused: Mapping[Action, Reason]
     #: The settlement on offer when SETTLE is allowed.
     settlement: Settlement | None
+    #: How the account ended (PAID, SETTLED or CLOSED), None while it is open: what pages say about it.
+    finished: Reason | None
 
     def may(self, action: Action | str) -> bool:
         return Action(action) in self.allowed
@@ -116,7 +119,8 @@ class Eligibility:
 def eligibility(state: AccountState, today: date) -> Eligibility:
     """Every action's answer for *state* on *today* (today dates the settlement's pay-by day)."""
     policy = state.policy
-    open_reason = _STATUS_REASONS.get(str(state.status))
+    finished = _STATUS_REASONS.get(str(state.status))
+    open_reason = finished
     if open_reason is None and state.balance <= 0:
         open_reason = Reason.NOTHING_OWED
     hold = Reason.DISPUTE_OPEN if state.on_hold else None
@@ -159,10 +163,11 @@ def eligibility(state: AccountState, today: date) -> Eligibility:
             None if offer in AGREEABLE_OFFER_STATUSES else Reason.NO_OFFER_TO_AGREE,
         ),
         Action.PROMISE: new_thing,
-        # A debtor whose plan has become too much may ask to be called: a plan does not stop it.
-        Action.CALLBACK: (open_reason, hold),
+        # Every page links to the call-back ("Ask us to call you back" in base.html): a plan that
+        # has become too much, or a dispute, does not stop a debtor asking to be called.
+        Action.CALLBACK: (finished,),
         Action.AFFORDABILITY: new_thing,
-        Action.DISPUTE: (_STATUS_REASONS.get(str(state.status)), hold),
+        Action.DISPUTE: (finished, hold),
         Action.MANAGE_PLAN: (None if state.plan_active else Reason.NO_PLAN,),
     }
     refused = {}
@@ -174,4 +179,5 @@ def eligibility(state: AccountState, today: date) -> Eligibility:
         allowed=frozenset(Action) - refused.keys(),
         refused=MappingProxyType(refused),
         settlement=settlement if Action.SETTLE not in refused else None,
+        finished=finished,
     )

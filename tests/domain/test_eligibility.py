@@ -50,14 +50,13 @@ def test_a_finished_account_may_do_nothing_and_says_how_it_finished(status, reas
     answer = eligibility(replace(OPEN, status=status, balance=0), TODAY)
     assert answer.allowed == frozenset()
     assert {answer.why_not(a) for a in Action if a is not Action.MANAGE_PLAN} == {reason}
-    assert answer.settlement is None
+    assert answer.settlement is None and answer.finished is reason
 
 
-def test_while_a_dispute_is_under_review_the_debtor_may_still_pay_in_full_but_start_nothing():
+def test_while_a_dispute_is_under_review_the_debtor_may_pay_in_full_or_ask_for_a_call_but_start_nothing():
     answer = eligibility(replace(OPEN, on_hold=True), TODAY)
-    assert answer.may(Action.PAY_IN_FULL)
-    assert not answer.may(Action.DISPUTE)  # one is already open
-    for action in NEW_THINGS | {Action.CALLBACK, Action.DISPUTE}:
+    assert answer.allowed == {Action.PAY_IN_FULL, Action.CALLBACK}
+    for action in NEW_THINGS | {Action.DISPUTE}:  # a second dispute too: one is open
         assert answer.why_not(action) is Reason.DISPUTE_OPEN
 
 
@@ -115,9 +114,10 @@ def test_small_balances_stop_part_payments_and_plans_at_the_policys_minimums():
     assert eligibility(replace(OPEN, balance=two), TODAY).may(Action.PLAN)
 
 
-def test_an_open_account_that_owes_nothing_may_only_dispute():
+def test_an_open_account_that_owes_nothing_may_only_dispute_or_ask_for_a_call():
     answer = eligibility(replace(OPEN, balance=0), TODAY)
-    assert answer.allowed == {Action.DISPUTE}
+    assert answer.allowed == {Action.DISPUTE, Action.CALLBACK}
+    assert answer.finished is None
     assert answer.why_not(Action.PAY_IN_FULL) is Reason.NOTHING_OWED
 
 
@@ -165,7 +165,8 @@ def test_only_an_open_account_may_pay_or_start_anything(state):
     if state.status != "open":
         assert answer.allowed <= {Action.MANAGE_PLAN}
     if state.balance <= 0:
-        assert answer.allowed <= {Action.MANAGE_PLAN, Action.DISPUTE}
+        assert answer.allowed <= {Action.MANAGE_PLAN, Action.DISPUTE, Action.CALLBACK}
+    assert (answer.finished is None) is (state.status == "open")
 
 
 @given(states)
