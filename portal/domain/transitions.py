@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Protocol
 
 
 class TransitionError(RuntimeError):
@@ -35,6 +36,12 @@ class TransitionError(RuntimeError):
         self.machine = machine
         self.current = current
         self.new = new
+
+
+class HasStatus(Protocol):
+    """A row with a status: a model instance, or anything shaped like one."""
+
+    status: str
 
 
 # Compared and hashed by identity: each table is one module-level object.
@@ -57,6 +64,11 @@ class Machine:
         """Raise TransitionError unless *current* may move to *new*."""
         if not self.allows(current, new):
             raise TransitionError(self.name, str(current), str(new))
+
+    def move(self, row: HasStatus, new: str) -> None:
+        """Set *row*'s ``status`` to *new*, or raise TransitionError and leave it as it was."""
+        self.check(row.status, new)
+        row.status = new
 
     def check_start(self, new: str) -> None:
         """Raise TransitionError unless a new row may be created in state *new*."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
@@ -148,3 +149,12 @@ def test_every_state_can_be_reached_from_a_start(machine):
                 reached.add(new)
                 frontier.append(new)
     assert reached == machine.states
+
+
+def test_move_sets_the_status_only_when_the_table_allows_it():
+    plan = SimpleNamespace(status=PlanStatus.ACTIVE)
+    PLAN.move(plan, PlanStatus.BROKEN)
+    assert plan.status is PlanStatus.BROKEN
+    with pytest.raises(TransitionError, match="a plan cannot go from broken to active"):
+        PLAN.move(plan, PlanStatus.ACTIVE)
+    assert plan.status is PlanStatus.BROKEN
