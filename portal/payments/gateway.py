@@ -18,6 +18,11 @@ class CardDeclined(Exception):
         self.code = code
         self.intent_id = intent_id
 
+    @property
+    def needs_authentication(self) -> bool:
+        """An off-session charge the bank will take once the debtor confirms it on the site."""
+        return self.code == "authentication_required" and bool(self.intent_id)
+
 
 class GatewayUnavailable(Exception):
     """Stripe could not be reached or answered with an error that is not about the card."""
@@ -52,6 +57,16 @@ class Intent:
     account_id: int | None = None
     #: When Stripe created it (Unix seconds): how reconcile picks the intents of a period.
     created: int | None = None
+
+    # Stripe's status words stay here: the rest of the portal asks these.
+    @property
+    def succeeded(self) -> bool:
+        return self.status == "succeeded"
+
+    @property
+    def needs_authentication(self) -> bool:
+        """The debtor's bank wants them to confirm the payment (3-D Secure)."""
+        return self.status == "requires_action"
 
 
 def _metadata_id(metadata, name: str) -> int | None:

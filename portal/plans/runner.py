@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
 from portal import timeline
 from portal.accounts import ledger
-from portal.domain import contact
+from portal.domain import collection, contact, transitions
 from portal.domain.policy import Policy
 from portal.extensions import db
 from portal.models import (
@@ -33,27 +33,6 @@ from portal.payments.gateway import Card, CardDeclined, GatewayUnavailable, Stri
 
 log = logging.getLogger("portal.runner")
 LEASE = timedelta(minutes=10)
-
-#: Declines that retrying cannot fix (Stripe's documented hard declines).
-HARD_DECLINES = frozenset(
-    {
-        "card_not_supported",
-        "currency_not_supported",
-        "expired_card",
-        "fraudulent",
-        "incorrect_number",
-        "invalid_account",
-        "invalid_number",
-        "lost_card",
-        "pickup_card",
-        "restricted_card",
-        "revocation_of_all_authorizations",
-        "revocation_of_authorization",
-        "security_violation",
-        "stolen_card",
-        "stop_payment_order",
-    }
-)
 
 
 @dataclass
@@ -154,7 +133,7 @@ def _process(instalment_id: int, now: datetime, gateway: StripeGateway, report: 
         # Charge in the debtor's daytime, so that if it fails we can tell them at once.
         report.skipped += 1
         return
-    if instalment.attempts > len(policy.retry_days):
+    if collection.out_of_tries(instalment.attempts, policy):
         _miss(instalment, policy, now, report)
         return
     attempt = _attempt_for(instalment, plan, report)
@@ -187,7 +166,7 @@ def _charge(attempt, instalment, plan, now: datetime, gateway: StripeGateway, re
         attempt.stripe_payment_intent_id = intent.id
         db.session.commit()
     except CardDeclined as declined:
-        if declined.code == "authentication_required" and declined.intent_id:
+        if declined.needs_authentication:
             attempt.stripe_payment_intent_id = declined.intent_id
             db.session.commit()
             _needs_authentication(attempt, instalment, policy, now, report)
@@ -198,10 +177,10 @@ def _charge(attempt, instalment, plan, now: datetime, gateway: StripeGateway, re
         log.warning("Stripe unavailable; instalment %s stays due and is retried next run", instalment.id)
         report.skipped += 1
         return
-    if intent.status == "succeeded":
+    if intent.succeeded:
         service.record_success(intent, source="runner")
         report.charged += 1
-    elif intent.status == "requires_action":
+    elif intent.needs_authentication:
         _needs_authentication(attempt, instalment, policy, now, report)
     else:
         _declined(attempt, instalment, policy, intent.error_code or "card_declined", now, report)
@@ -267,7 +246,9 @@ def _attempt_for(instalment: Instalment, plan: Plan, report: RunReport) -> Payme
 def _needs_authentication(attempt, instalment, policy: Policy, now: datetime, report: RunReport) -> None:
     if attempt.status is AttemptStatus.CREATED:
         service.move(attempt, AttemptStatus.REQUIRES_ACTION)
-    instalment.next_attempt_on = _retry_date(instalment, policy, now.date(), 0)
+    instalment.next_attempt_on = collection.after_authentication_needed(
+        instalment.due_date, policy, now.date()
+    )
     timeline.record(
         instalment.plan.account_id,
         "charge_needs_authentication",
@@ -281,15 +262,10 @@ def _needs_authentication(attempt, instalment, policy: Policy, now: datetime, re
 
 def _declined(attempt, instalment, policy: Policy, code: str, now: datetime, report: RunReport) -> None:
     service.fail(attempt, code)
-    hard = code in HARD_DECLINES
-    if hard or instalment.attempts > len(policy.retry_days):
-        # No more automatic tries; the debtor has the grace days to pay it themselves.
-        instalment.attempts = len(policy.retry_days) + 1
-        instalment.next_attempt_on = max(now.date(), instalment.due_date + timedelta(days=policy.grace_days))
-        retry_on = None
-    else:
-        instalment.next_attempt_on = _retry_date(instalment, policy, now.date(), instalment.attempts - 1)
-        retry_on = instalment.next_attempt_on
+    outcome = collection.after_decline(instalment.due_date, instalment.attempts, policy, code, now.date())
+    hard, retry_on = outcome.hard, outcome.retry_on
+    instalment.attempts = outcome.attempts
+    instalment.next_attempt_on = outcome.next_attempt_on
     timeline.record(
         instalment.plan.account_id,
         "charge_declined",
@@ -303,20 +279,13 @@ def _declined(attempt, instalment, policy: Policy, code: str, now: datetime, rep
     report.declined += 1
 
 
-def _retry_date(instalment: Instalment, policy: Policy, today: date, index: int) -> date:
-    days = (
-        policy.retry_days[min(index, len(policy.retry_days) - 1)] if policy.retry_days else policy.grace_days
-    )
-    return max(today + timedelta(days=1), instalment.due_date + timedelta(days=days))
-
-
 def _miss(instalment: Instalment, policy: Policy, now: datetime, report: RunReport) -> None:
     plan = instalment.plan
-    instalment.status = InstalmentStatus.MISSED
+    transitions.INSTALMENT.move(instalment, InstalmentStatus.MISSED)
     plan.misses += 1
     timeline.record(plan.account_id, "instalment_missed", instalment=instalment.number, misses=plan.misses)
     report.missed += 1
-    broken = plan.misses >= policy.misses_before_broken
+    broken = collection.plan_breaks(plan.misses, policy)
     if broken:
         ledger.end_plan(plan, PlanStatus.BROKEN, "missed_payments")
         report.broken += 1
