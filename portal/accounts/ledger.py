@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from portal import timeline
 from portal.accounts import policies
+from portal.domain import transitions
 from portal.extensions import db
 from portal.models import (
     AccountStatus,
@@ -29,12 +30,12 @@ def active_plan(account_id: int) -> Plan | None:
 
 def end_plan(plan: Plan, status: PlanStatus, reason: str) -> None:
     """Close a plan: it frees the account's active slot and its unpaid instalments are cancelled."""
-    plan.status = status
+    transitions.PLAN.move(plan, status)
     plan.active_account_id = None
     plan.ended_at = utcnow()
     for instalment in plan.instalments:
         if instalment.status is InstalmentStatus.SCHEDULED:
-            instalment.status = InstalmentStatus.CANCELLED
+            transitions.INSTALMENT.move(instalment, InstalmentStatus.CANCELLED)
     timeline.record(plan.account_id, f"plan_{status.value}", plan_id=plan.id, reason=reason)
 
 
@@ -60,7 +61,7 @@ def apply_payment(attempt: PaymentAttempt, payment: Payment) -> None:
                 )
             )
             account.forgiven += forgiven
-            account.status = AccountStatus.SETTLED
+            transitions.ACCOUNT.move(account, AccountStatus.SETTLED)
             timeline.record(
                 account,
                 "account_settled",
@@ -70,7 +71,10 @@ def apply_payment(attempt: PaymentAttempt, payment: Payment) -> None:
             )
     if attempt.instalment_id:
         instalment = db.session.get(Instalment, attempt.instalment_id)
-        instalment.status = InstalmentStatus.PAID
+        # A second payment for the same instalment (an attempt given up on that Stripe took after
+        # all) finds it paid already: the money is recorded, the instalment does not move again.
+        if instalment.status is not InstalmentStatus.PAID:
+            transitions.INSTALMENT.move(instalment, InstalmentStatus.PAID)
         timeline.record(
             account,
             "instalment_paid",
@@ -82,7 +86,7 @@ def apply_payment(attempt: PaymentAttempt, payment: Payment) -> None:
     if plan is not None and all(i.status is InstalmentStatus.PAID for i in plan.instalments):
         end_plan(plan, PlanStatus.COMPLETED, "all_paid")
     if account.balance.minor <= 0 and account.status is AccountStatus.OPEN:
-        account.status = AccountStatus.PAID
+        transitions.ACCOUNT.move(account, AccountStatus.PAID)
         timeline.record(account, "account_paid")
         if plan is not None and plan.status is PlanStatus.ACTIVE:
             end_plan(plan, PlanStatus.COMPLETED, "paid_off")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from portal import timeline
 from portal.accounts import ledger
 from portal.disputes.evidence import StoredEvidence
+from portal.domain import transitions
 from portal.extensions import db
 from portal.models import (
     Account,
@@ -128,7 +129,7 @@ def resolve(dispute: Dispute, outcome: DisputeStatus, note: str, actor: str = "c
     if dispute.status is not DisputeStatus.OPEN:
         raise AlreadyResolved(dispute)
     account = dispute.account
-    dispute.status = outcome
+    transitions.DISPUTE.move(dispute, outcome)
     dispute.resolution_note = note
     dispute.resolved_at = utcnow()
     account.on_hold = False
@@ -138,7 +139,7 @@ def resolve(dispute: Dispute, outcome: DisputeStatus, note: str, actor: str = "c
         if cancelled is not None:
             ledger.end_plan(cancelled, PlanStatus.CANCELLED, "dispute_upheld")
         if account.status is AccountStatus.OPEN:
-            account.status = AccountStatus.CLOSED
+            transitions.ACCOUNT.move(account, AccountStatus.CLOSED)
     timeline.record(
         account,
         f"dispute_{outcome.value}",

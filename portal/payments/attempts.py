@@ -23,8 +23,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import timeline
-from portal.domain import charges
-from portal.domain.payment_states import check_transition
+from portal.domain import charges, transitions
 from portal.extensions import db
 from portal.models import (
     Account,
@@ -103,8 +102,7 @@ def owed_now(account: Account) -> int:
 
 def move(attempt: PaymentAttempt, new: AttemptStatus, failure_code: str | None = None) -> None:
     """The one place an attempt changes state; a live attempt holds the account's live slot."""
-    check_transition(attempt.status.value, new.value)
-    attempt.status = new
+    transitions.ATTEMPT.move(attempt, new)
     attempt.live_account_id = attempt.account_id if new in LIVE_STATUSES else None
     if new is not AttemptStatus.CREATED:
         attempt.claimed_until = None
@@ -299,7 +297,8 @@ def retire(attempt: PaymentAttempt) -> None:
 
     if attempt.stripe_payment_intent_id is None:
         # No intent was ever written: one created now can only be held by hold_intent, which
-        # checks the status this conditional UPDATE changes, so it is never confirmed.
+        # checks the status this conditional UPDATE changes, so it is never confirmed. The move is
+        # transitions.ATTEMPT's created -> canceled, made in SQL so that only one request makes it.
         retired = db.session.execute(
             update(PaymentAttempt)
             .where(
