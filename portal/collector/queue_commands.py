@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.cant_pay import service as cant_pay
+from portal.domain import offers as offer_rules
+from portal.domain import transitions
 from portal.domain.money import Money, MoneyError, parse_major
-from portal.domain.schedules import Frequency
+from portal.domain.schedules import MAX_PAYMENTS, Frequency
 from portal.extensions import db
 from portal.models import Offer, OfferStatus, RequestKind
 from portal.notify import offer_emails
@@ -95,9 +97,11 @@ def decide_offer_command(offer_id, decision, reason, amount, frequency, start, n
             offers.decline(offer, reason)
         else:
             offers.counter(offer, _counter_terms(offer, amount, frequency, start, moment.date()), reason)
-    except offers.OfferStateError as error:
+    except transitions.TransitionError as error:
         db.session.rollback()
-        raise click.ClickException(f"Not changed: {error}") from None
+        raise click.ClickException(
+            f"Not changed: offer {offer.id} is {error.current}; it cannot become {error.new}"
+        ) from None
     db.session.commit()
     click.echo(f"Offer {offer.id} {offer.status.value}")
     sent, why = offer_emails.send_decision(offer, moment)
@@ -109,6 +113,16 @@ def decide_offer_command(offer_id, decision, reason, amount, frequency, start, n
         click.echo(f"Not emailed ({why}); the debtor sees the decision on their account page")
 
 
+#: A counter-offer meets the rules of the debtor's own offer; what the collector is told when not.
+_COUNTER_PROBLEMS = {
+    offer_rules.Problem.AMOUNT_NOT_POSITIVE: "the amount must be more than 0 and less than the balance",
+    offer_rules.Problem.WHOLE_BALANCE: "the amount must be more than 0 and less than the balance",
+    offer_rules.Problem.TOO_MANY_PAYMENTS: f"the amount would take more than {MAX_PAYMENTS} payments",
+    offer_rules.Problem.START_IN_PAST: "the start date is in the past",
+    offer_rules.Problem.START_TOO_LATE: "the start date is more than a year away",
+}
+
+
 def _counter_terms(offer, amount, frequency, start, today: date) -> offers.Terms:
     if amount is None or frequency is None or start is None:
         raise click.ClickException("A counter-offer needs --amount, --frequency and --start")
@@ -117,11 +131,12 @@ def _counter_terms(offer, amount, frequency, start, today: date) -> offers.Terms
         minor = parse_major(amount, account.currency).minor
     except MoneyError as error:
         raise click.ClickException(f"Not changed: {error}") from None
-    if not 0 < minor < account.balance.minor:
-        raise click.ClickException("Not changed: the amount must be more than 0 and less than the balance")
-    if start.date() < today:
-        raise click.ClickException("Not changed: the start date is in the past")
-    return offers.Terms(minor, Frequency(frequency), start.date())
+    terms = offers.Terms(minor, Frequency(frequency), start.date())
+    try:
+        offer_rules.check_terms(terms, account.balance.minor, today)
+    except offer_rules.TermsRefused as refused:
+        raise click.ClickException(f"Not changed: {_COUNTER_PROBLEMS[refused.problem]}") from None
+    return terms
 
 
 @click.command("requests")

@@ -16,7 +16,9 @@ from datetime import date, timedelta
 
 from portal.domain.schedules import MAX_PAYMENTS, Frequency, Instalment, schedule, split_by_amount
 
-#: What the confirmation page promises: a person looks at an offer within this many working days.
+#: A person looks at an offer within this many working days: every page that says so shows this
+#: number (the template global `reply_working_days`), and the reply-by date counts it. Two or more:
+#: the sentences say "days".
 REPLY_WORKING_DAYS = 2
 #: An offer may start later than the policy allows, but not more than this far ahead.
 LATEST_START_DAYS = 365

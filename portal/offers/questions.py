@@ -5,13 +5,14 @@ again before the offer is sent (the balance or the date may have changed since).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from portal.domain import offers as offer_rules
 from portal.domain.money import Money
-from portal.domain.schedules import MAX_PAYMENTS, Frequency
+from portal.domain.schedules import Frequency
 from portal.forms.checks import Errors
 from portal.forms.reading import date_values, read_choice, read_date, read_money, read_text
 from portal.guidance.questions import Question, Run
@@ -23,9 +24,6 @@ PREFILL = "offer_prefill"
 SHARED = "offer_affordability"
 #: The amount the check suggested, shown on the amount page until the debtor saves their own.
 SUGGESTED = "offer_suggested_amount"
-
-#: An offer may start later than the policy allows, but not more than this far ahead.
-LATEST_START_DAYS = 365
 
 FREQUENCY_LABELS = {
     Frequency.WEEKLY: _l("Every week"),
@@ -52,22 +50,25 @@ OFFER_PAGES = frozenset({*(q.endpoint for q in RUN.questions), RUN.check})
 FIELD_IDS = {"amount": "amount", "frequency": "frequency-0", "start": "start-day", "note": "note"}
 
 
-def latest_start(today: date) -> date:
-    return today + timedelta(days=LATEST_START_DAYS)
+latest_start = offer_rules.latest_start
 
 
 def _amount_problem(amount: int, balance: int) -> str | None:
-    if amount >= balance:
+    problem = offer_rules.amount_problem(amount, balance)
+    if problem is offer_rules.Problem.AMOUNT_NOT_POSITIVE:
+        return _("Enter an amount")
+    if problem is offer_rules.Problem.WHOLE_BALANCE:
         return _("That is the whole amount you owe. You can pay it in full instead.")
-    if -(-balance // amount) > MAX_PAYMENTS:
+    if problem is offer_rules.Problem.TOO_MANY_PAYMENTS:
         return _("That amount would take too many payments. Enter a larger amount.")
     return None
 
 
 def _start_problem(start: date, today: date) -> str | None:
-    if start < today:
+    problem = offer_rules.start_problem(start, today)
+    if problem is offer_rules.Problem.START_IN_PAST:
         return _("The first payment cannot be in the past.")
-    if start > latest_start(today):
+    if problem is offer_rules.Problem.START_TOO_LATE:
         return _("The first payment must be within a year from today.")
     return None
 

@@ -3,81 +3,31 @@ offer changes state."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
-
 from sqlalchemy import select
 
 from portal import timeline
-from portal.domain.schedules import Frequency, Instalment, schedule, split_by_amount
+from portal.domain import transitions
+
+# The offer's rules live in the domain; its callers keep finding them here too.
+from portal.domain.offers import REPLY_WORKING_DAYS as REPLY_WORKING_DAYS
+from portal.domain.offers import Terms as Terms
+from portal.domain.offers import offer_schedule as offer_schedule
+from portal.domain.offers import reply_by as reply_by
+from portal.domain.schedules import Frequency
 from portal.extensions import db
 from portal.models import Account, Offer, OfferStatus
 from portal.models.types import utcnow
 
-#: A person looks at an offer within this many working days: every page that says so shows this
-#: number (the template global `reply_working_days`), and the reply-by date counts it. Two or more:
-#: the sentences say "days".
-REPLY_WORKING_DAYS = 2
 #: Longest note a debtor can add to an offer.
 NOTE_MAX = 1000
 
-_MOVES = {
-    OfferStatus.PENDING: {OfferStatus.ACCEPTED, OfferStatus.DECLINED, OfferStatus.COUNTERED},
-    OfferStatus.ACCEPTED: {OfferStatus.AGREED},
-    OfferStatus.COUNTERED: {OfferStatus.AGREED},
-    OfferStatus.DECLINED: set(),
-    OfferStatus.AGREED: set(),
-}
 #: Offers a person has answered and the debtor may now agree.
 AGREEABLE = (OfferStatus.ACCEPTED, OfferStatus.COUNTERED)
 
 
-class OfferStateError(ValueError):
-    """A move the offer cannot make, such as deciding it twice."""
-
-    def __init__(self, offer: Offer, new: OfferStatus):
-        super().__init__(f"offer {offer.id} is {offer.status.value}; it cannot become {new.value}")
-        self.offer = offer
-        self.new = new
-
-
 def move(offer: Offer, new: OfferStatus) -> None:
-    """Change the offer's status, or raise OfferStateError for a move that makes no sense."""
-    if new not in _MOVES[offer.status]:
-        raise OfferStateError(offer, new)
-    offer.status = new
-
-
-@dataclass(frozen=True)
-class Terms:
-    """What would be paid: so much per payment, this often, from this date."""
-
-    amount: int
-    frequency: Frequency
-    start: date
-
-
-def working_days_after(day: date, count: int) -> date:
-    """The date *count* working days (Monday to Friday) after *day*."""
-    while count > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            count -= 1
-    return day
-
-
-def reply_by(made_on: date) -> date:
-    return working_days_after(made_on, REPLY_WORKING_DAYS)
-
-
-def offer_schedule(balance: int, terms: Terms, today: date) -> list[Instalment]:
-    """Payments of the agreed amount until *balance* is paid, the remainder last.
-
-    A start date that has passed by the time the debtor agrees moves to *today*: the first
-    payment is then taken on the day they agree, and the rest follow at the agreed frequency.
-    """
-    first = max(terms.start, today)
-    return schedule(first, terms.frequency, split_by_amount(balance, terms.amount))
+    """Change the offer's status, or raise TransitionError for a move that makes no sense."""
+    transitions.OFFER.move(offer, new)
 
 
 def agreed_terms(offer: Offer) -> Terms:

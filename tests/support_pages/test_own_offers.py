@@ -9,12 +9,14 @@ from datetime import date, timedelta
 
 import pytest
 
+from portal.domain.offers import working_days_after
 from portal.domain.schedules import Frequency, add_months
+from portal.domain.transitions import TransitionError
 from portal.extensions import db
 from portal.models import InstalmentStatus, OfferStatus, PlanStatus
 from portal.models.types import utcnow
 from portal.offers import service as offers
-from portal.offers.service import OfferStateError, Terms, offer_schedule, working_days_after
+from portal.offers.service import Terms, offer_schedule
 from tests.notify.conftest import body
 from tests.plans.page_helpers import (
     check_page,
@@ -323,7 +325,7 @@ def test_an_offer_is_decided_once(account, client, runner):
     assert f"Not changed: offer {offer.id} is accepted; it cannot become declined" in result.output
     assert offers_for(account)[0].status is OfferStatus.ACCEPTED
     assert events(account, "offer_declined") == []
-    with pytest.raises(OfferStateError):
+    with pytest.raises(TransitionError):
         offers.accept(offers_for(account)[0])
 
 
@@ -341,6 +343,11 @@ def test_an_offer_is_decided_once(account, client, runner):
             ["--counter", "--amount", "40.00", "--frequency", "monthly", "--start", "2020-01-01"],
             "the start date is in the past",
         ),
+        (
+            # The same limit as the debtor's own offer: a counter never proposes what they could not.
+            ["--counter", "--amount", "40.00", "--frequency", "monthly", "--start", "2099-01-01"],
+            "the start date is more than a year away",
+        ),
     ],
     ids=[
         "no-decision",
@@ -348,6 +355,7 @@ def test_an_offer_is_decided_once(account, client, runner):
         "counter-without-terms",
         "counter-over-balance",
         "past-start",
+        "start-too-late",
     ],
 )
 def test_a_decision_that_makes_no_sense_is_refused_and_changes_nothing(
