@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 
 from portal import clock, timeline
-from portal.accounts import ledger
+from portal.accounts.eligibility import Action, Reason, for_account
 from portal.affordability.forms import (
     OUTGOING_LABELS,
     read_frequency,
@@ -89,12 +89,11 @@ def _missing(before: str):
 
 
 def _elsewhere():
-    account = g.account
-    if account.is_closed or account.balance.minor <= 0:
-        return redirect(url_for("debtor.overview"), code=303)
-    if ledger.active_plan(account.id) is not None:
-        return redirect(url_for("plans.plan_page"), code=303)
-    return None
+    reason = for_account(g.account, clock.today()).why_not(Action.AFFORDABILITY)
+    if reason is None:
+        return None
+    target = "plans.plan_page" if reason is Reason.PLAN_ACTIVE else "debtor.overview"
+    return redirect(url_for(target), code=303)
 
 
 def _major(minor: int | None) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from flask import Blueprint, g, redirect, url_for
 from sqlalchemy import select
 
+from portal import clock
+from portal.accounts.eligibility import Action, for_account
 from portal.extensions import db
 from portal.models import RequestKind, SupportRequest
 
@@ -17,8 +19,10 @@ bp = Blueprint("cant_pay", __name__)
 
 
 def closed():
-    """Where to send someone whose account is closed: there is nothing to pay."""
-    return redirect(url_for("debtor.overview"), code=303) if g.account.is_closed else None
+    """Where to send someone who may not ask for help here (the account is finished), or None."""
+    if for_account(g.account, clock.today()).may(Action.CALLBACK):
+        return None
+    return redirect(url_for("debtor.overview"), code=303)
 
 
 def latest(kind: RequestKind) -> SupportRequest | None:

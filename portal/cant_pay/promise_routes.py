@@ -13,9 +13,9 @@ from datetime import date
 from flask import g, redirect, render_template, request, url_for
 
 from portal import clock
-from portal.accounts import ledger
+from portal.accounts.eligibility import Action, Reason, for_account
 from portal.cant_pay import service as cant_pay
-from portal.cant_pay.blueprint import bp, closed, latest
+from portal.cant_pay.blueprint import bp, latest
 from portal.cant_pay.forms import read_promise, read_promise_amount, read_promise_date
 from portal.domain.money import Money
 from portal.extensions import db, limiter
@@ -40,12 +40,13 @@ _PAGE_OF = {
 
 
 def _elsewhere():
-    """Nothing to promise on a closed account; with a plan running, its own page says what is next."""
-    if (elsewhere := closed()) is not None:
-        return elsewhere
-    if ledger.active_plan(g.account.id) is not None:
-        return redirect(url_for("plans.plan_page"), code=303)
-    return None
+    """Where to go when a promise is not allowed now: with a plan running, its own page says what
+    is next; otherwise the overview."""
+    reason = for_account(g.account, clock.today()).why_not(Action.PROMISE)
+    if reason is None:
+        return None
+    target = "plans.plan_page" if reason is Reason.PLAN_ACTIVE else "debtor.overview"
+    return redirect(url_for(target), code=303)
 
 
 def _window(account: Account) -> tuple[date, date]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import g, redirect, render_template, url_for
 
 from portal import clock, timeline
+from portal.accounts.eligibility import Action, Reason, for_account
 from portal.debtor.blueprint import bp
 from portal.extensions import db
 from portal.links.access import verified_required
@@ -15,8 +16,10 @@ from portal.plans.options import options_for
 @verified_required
 def options():
     account = g.account
-    if account.is_closed or account.on_hold or account.balance.minor <= 0:
-        return redirect(url_for("debtor.overview"), code=303)
+    reason = for_account(account, clock.today()).why_not(Action.OPTIONS)
+    if reason is not None:
+        target = "plans.plan_page" if reason is Reason.PLAN_ACTIVE else "debtor.overview"
+        return redirect(url_for(target), code=303)
     choices = options_for(account, clock.today())
     timeline.record(account, "options_viewed", actor="debtor", policy_version=choices.policy_row.version)
     db.session.commit()

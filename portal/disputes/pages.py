@@ -11,6 +11,8 @@ from functools import wraps
 from flask import flash, g, get_flashed_messages, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from portal import clock
+from portal.accounts import eligibility
 from portal.disputes import draft, evidence, forms, service
 from portal.disputes.blueprint import bp, evidence_folder
 from portal.disputes.draft import RUN
@@ -29,7 +31,7 @@ def dispute_allowed(view):
         account = g.account
         if service.open_dispute_for(account) is not None:
             target = "disputes.received"
-        elif account.is_closed:
+        elif not eligibility.for_account(account, clock.today()).may(eligibility.Action.DISPUTE):
             target = "debtor.overview"
         else:
             return view(*args, **kwargs)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import current_app, g, redirect, render_template, url_for
 
 from portal import clock, timeline
+from portal.accounts import eligibility
 from portal.disputes import service
 from portal.disputes.blueprint import bp
 from portal.disputes.validation import validation_info
@@ -26,7 +27,7 @@ def about():
         info=info,
         items=info.itemisation,
         today=clock.today(),
-        can_dispute=not account.is_closed and not account.on_hold,
+        can_dispute=eligibility.for_account(account, clock.today()).may(eligibility.Action.DISPUTE),
     )
 
 

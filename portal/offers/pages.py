@@ -9,6 +9,7 @@ from collections.abc import Callable
 from flask import g, redirect, render_template, request, session, url_for
 
 from portal import clock
+from portal.accounts.eligibility import Action
 from portal.extensions import db, limiter
 from portal.forms.checks import form_ok
 from portal.links.access import verified_required
@@ -39,11 +40,9 @@ def _guard():
     What the affordability check suggested starts the draft here, once: after that the answers
     are the debtor's own, to keep or change (see `seed` for the amount).
     """
-    if (away := elsewhere()) is not None:
+    if (away := elsewhere(Action.MAKE_OFFER)) is not None:
         return away
     account = g.account
-    if offers.open_offer(account.id) is not None:
-        return redirect(url_for("own_offer.status"), code=303)
     prefilled = session.pop(PREFILL, None)
     if prefilled is not None:
         answers, amount = seed(prefilled)

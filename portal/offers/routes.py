@@ -7,6 +7,7 @@ from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import clock, timeline
+from portal.accounts.eligibility import Action
 from portal.extensions import db, limiter
 from portal.links.access import verified_required
 from portal.models import OfferStatus
@@ -45,7 +46,7 @@ def status():
 @limiter.limit("20/minute", methods=["POST"])
 def agree():
     account = g.account
-    if (away := elsewhere()) is not None:
+    if (away := elsewhere(Action.AGREE_OFFER)) is not None:
         return away
     offer = offers.open_offer(account.id)
     if offer is None or offer.status not in offers.AGREEABLE:

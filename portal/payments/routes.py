@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import abort, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from portal import timeline
+from portal import clock, timeline
+from portal.accounts import eligibility
 from portal.extensions import db, limiter
 from portal.links.access import verified_required
 from portal.models import Payment, Purpose
@@ -38,10 +39,14 @@ def _money(value):
     return money(value)
 
 
+def _may_pay_in_full() -> bool:
+    return eligibility.for_account(g.account, clock.today()).may(eligibility.Action.PAY_IN_FULL)
+
+
 @bp.get("/pay")
 @verified_required
 def pay():
-    if g.account.balance.minor <= 0 or g.account.is_closed:
+    if not _may_pay_in_full():
         return redirect(url_for("debtor.overview"), code=303)
     timeline.record(g.account, "payment_page_viewed", actor="debtor")
     db.session.commit()
@@ -52,7 +57,7 @@ def pay():
 @verified_required
 @limiter.limit("20/minute")
 def pay_submit():
-    if g.account.balance.minor <= 0 or g.account.is_closed:
+    if not _may_pay_in_full():
         return redirect(url_for("debtor.overview"), code=303)
     setup_id = card_setup.posted_setup_id()
     if setup_id is None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from portal.accounts import ledger, policies
+from portal.accounts import policies
+from portal.accounts.eligibility import Action, state_of
+from portal.domain.eligibility import eligibility
 from portal.domain.money import Money
-from portal.domain.policy import Policy, Settlement, settlement_offer
+from portal.domain.policy import Policy, Settlement
 from portal.models import Account, CreditorPolicy
 
 
@@ -25,26 +27,16 @@ class Options:
 
 
 def options_for(account: Account, today: date) -> Options:
-    """Amount limits only apply in the policy's currency; other currencies get percentage-based ones."""
+    """The choices the eligibility rule allows under the creditor's current policy (the row is kept
+    for the timeline's policy version)."""
     row = policies.current(account.creditor)
     policy = policies.rules(row)
-    balance = account.balance
-    same_currency = policy.currency == account.currency
-    # While a dispute is open nothing new is offered: the debtor may only pay in full, voluntarily.
-    open_without_plan = (
-        not account.is_closed and not account.on_hold and ledger.active_plan(account.id) is None
-    )
+    answer = eligibility(state_of(account, policy), today)
     return Options(
         policy_row=row,
         policy=policy,
-        balance=balance,
-        part_payment=open_without_plan
-        and same_currency
-        and policy.part_payments
-        and balance.minor > policy.part_minimum,
-        settlement=settlement_offer(policy, balance.minor, today) if open_without_plan else None,
-        instalments=open_without_plan
-        and same_currency
-        and policy.instalments
-        and balance.minor >= 2 * max(policy.instalment_minimum, 1),
+        balance=account.balance,
+        part_payment=answer.may(Action.PART_PAYMENT),
+        settlement=answer.settlement,
+        instalments=answer.may(Action.PLAN),
     )
