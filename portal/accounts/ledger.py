@@ -92,5 +92,9 @@ def apply_payment(attempt: PaymentAttempt, payment: Payment) -> None:
             end_plan(plan, PlanStatus.COMPLETED, "paid_off")
 
 
+def instalments_paid(plan: Plan) -> int:
+    return sum(1 for i in plan.instalments if i.status is InstalmentStatus.PAID)
+
+
 def next_instalment(plan: Plan) -> Instalment | None:
     return next((i for i in plan.instalments if i.status is InstalmentStatus.SCHEDULED), None)

@@ -6,7 +6,7 @@ from flask import g, render_template
 from sqlalchemy import select
 
 from portal import clock, timeline
-from portal.accounts import ledger
+from portal.accounts import eligibility, ledger
 from portal.debtor import support_status
 from portal.debtor.blueprint import bp
 from portal.disputes import service as disputes
@@ -35,6 +35,10 @@ def overview():
         plan=plan,
         waiting=waiting,
         next_due=ledger.next_instalment(plan) if plan else None,
+        paid_count=ledger.instalments_paid(plan) if plan else 0,
+        # What the account may do now and how it ended: the page asks, it does not work it out.
+        can=eligibility.for_account(account, clock.today()),
+        reasons=eligibility.Reason,
         # The debtor's own offer, a promise to pay, and paused reminders (portal/offers/, portal/cant_pay/).
         support=support_status.for_account(account, clock.today()),
         # Under review while a dispute is open; after a rejection, the reasons until they choose.

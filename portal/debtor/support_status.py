@@ -18,6 +18,11 @@ class SupportStatus:
     offer: Offer | None
     #: Reminders wait until after this date; None when they are not paused.
     paused_until: date | None
+    #: Where the offer stands, for the page to ask instead of comparing status words.
+    offer_waiting: bool
+    offer_accepted: bool
+    offer_countered: bool
+    offer_declined: bool
     #: An open promise whose date has not passed.
     promise: SupportRequest | None
     reply_by: date | None
@@ -41,6 +46,10 @@ def for_account(account: Account, today: date) -> SupportStatus:
     ).first()
     return SupportStatus(
         offer=offer,
+        offer_waiting=offer is not None and offer.status is OfferStatus.PENDING,
+        offer_accepted=offer is not None and offer.status is OfferStatus.ACCEPTED,
+        offer_countered=offer is not None and offer.status is OfferStatus.COUNTERED,
+        offer_declined=offer is not None and offer.status is OfferStatus.DECLINED,
         paused_until=paused if paused is not None and paused >= today else None,
         promise=promise,
         reply_by=offers.reply_by(offer.created_at.date()) if offer is not None else None,

@@ -87,6 +87,7 @@ def agree():
         "policy": options_for(account, today).policy,
         "frequencies": FREQUENCY_LABELS,
         "errors": errors,
+        "countered": offer.status is OfferStatus.COUNTERED,
         "heading": _("We suggest a different plan")
         if offer.status is OfferStatus.COUNTERED
         else _("Your offer was accepted"),

@@ -103,5 +103,6 @@ def plan_page(errors=None, status=200):
         plan=plan,
         errors=errors or [],
         next_due=ledger.next_instalment(plan),
+        paid_count=ledger.instalments_paid(plan),
         policy=Policy.from_dict(plan.policy.settings),
     ), status
