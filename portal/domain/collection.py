@@ -1,8 +1,7 @@
 """The rules of collecting a plan's instalments: which declines are worth retrying, when the next
 try is, when an instalment is missed and when missed instalments break the plan.
 
-Taken from ``plans/runner.py`` (``HARD_DECLINES``, ``_retry_date``, ``_declined``,
-``_needs_authentication``, ``_miss``); the runner keeps the claiming, charging and telling.
+Taken out of ``plans/runner.py``, which keeps the claiming, charging and telling.
 The policy given is the version the plan was agreed under.
 """
 

@@ -1,23 +1,23 @@
 """What an account may do now, and why not: one answer for the debtor's pages, the console and the API.
 
-Before this module the question was answered in about nine places, each slightly differently.
-Where each rule below came from:
+Before this module the question was answered in about nine places, each slightly differently
+(named here by where they live now; they ask this module instead):
 
-- pay in full: ``payments/routes.py`` (``pay``, ``pay_submit``: open and something owed; a dispute
-  or a running plan does not stop it, the dispute panel on the overview links to it).
-- the options page: ``plans/offer_routes.py`` (``options``: open, not on hold, something owed) and
+- pay in full: ``payments/routes.py`` (open and something owed; a dispute or a running plan does
+  not stop it, the dispute panel on the overview links to it).
+- the options page: ``debtor/options.py`` (open, not on hold, something owed) and
   ``templates/debtor/overview.html`` (the "What you can do" list: also no running plan).
 - part payment, settlement, instalment plan: ``plans/options.py`` (``options_for``: open, not on
   hold, no running plan; part payment and plans only in the policy's currency; part payment when
   the balance is above the policy's minimum, a plan when it covers two minimum instalments;
   settlement when ``domain.policy.settlement_offer`` finds a discount).
-- the debtor's own offer: ``support/offer_routes.py`` (``elsewhere``: open, something owed, no
-  running plan) and ``support/offer_pages.py`` (``_guard``: no offer already waiting or agreeable);
-  agreeing it: ``support/offer_routes.py`` (``agree``: the latest offer accepted or countered).
-- promise to pay: ``support/promise_routes.py`` (``_elsewhere``: open, no running plan).
-- call-back and the "I can't pay right now" choices: ``support/cant_pay_pages.py`` (``closed``:
-  open; neither a plan nor a dispute stops it, and ``templates/base.html`` links to it on every page).
-- affordability check: ``support/afford_routes.py`` (``_elsewhere``: open, something owed, no plan).
+- the debtor's own offer: ``offers/blueprint.py`` (``elsewhere``: open, something owed, no running
+  plan) and ``offers/pages.py`` (no offer already waiting or agreeable); agreeing it:
+  ``offers/routes.py`` (``agree``: the latest offer accepted or countered).
+- promise to pay: ``cant_pay/promise_routes.py`` (open, no running plan).
+- call-back and the "I can't pay right now" choices: ``cant_pay/blueprint.py`` (``closed``: open;
+  neither a plan nor a dispute stops it, and ``templates/base.html`` links to it on every page).
+- affordability check: ``affordability/routes.py`` (open, something owed, no plan).
 - dispute: ``disputes/pages.py`` (``dispute_allowed``: open, no dispute under review),
   ``disputes/routes.py`` (``about``: ``can_dispute``) and the overview's link.
 - the plan's own pages: ``plans/plan_routes.py`` (a running plan).

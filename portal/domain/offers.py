@@ -1,11 +1,12 @@
 """The rules of a debtor's own offer: what terms may be offered or countered, when a person
 replies, and the payments an agreed offer makes. Its states are ``transitions.OFFER``.
 
-Taken from ``support/offers.py`` (working days, the schedule), ``support/offer_form.py`` (the
-amount and start-date checks of the debtor's pages) and ``support/commands.py`` (the checks of a
-collector's counter-offer). The counter used to check only "more than 0, less than the balance,
-not in the past"; it now meets the same limits as the debtor's offer, so a counter never proposes
-what the debtor could not have offered (more than MAX_PAYMENTS payments, or a start a year away).
+Taken from the offer service (working days, the schedule), the offer's question pages (the
+amount and start-date checks, ``offers/questions.py``) and the collector's ``decide-offer``
+command (``collector/queue_commands.py``). The counter-offer used to be checked only for "more
+than 0, less than the balance, not in the past"; it now meets the same limits as the debtor's
+offer, so a counter never proposes what the debtor could not have offered (more than
+MAX_PAYMENTS payments, or a start more than a year away).
 """
 
 from __future__ import annotations

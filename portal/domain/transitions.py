@@ -5,15 +5,15 @@ enums are ``StrEnum``s, so a member can be passed where a value is expected. An 
 raises ``TransitionError`` naming the machine, so a bug shows up loudly instead of as a row in a
 state nobody planned for.
 
-Where each table's moves are made today:
+Where each table's moves are made (each through ``Machine.move`` or ``check``):
 
 - attempt: ``payments/attempts.py`` (``move``, and ``retire``'s conditional UPDATE from created to
-  canceled), ``payments/service.py``, ``payments/recording.py``, ``payments/reconcile.py``.
+  canceled), called by ``payments/service.py``, ``recording.py`` and ``reconcile.py``.
 - plan: created active by ``plans/agreements.py`` or completed (a paid settlement) by
-  ``plans/ledger.py``; ended by ``ledger.end_plan``, called by the ledger (all paid, paid off), the
-  runner (broken) and ``disputes/service.py`` (cancelled when a dispute is upheld).
+  ``accounts/ledger.py``; ended by ``ledger.end_plan``, called by the ledger (all paid, paid off),
+  the runner (broken) and ``disputes/service.py`` (cancelled when a dispute is upheld).
 - instalment: ``ledger.apply_payment`` (paid), ``ledger.end_plan`` (cancelled), the runner (missed).
-- offer: ``support/offers.py`` (``move``).
+- offer: ``offers/service.py`` (``move``).
 - dispute: ``disputes/service.py`` (``resolve``).
 - account: created open by the import; ``ledger.apply_payment`` (paid, settled) and
   ``disputes/service.py`` (closed when a dispute is upheld). The dispute hold is a flag, not a state.
