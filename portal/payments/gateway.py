@@ -146,6 +146,16 @@ class Setup:
     payment_method: str | None
     error_code: str | None = None
 
+    @property
+    def saved(self) -> bool:
+        """The card is saved: the SetupIntent succeeded."""
+        return self.status == "succeeded"
+
+    @property
+    def still_usable(self) -> bool:
+        """Not finished yet: the same SetupIntent can still take the debtor's card."""
+        return self.status in ("requires_payment_method", "requires_confirmation", "requires_action")
+
 
 class StripeGateway:
     """Stripe through its public API, at the configured base (empty means Stripe itself)."""

@@ -30,7 +30,7 @@ def setup_intent_for_visit():
     known = session.get("setup_intent")
     if known:
         setup = gateway.retrieve_setup_intent(known)
-        if setup.status in ("requires_payment_method", "requires_confirmation", "requires_action"):
+        if setup.still_usable:
             return setup
     key = f"account-{g.account.id}-setup-{utcnow().timestamp():.0f}"
     setup = gateway.create_setup_intent(customer, key=key)
@@ -62,7 +62,7 @@ def card_from_setup(setup_id: str) -> Card | None:
     gateway = get_gateway()
     try:
         setup = gateway.retrieve_setup_intent(setup_id)
-        if setup.status != "succeeded" or not setup.payment_method:
+        if not setup.saved or not setup.payment_method:
             return None
         return gateway.card_details(setup.payment_method)
     except (GatewayUnavailable, CardDeclined):

@@ -220,7 +220,7 @@ def change_card():
             gateway = get_gateway()
             try:
                 setup = gateway.retrieve_setup_intent(setup_id)
-                card = gateway.card_details(setup.payment_method) if setup.status == "succeeded" else None
+                card = gateway.card_details(setup.payment_method) if setup.saved else None
             except (GatewayUnavailable, CardDeclined):
                 card = None
             if card is None:
