@@ -286,7 +286,7 @@ def stop_intent(intent_id: str) -> Intent:
     except (GatewayUnavailable, CardDeclined):
         # Stripe refuses to cancel a finished intent (or did not answer): ask how it stands.
         intent = gateway.retrieve_intent(intent_id)
-        if intent.status in ("requires_payment_method", "requires_confirmation", "requires_action"):
+        if intent.still_usable:
             raise GatewayUnavailable(f"could not cancel {intent_id}") from None
         return intent
 
@@ -314,10 +314,10 @@ def retire(attempt: PaymentAttempt) -> None:
         db.session.commit()
         return
     intent = stop_intent(attempt.stripe_payment_intent_id)
-    if intent.status == "succeeded":
+    if intent.succeeded:
         record_success(intent, source="reconciliation")
     db.session.refresh(attempt)
-    if attempt.status in LIVE_STATUSES and intent.status == "succeeded":
+    if attempt.status in LIVE_STATUSES and intent.succeeded:
         move(attempt, AttemptStatus.SUCCEEDED)  # its payment was recorded before; the row lagged
     elif attempt.status in LIVE_STATUSES:
         move(attempt, AttemptStatus.CANCELED)

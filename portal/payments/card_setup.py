@@ -26,7 +26,6 @@ SESSION_KEY = "card_setup"
 NOTHING_TYPED = "card_missing"
 #: Purposes paid with a card typed for that payment alone; instalments and pay-offs use the plan's.
 ONE_OFF = frozenset({Purpose.FULL, Purpose.PART, Purpose.SETTLEMENT})
-_OPEN = ("requires_payment_method", "requires_confirmation", "requires_action")
 _ENDED = (service.Result.SUCCEEDED, service.Result.DECLINED, service.Result.NOTHING_OWED)
 
 
@@ -37,7 +36,7 @@ def setup_for_visit(account: Account) -> Setup:
     known = session.get(SESSION_KEY)
     if known:
         setup = gateway.retrieve_setup_intent(known)
-        if setup.status in _OPEN and setup.customer == customer:
+        if setup.still_usable and setup.customer == customer:
             return setup
     # A fresh key per SetupIntent: a replayed key would hand back one already used.
     setup = gateway.create_setup_intent(
@@ -103,9 +102,9 @@ def _card_from(account: Account, setup_id: str) -> Card:
     setup = gateway.retrieve_setup_intent(setup_id)
     if setup.customer != account.debtor.stripe_customer_id:
         raise CardDeclined("card_declined")
-    if setup.status == "requires_payment_method" and not setup.error_code:
+    if setup.needs_payment_method and not setup.error_code:
         raise CardDeclined(NOTHING_TYPED)  # Stripe never saw a whole card
-    if setup.status != "succeeded" or not setup.payment_method:
+    if not setup.saved or not setup.payment_method:
         code = setup.error_code or "card_declined"
         # Stripe names a failed bank check differently when saving a card than when paying.
         raise CardDeclined(

@@ -36,6 +36,10 @@ class InvalidWebhook(Exception):
     """A webhook whose signature does not verify."""
 
 
+#: Stripe's statuses of an intent (payment or setup) that is not finished yet.
+_UNFINISHED = frozenset({"requires_payment_method", "requires_confirmation", "requires_action"})
+
+
 @dataclass(frozen=True)
 class Card:
     id: str
@@ -67,6 +71,20 @@ class Intent:
     def needs_authentication(self) -> bool:
         """The debtor's bank wants them to confirm the payment (3-D Secure)."""
         return self.status == "requires_action"
+
+    @property
+    def processing(self) -> bool:
+        return self.status == "processing"
+
+    @property
+    def needs_payment_method(self) -> bool:
+        """No card has been charged in it: none given yet, or the last one was refused."""
+        return self.status == "requires_payment_method"
+
+    @property
+    def still_usable(self) -> bool:
+        """Not finished yet: it could still be confirmed, so it can still take money."""
+        return self.status in _UNFINISHED
 
 
 def _metadata_id(metadata, name: str) -> int | None:
@@ -152,9 +170,14 @@ class Setup:
         return self.status == "succeeded"
 
     @property
+    def needs_payment_method(self) -> bool:
+        """No card is saved in it: none given yet, or the last one was refused."""
+        return self.status == "requires_payment_method"
+
+    @property
     def still_usable(self) -> bool:
         """Not finished yet: the same SetupIntent can still take the debtor's card."""
-        return self.status in ("requires_payment_method", "requires_confirmation", "requires_action")
+        return self.status in _UNFINISHED
 
 
 class StripeGateway:

@@ -163,16 +163,16 @@ def complete_after_authentication(account: Account, attempt_id: int) -> Outcome:
 
 
 def _follow(attempt: PaymentAttempt, intent: Intent) -> Outcome:
-    if intent.status == "succeeded":
+    if intent.succeeded:
         payment = record_success(intent, source="browser") or payment_for(intent.id)
         return Outcome(Result.SUCCEEDED, attempt=attempt, payment=payment)
-    if intent.status == "requires_action":
+    if intent.needs_authentication:
         if attempt.status is AttemptStatus.CREATED:
             move(attempt, AttemptStatus.REQUIRES_ACTION)
             timeline.record(attempt.account_id, "payment_needs_authentication", attempt_id=attempt.id)
             db.session.commit()
         return Outcome(Result.REQUIRES_ACTION, attempt=attempt, client_secret=intent.client_secret)
-    if intent.status == "processing":
+    if intent.processing:
         return Outcome(Result.PROCESSING, attempt=attempt)
     return _failed(attempt, intent.error_code or "payment_intent_authentication_failure")
 
@@ -192,7 +192,7 @@ def _failed(attempt: PaymentAttempt, code: str) -> Outcome:
             except (GatewayUnavailable, CardDeclined):
                 log.warning("could not cancel failed intent %s", attempt.stripe_payment_intent_id)
             else:
-                if intent.status == "succeeded":
+                if intent.succeeded:
                     # Stripe took the money after all (3-D Secure finished meanwhile): record it.
                     payment = record_success(intent, source="reconciliation") or payment_for(intent.id)
                     return Outcome(Result.SUCCEEDED, attempt=attempt, payment=payment)
@@ -212,5 +212,5 @@ def record_failure_from_webhook(intent: Intent) -> None:
     )
     if attempt is not None and attempt.status in (AttemptStatus.CREATED, AttemptStatus.REQUIRES_ACTION):
         # The browser usually reports this first; only act if it has not.
-        if intent.status == "requires_payment_method":
+        if intent.needs_payment_method:
             _failed(attempt, intent.error_code or "card_declined")
