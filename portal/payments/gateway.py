@@ -86,6 +86,26 @@ class Intent:
         """Not finished yet: it could still be confirmed, so it can still take money."""
         return self.status in _UNFINISHED
 
+    @property
+    def canceled(self) -> bool:
+        return self.status == "canceled"
+
+    @property
+    def cancellable(self) -> bool:
+        """No money has moved and Stripe still allows a cancel."""
+        return self.status in _UNFINISHED or self.status == "requires_capture"
+
+    @property
+    def never_confirmed(self) -> bool:
+        """Created with a card but never confirmed: nobody is finishing it."""
+        return self.status == "requires_confirmation"
+
+    @property
+    def closeness_to_paid(self) -> int:
+        """0 when it took the money, 1 processing, 2 waiting on the bank, 3 anything else."""
+        rank = {"succeeded": 0, "processing": 1, "requires_action": 2, "requires_capture": 2}
+        return rank.get(self.status, 3)
+
 
 def _metadata_id(metadata, name: str) -> int | None:
     value = str(metadata.get(name) or "") if isinstance(metadata, dict) else ""

@@ -27,8 +27,6 @@ log = logging.getLogger("portal.reconcile")
 
 #: Our clock and Stripe's may disagree a little; look this much further back at Stripe.
 CLOCK_SKEW = timedelta(minutes=5)
-#: Intent states in which no money has moved and Stripe still allows a cancel.
-_CANCELLABLE = {"requires_payment_method", "requires_confirmation", "requires_action", "requires_capture"}
 
 
 class Kind(enum.StrEnum):
@@ -139,8 +137,7 @@ def _attempt_named(intent: Intent) -> PaymentAttempt | None:
 
 def _preference(intent: Intent) -> tuple[int, int]:
     """Which of several intents for one attempt to link: one that took money, else the newest."""
-    rank = {"succeeded": 0, "processing": 1, "requires_action": 2, "requires_capture": 2}
-    return (rank.get(intent.status, 3), -(intent.created or 0))
+    return (intent.closeness_to_paid, -(intent.created or 0))
 
 
 def _link_attempts(listed: list[Intent], report: Report) -> dict[str, PaymentAttempt]:
@@ -202,16 +199,16 @@ def _cancel_at_stripe(intent_id: str) -> bool | None:
     except (GatewayUnavailable, CardDeclined):
         try:
             # Another run (or the debtor's next attempt) may have canceled it a moment ago.
-            return False if get_gateway().retrieve_intent(intent_id).status == "canceled" else None
+            return False if get_gateway().retrieve_intent(intent_id).canceled else None
         except GatewayUnavailable:
             return None
 
 
 def _extra_intent(intent: Intent, attempt: PaymentAttempt, report: Report) -> None:
     """An intent for an attempt that already has one (a create retried where keys are not honoured)."""
-    if intent.status == "succeeded":
+    if intent.succeeded:
         report.add(Kind.DUPLICATE_CHARGE, False, intent.id, attempt.id)
-    elif intent.status in _CANCELLABLE:
+    elif intent.cancellable:
         _cancel_extra(intent, attempt, Kind.DUPLICATE_INTENT, report)
 
 
@@ -227,7 +224,7 @@ def _cancel_extra(intent: Intent, attempt: PaymentAttempt, kind: Kind, report: R
 
 def _check_intent(intent: Intent, attempt: PaymentAttempt, report: Report) -> None:
     payment = _payment_for(intent.id)
-    if intent.status == "succeeded":
+    if intent.succeeded:
         if payment is None:
             _record(intent, attempt, report)
         else:
@@ -238,20 +235,22 @@ def _check_intent(intent: Intent, attempt: PaymentAttempt, report: Report) -> No
         return
     db.session.refresh(attempt)
     if attempt.status not in LIVE_STATUSES:
-        if intent.status in _CANCELLABLE:
+        if intent.cancellable:
             # We finished with this attempt, but its intent could still be confirmed: close it.
             _cancel_extra(intent, attempt, Kind.LEFTOVER_INTENT, report)
         return
-    ended = {"canceled": AttemptStatus.CANCELED, "requires_payment_method": AttemptStatus.FAILED}
-    if intent.status not in ended or (intent.status == "requires_payment_method" and not intent.error_code):
-        return  # still moving at Stripe (3-D Secure, processing), or never confirmed: see _check_abandoned
-    if intent.status == "requires_payment_method":
+    if intent.canceled:
+        ended = AttemptStatus.CANCELED
+    elif intent.needs_payment_method and intent.error_code:
+        ended = AttemptStatus.FAILED
         _cancel_at_stripe(intent.id)  # as after any decline, so it cannot be confirmed later
+    else:
+        return  # still moving at Stripe (3-D Secure, processing), or never confirmed: see _check_abandoned
     attempt = _claim(attempt.id, PaymentAttempt.status.in_(list(LIVE_STATUSES)))
     if attempt is None:
         return  # someone else settled it while we looked
-    service.move(attempt, ended[intent.status], failure_code=intent.error_code)
-    kind = "payment_canceled" if intent.status == "canceled" else "payment_failed"
+    service.move(attempt, ended, failure_code=intent.error_code)
+    kind = "payment_canceled" if intent.canceled else "payment_failed"
     timeline.record(attempt.account_id, kind, actor="stripe", attempt_id=attempt.id, code=intent.error_code)
     _note(attempt, Kind.STALE_ATTEMPT, intent.id)
     db.session.commit()
@@ -291,7 +290,7 @@ def _check_payments(since: datetime | None, listed_ids: set[str], report: Report
             missing = payment.stripe_payment_intent_id
             report.add(Kind.PAYMENT_WITHOUT_INTENT, False, missing, payment.attempt_id)
             continue
-        if intent.status != "succeeded":
+        if not intent.succeeded:
             report.add(Kind.PAYMENT_NOT_SUCCEEDED, False, intent.id, payment.attempt_id)
         else:
             _compare(intent, payment, report)
@@ -311,7 +310,7 @@ def _check_abandoned(since: datetime | None, grace: timedelta, report: Report) -
         intent_id = attempt.stripe_payment_intent_id
         if intent_id:
             try:
-                if get_gateway().retrieve_intent(intent_id).status != "requires_confirmation":
+                if not get_gateway().retrieve_intent(intent_id).never_confirmed:
                     continue  # anything else was settled above or is still moving
             except GatewayUnavailable:
                 report.add(Kind.ABANDONED_ATTEMPT, False, intent_id, attempt.id)
