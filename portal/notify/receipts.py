@@ -167,7 +167,7 @@ def _send(payment: Payment) -> resend.Sent:
         return resend.Sent.NOT_ALLOWED
     unsubscribe = optout_url(debtor)
     with force_locale(person_language(debtor.language)):
-        if account.status == "settled":
+        if account.status is AccountStatus.SETTLED:
             subject = _("Your account with %(creditor)s is settled", creditor=account.creditor.name)
         else:
             subject = _("Receipt for your payment to %(creditor)s", creditor=account.creditor.name)
