@@ -11,6 +11,8 @@ def init_app(app: Flask) -> None:
     from portal.preferences import question_routes, routes  # noqa: F401  (they add their routes to bp)
     from portal.preferences.blueprint import bp
     from portal.preferences.commands import register_commands
+    from portal.preferences.hours import contact_hours
 
     app.register_blueprint(bp)
     register_commands(app)
+    app.add_template_global(contact_hours)

@@ -178,3 +178,27 @@ def test_a_receipt_that_cannot_even_be_built_does_not_fail_the_payment(
         "payment_id": int(receipt.rsplit("/", 1)[1]),
     }
     assert mailbox.wait_for(1, seconds=0.3) == []
+
+
+def test_the_confirmed_plan_page_says_it_was_emailed_only_once_the_mail_server_took_it(
+    make_account, sign_in, client, localstripe, mailbox, smtp_down, task_queue
+):
+    from datetime import date
+
+    from tests.plans.page_helpers import agree_plan
+
+    account = make_account()
+    sign_in(account)
+    first = date.today() + timedelta(days=5)
+    _, agreed = agree_plan(client, localstripe, frequency="monthly", count=3, first=first)
+    assert agreed.headers["Location"] == "/plan/confirmed", agreed.text
+
+    emailed = "We have emailed you this plan with a calendar file."
+    page = client.get("/plan/confirmed")
+    assert page.status_code == 200 and emailed not in page.text
+    assert events(account, "email_failed")
+
+    smtp_down.restore()
+    assert run_due_retries(task_queue) == 1
+    mailbox.wait_for(1)
+    assert emailed in client.get("/plan/confirmed").text

@@ -165,7 +165,7 @@ def test_the_saved_page_says_what_was_saved_and_what_we_will_and_will_not_do(rea
     assert "We will write to you in English." in will
     assert "We will not phone you." in will_not and "We will not write to you by post." in will_not
     assert "We will not email you." not in text and "We will not send you text messages." not in text
-    assert "before 8am or after 9pm your time" in will_not
+    assert "before 8 AM or after 9 PM your time" in will_not
     assert f'<a href="{PAGE}">Change your contact preferences</a>' in text
     assert '<a href="/account">Go to your account</a>' in text
 
