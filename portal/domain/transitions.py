@@ -149,4 +149,7 @@ ACCOUNT = _machine(
     {"open": {"paid", "settled", "closed"}, "paid": set(), "settled": set(), "closed": set()},
 )
 
-MACHINES = (ATTEMPT, PLAN, INSTALMENT, OFFER, DISPUTE, ACCOUNT)
+#: A promise to pay or a call-back request: open until a person has dealt with it.
+REQUEST = _machine("support request", {"open"}, {"open": {"done"}, "done": set()})
+
+MACHINES = (ATTEMPT, PLAN, INSTALMENT, OFFER, DISPUTE, ACCOUNT, REQUEST)

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate; imported here so Alembic sees them all."""
 
+from portal.models import statuses  # noqa: F401  (guards the status every new row starts in)
 from portal.models.accounts import Account, AccountStatus
 from portal.models.card_setups import UsedSetupIntent
 from portal.models.contact import OptOut

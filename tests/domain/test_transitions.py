@@ -17,6 +17,7 @@ from portal.domain.transitions import (
     MACHINES,
     OFFER,
     PLAN,
+    REQUEST,
     TransitionError,
     _machine,
 )
@@ -27,6 +28,7 @@ from portal.models import (
     InstalmentStatus,
     OfferStatus,
     PlanStatus,
+    RequestStatus,
 )
 
 EXPECTED = {
@@ -58,6 +60,7 @@ EXPECTED = {
     },
     DISPUTE: {("open", "upheld"), ("open", "rejected")},
     ACCOUNT: {("open", "paid"), ("open", "settled"), ("open", "closed")},
+    REQUEST: {("open", "done")},
 }
 ENUMS = {
     ATTEMPT: AttemptStatus,
@@ -66,6 +69,7 @@ ENUMS = {
     OFFER: OfferStatus,
     DISPUTE: DisputeStatus,
     ACCOUNT: AccountStatus,
+    REQUEST: RequestStatus,
 }
 CASES = [
     (machine, current, new, (current, new) in EXPECTED[machine])

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from portal.domain.transitions import ATTEMPT
 from portal.models import AttemptStatus
 from portal.models.types import utcnow
 from portal.payments import gateway as gateway_module
@@ -180,9 +181,10 @@ def _one_off_attempt(account, payment_method_id):
         purpose=Purpose.FULL,
         idempotency_key=f"test-{payment_method_id}",
         stripe_payment_method_id=payment_method_id,
-        status=AttemptStatus.FAILED,
     )
     db.session.add(attempt)
+    db.session.flush()  # created, then declined
+    ATTEMPT.move(attempt, AttemptStatus.FAILED)
     db.session.commit()
     return attempt
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from portal.domain.transitions import ATTEMPT
 from portal.extensions import db
 from portal.models import AccountStatus, AttemptStatus, PaymentAttempt, Purpose
 from portal.models.types import utcnow
@@ -54,9 +55,10 @@ def _retired_attempt_that_stripe_charged(account, saved_card, *, amount=OWED, ke
         stripe_payment_method_id=card.id,
         card_brand="Visa",
         card_last4="4242",
-        status=AttemptStatus.CANCELED,
     )
     db.session.add(attempt)
+    db.session.flush()  # created, then retired as another tab's payment would retire it
+    ATTEMPT.move(attempt, AttemptStatus.CANCELED)
     db.session.commit()
     intent = gateway.create_intent(
         amount=amount,

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from portal.domain.transitions import ATTEMPT
 from portal.extensions import db
 from portal.models import AccountStatus, AttemptStatus, Event, Payment, PaymentAttempt
 from tests.payments.conftest import (
@@ -35,9 +36,10 @@ def waiting_attempt(make_account):
         stripe_payment_intent_id=INTENT,
         card_brand="Visa",
         card_last4="4242",
-        status=AttemptStatus.REQUIRES_ACTION,
     )
     db.session.add(attempt)
+    db.session.flush()  # created, then moved on as the payment service would
+    ATTEMPT.move(attempt, AttemptStatus.REQUIRES_ACTION)
     db.session.commit()
     return account
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from portal.accounts import policies
+from portal.domain.transitions import PLAN
 from portal.extensions import db
 from portal.models import Instalment, Plan, PlanKind, PlanStatus
 
@@ -23,8 +24,7 @@ def plan_rows(
         account_id=account.id,
         policy_id=policy.id,
         kind=PlanKind.INSTALMENTS,
-        status=status,
-        active_account_id=account.id if status is PlanStatus.ACTIVE else None,
+        active_account_id=account.id,
         frequency="monthly",
         currency=account.currency,
         total=sum(amount for _, amount in payments),
@@ -34,5 +34,9 @@ def plan_rows(
     for number, (due, amount) in enumerate(payments, start=1):
         plan.instalments.append(Instalment(number=number, due_date=due, amount=amount, next_attempt_on=due))
     db.session.add(plan)
+    db.session.flush()  # every plan starts active; a test asking for another state moves it there
+    if status is not PlanStatus.ACTIVE:
+        PLAN.move(plan, status)
+        plan.active_account_id = None
     db.session.commit()
     return plan

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from portal.domain.transitions import ATTEMPT
 from portal.extensions import db
 from portal.models import AttemptStatus, Payment, PaymentAttempt
 from tests import scale
@@ -76,19 +77,19 @@ def server_errors_answer_500(app):
 def waiting(make_account):
     """An attempt waiting at Stripe, so some fuzzed events name an intent the portal knows."""
     account = make_account()
-    db.session.add(
-        PaymentAttempt(
-            account_id=account.id,
-            live_account_id=account.id,
-            amount=106025,
-            currency="USD",
-            idempotency_key="fuzz-attempt-1",
-            stripe_payment_intent_id=INTENT,
-            card_brand="Visa",
-            card_last4="4242",
-            status=AttemptStatus.REQUIRES_ACTION,
-        )
+    attempt = PaymentAttempt(
+        account_id=account.id,
+        live_account_id=account.id,
+        amount=106025,
+        currency="USD",
+        idempotency_key="fuzz-attempt-1",
+        stripe_payment_intent_id=INTENT,
+        card_brand="Visa",
+        card_last4="4242",
     )
+    db.session.add(attempt)
+    db.session.flush()  # created, then waiting for the card's check, as the payment service leaves it
+    ATTEMPT.move(attempt, AttemptStatus.REQUIRES_ACTION)
     db.session.commit()
     return account
 
