@@ -97,3 +97,23 @@ class CheckboxesField(_OptionsField):
     def pre_validate(self, form):
         if self.required is not None and not self.data:
             raise StopValidation(self.required)
+
+
+class TickField(Field):
+    """One box to tick, posted as *value* when ticked; `data` is True or False. With *required*,
+    an unticked box is that error (an agreement the next step needs)."""
+
+    def __init__(self, label=None, validators=None, *, value: str = "yes", required=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.value = value
+        self.required = required
+
+    def process_data(self, value):
+        self.data = bool(value)
+
+    def process_formdata(self, valuelist):
+        self.data = self.value in valuelist
+
+    def pre_validate(self, form):
+        if self.required is not None and not self.data:
+            raise StopValidation(self.required)
