@@ -49,8 +49,8 @@ class Problem:
     """A saved answer that can no longer be sent: the page to fix it on, and why."""
 
     endpoint: str
+    #: The answer's key, which is also its field's name on that page.
     key: str
-    field: str
     message: str
     #: The saved answer cannot be used at all (rather than needing an edit): it is dropped.
     forget: bool = False
@@ -77,20 +77,20 @@ def check(answers: dict, folder: Path) -> tuple[Answers | None, Problem | None]:
     reason = forms.saved_reason(answers.get("reason"))
     if reason is None:
         message = _("Select why you think you do not owe this")
-        return None, Problem("disputes.dispute_form", "reason", "reason-0", message, forget=True)
+        return None, Problem("disputes.dispute_form", "reason", message, forget=True)
     details = answers.get("details")
     if isinstance(details, str):
         message = forms.details_problem(details, reason)
     else:
         message = _("Tell us what is wrong")
     if message:
-        return None, Problem("disputes.details", "details", "details", message)
+        return None, Problem("disputes.details", "details", message)
     stored = stored_evidence(answers)
     if answers.get("evidence") is not None and (
         stored is None or not (folder / Path(stored.file_name).name).is_file()
     ):
         message = _("We could not find the document you added. Please add it again, or continue without one.")
-        return None, Problem("disputes.evidence", "evidence", "evidence", message, forget=True)
+        return None, Problem("disputes.evidence", "evidence", message, forget=True)
     return Answers(reason, details, stored), None
 
 

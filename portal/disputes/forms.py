@@ -1,22 +1,24 @@
-"""Reading the dispute's answers, one page at a time: a reason, the person's own words, a document.
-
-Each reader returns the answer and the errors (field id, message) for its own page only.
-"""
+"""The dispute's questions, one form a page: a reason, the person's own words, a document.
+The words are checked again on the check page (`details_problem`), as the reason may change."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from werkzeug.datastructures import FileStorage, MultiDict
+from wtforms.validators import ValidationError
 
 from portal.disputes import evidence
+from portal.forms.base import Form
 from portal.forms.checks import refused_text
+from portal.forms.choices import RadiosField, TickField
+from portal.forms.fields import TextAreaField
+from portal.forms.files import FileField
 from portal.models import DisputeReason
 
-Errors = list[tuple[str, str]]
-
+#: The most characters of the person's own words (the page and the check say it from here).
 MAX_DETAILS = 5000
 
 #: (reason, label, hint), in the order shown.
@@ -68,14 +70,6 @@ def saved_reason(value: object) -> DisputeReason | None:
         return None
 
 
-def read_reason(form: MultiDict) -> tuple[DisputeReason | None, Errors]:
-    """The reason chosen on the first page."""
-    reason = saved_reason(form.get("reason", ""))
-    if reason is None:
-        return None, [("reason-0", _("Select why you think you do not owe this"))]
-    return reason, []
-
-
 def details_problem(text: str, reason: DisputeReason | None) -> str | None:
     """What is wrong with the words for this reason, or None: shared by the page and the check."""
     if refused := refused_text(text):
@@ -83,28 +77,8 @@ def details_problem(text: str, reason: DisputeReason | None) -> str | None:
     if reason is DisputeReason.OTHER and not text:
         return _("Tell us what is wrong")
     if len(text) > MAX_DETAILS:
-        return _("Your message must be 5,000 characters or fewer")
+        return _("Your message must be %(most)s characters or fewer", most=format_number(MAX_DETAILS))
     return None
-
-
-def read_details(form: MultiDict, reason: DisputeReason | None) -> tuple[str, Errors]:
-    """The person's own words: needed for "Something else", optional for the other reasons."""
-    text = (form.get("details") or "").strip()
-    problem = details_problem(text, reason)
-    return text, ([("details", problem)] if problem else [])
-
-
-def read_upload(files: MultiDict) -> tuple[Upload | None, Errors]:
-    """The chosen file if its content is a PDF, JPEG or PNG; None when no file was chosen."""
-    chosen: FileStorage | None = files.get("evidence")
-    if chosen is None or not chosen.filename:
-        return None, []  # browsers send an empty, nameless part when no file was chosen
-    data = evidence.read_upload(chosen.stream)
-    try:
-        evidence.identify(data)
-    except evidence.EvidenceRejected as rejected:
-        return None, [("evidence", problem_message(rejected.problem))]
-    return Upload(data, chosen.filename), []
 
 
 def problem_message(problem: evidence.Problem) -> str:
@@ -117,3 +91,55 @@ def problem_message(problem: evidence.Problem) -> str:
             megabytes=evidence.MAX_MEGABYTES,
         )
     return _("The file must be a PDF, JPEG or PNG. Choose another file, or send the form without one.")
+
+
+class ReasonForm(Form):
+    """Why do you think you do not owe this? One of REASONS."""
+
+    reason = RadiosField(
+        _l("Why do you think you do not owe this?"),
+        choices=[(reason.value, label) for reason, label, _hint in REASONS],
+        required=_l("Select why you think you do not owe this"),
+    )
+
+    def chosen(self) -> DisputeReason:
+        """The reason chosen, once the form is valid."""
+        return DisputeReason(self.reason.data)
+
+
+class DetailsForm(Form):
+    """Tell us more: needed for "Something else", optional for the other reasons."""
+
+    details = TextAreaField(_l("Tell us more"))
+
+    def __init__(self, reason: DisputeReason, **kwargs):
+        self.reason = reason
+        super().__init__(**kwargs)
+        if reason is not DisputeReason.OTHER:
+            self.details.label.text = _l("Tell us more (optional)")
+
+    def validate_details(self, field):
+        if problem := details_problem(field.data or "", self.reason):
+            raise ValidationError(problem)
+
+
+class DocumentForm(Form):
+    """A document that shows this (optional): a PDF, JPEG or PNG, told by its content. The page's
+    buttons "Remove this document" and "Continue without a document" are posted as ticks."""
+
+    evidence = FileField(_l("Do you have a document that shows this? (optional)"))
+    remove = TickField(value="1")
+    without = TickField(value="1")
+
+    upload: Upload | None = None
+
+    def validate_evidence(self, field):
+        # A file chosen and then left behind by another button is not read.
+        if field.data is None or self.remove.data or self.without.data:
+            return
+        data = evidence.read_upload(field.data.stream)
+        try:
+            evidence.identify(data)
+        except evidence.EvidenceRejected as rejected:
+            raise ValidationError(problem_message(rejected.problem)) from None
+        self.upload = Upload(data, field.data.filename)

@@ -17,7 +17,8 @@ from portal.disputes import draft, evidence, forms, service
 from portal.disputes.blueprint import bp, evidence_folder
 from portal.disputes.draft import RUN
 from portal.extensions import db, limiter
-from portal.forms.checks import form_ok
+from portal.forms.base import Form
+from portal.forms.send import SendForm
 from portal.links.access import verified_required
 from portal.models import DisputeReason
 from portal.notify import disputes as dispute_emails
@@ -45,14 +46,17 @@ def dispute_allowed(view):
     return wrapper
 
 
-def _problems(field: str) -> forms.Errors:
-    """A problem the check page found with this page's saved answer (see `check`)."""
-    return list(get_flashed_messages(with_categories=True, category_filter=[field]))
+def _noted(form: Form, field) -> Form:
+    """*form* with the problem the check page found with this page's saved answer (see `check`)."""
+    for _category, message in get_flashed_messages(with_categories=True, category_filter=[field.name]):
+        form.add_error(field, message)
+    return form
 
 
-def _page(template: str, errors: forms.Errors, **context):
+def _page(template: str, form: Form, **context):
+    errors = form.error_summary()
     status = 400 if errors and request.method == "POST" else 200
-    return render_template(template, account=g.account, errors=errors, **context), status
+    return render_template(template, account=g.account, form=form, errors=errors, **context), status
 
 
 @bp.route("/dispute", methods=["GET", "POST"])
@@ -61,26 +65,22 @@ def _page(template: str, errors: forms.Errors, **context):
 @dispute_allowed
 def dispute_form():
     account = g.account
-    selected = RUN.answers(account).get("reason")
-    errors = _problems("reason-0")
-    if request.method == "POST":
-        selected = request.form.get("reason")
-        errors: forms.Errors = []
-        if form_ok(errors, "reason-0"):
-            reason, errors = forms.read_reason(request.form)
-        if not errors:
-            answers = RUN.save(account, reason=reason.value)
-            if reason is DisputeReason.OTHER and answers.get("details") == "":
-                # "Something else" needs their words: ask for them again rather than send none.
-                RUN.forget(account, "details")
-                answers.pop("details")
-            db.session.commit()
-            return RUN.next_page(answers)
+    form = forms.ReasonForm(reason=RUN.answers(account).get("reason"))
+    if form.validate_on_submit():
+        reason = form.chosen()
+        answers = RUN.save(account, reason=reason.value)
+        if reason is DisputeReason.OTHER and answers.get("details") == "":
+            # "Something else" needs their words: ask for them again rather than send none.
+            RUN.forget(account, "details")
+            answers.pop("details")
+        db.session.commit()
+        return RUN.next_page(answers)
+    if request.method == "GET":
+        _noted(form, form.reason)
     return _page(
         "disputes/reason.html",
-        errors,
-        reasons=forms.REASONS,
-        selected=selected,
+        form,
+        reason_hints={reason.value: hint for reason, _label, hint in forms.REASONS},
         back=url_for("debtor.overview"),
     )
 
@@ -96,22 +96,16 @@ def details():
     if reason is None:
         # What to write, and whether it is needed, depend on the reason.
         return redirect(url_for("disputes.dispute_form"), code=303)
-    text = answers.get("details", "")
-    errors = _problems("details")
-    if request.method == "POST":
-        text = request.form.get("details") or ""
-        errors = []
-        if form_ok(errors, "details"):
-            text, errors = forms.read_details(request.form, reason)
-        if not errors:
-            answers = RUN.save(account, details=text)
-            db.session.commit()
-            return RUN.next_page(answers)
+    form = forms.DetailsForm(reason, details=answers.get("details", ""))
+    if form.validate_on_submit():
+        answers = RUN.save(account, details=form.details.data)
+        db.session.commit()
+        return RUN.next_page(answers)
+    if request.method == "GET":
+        _noted(form, form.details)
     return _page(
         "disputes/details.html",
-        errors,
-        text=text,
-        required=reason is DisputeReason.OTHER,
+        form,
         hint=forms.DETAILS_HINTS[reason],
         back=url_for(RUN.back("disputes.details")),
     )
@@ -124,24 +118,22 @@ def details():
 def document():
     account = g.account
     stored = draft.stored_evidence(RUN.answers(account))
-    errors = _problems("evidence")
-    if request.method == "POST":
-        errors = []
-        if form_ok(errors, "evidence") and "remove" in request.form:
+    form = forms.DocumentForm()
+    if form.validate_on_submit():
+        if form.remove.data:
             RUN.forget(account, "evidence")
             db.session.commit()
             draft.remove_file(evidence_folder(), stored)
             return redirect(url_for("disputes.evidence"), code=303)
-        if not errors and "without" in request.form:
+        if form.without.data:
             return _save_document(account, None)
-        if not errors:
-            upload, errors = forms.read_upload(request.files)
-        if not errors:
-            if upload is None:  # nothing chosen: keep what is there, or "no document"
-                return _save_document(account, stored)
-            stored = evidence.store(upload.data, upload.name, evidence_folder())
-            return _save_document(account, stored, fresh=True)
-    return _page("disputes/document.html", errors, stored=stored, back=url_for(RUN.back("disputes.evidence")))
+        if form.upload is None:  # nothing chosen: keep what is there, or "no document"
+            return _save_document(account, stored)
+        stored = evidence.store(form.upload.data, form.upload.name, evidence_folder())
+        return _save_document(account, stored, fresh=True)
+    if request.method == "GET":
+        _noted(form, form.evidence)
+    return _page("disputes/document.html", form, stored=stored, back=url_for(RUN.back("disputes.evidence")))
 
 
 def _save_document(account, chosen: evidence.StoredEvidence | None, fresh: bool = False):
@@ -178,13 +170,12 @@ def check():
         if problem.forget:
             RUN.forget(account, problem.key)
             db.session.commit()
-        flash(problem.message, problem.field)
+        flash(problem.message, problem.key)  # the category names the field it is about
         return redirect(url_for(problem.endpoint), code=303)
-    errors: forms.Errors = []
-    if request.method == "POST":
-        if form_ok(errors, "send"):
-            _open(account, answers)
-            return redirect(url_for("disputes.received"), code=303)
+    form = SendForm()
+    if form.validate_on_submit():
+        _open(account, answers)
+        return redirect(url_for("disputes.received"), code=303)
     rows = [
         {
             "question": _("Your reason"),
@@ -202,7 +193,7 @@ def check():
             "url": url_for("disputes.evidence"),
         },
     ]
-    return _page("disputes/check.html", errors, rows=rows, back=url_for(RUN.back("disputes.check")))
+    return _page("disputes/check.html", form, rows=rows, back=url_for(RUN.back("disputes.check")))
 
 
 def _open(account, answers: draft.Answers) -> None:
