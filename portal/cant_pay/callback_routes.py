@@ -9,7 +9,6 @@ other questions may be left empty, and an empty answer still counts as answered.
 from __future__ import annotations
 
 from flask import g, redirect, render_template, request, url_for
-from werkzeug.datastructures import MultiDict
 
 from portal import clock
 from portal.cant_pay import service as cant_pay
@@ -17,14 +16,16 @@ from portal.cant_pay.blueprint import bp, closed, latest
 from portal.cant_pay.forms import (
     DAY_LABELS,
     TIME_LABELS,
-    read_call_days,
-    read_call_times,
-    read_callback,
-    read_explanation,
-    read_phone,
+    Callback,
+    DaysForm,
+    ExplanationForm,
+    PhoneForm,
+    TimesForm,
 )
 from portal.extensions import db, limiter
-from portal.forms.checks import form_ok
+from portal.forms.base import Form
+from portal.forms.saved import from_saved
+from portal.forms.send import SendForm
 from portal.guidance.questions import Question, Run
 from portal.links.access import verified_required
 from portal.models import RequestKind
@@ -40,33 +41,44 @@ CALL_BACK = Run(
     ),
     check="cant_pay.callback_check",
 )
-# The question page of each field an error can name.
-_PAGE_OF = {"phone": "cant_pay.hardship", "explanation": "cant_pay.callback_explanation"}
 
 
-def _as_form(answers: dict) -> MultiDict:
-    """The saved answers as the question pages' fields (ticked boxes as repeated values)."""
-    form = MultiDict()
-    for key in ("phone", "explanation"):
-        if isinstance(answers.get(key), str):
-            form[key] = answers[key]
-    for key in ("days", "times"):
-        for value in answers.get(key) or ():
-            form.add(key, value)
-    return form
+def _saved(answers: dict) -> dict:
+    """The saved answers as the question pages' fields hold them (ticked boxes as lists)."""
+    saved: dict = {key: answers[key] for key in ("phone", "explanation") if isinstance(answers.get(key), str)}
+    saved.update({key: list(answers.get(key) or ()) for key in ("days", "times") if key in answers})
+    return saved
 
 
-def _question(endpoint: str, template: str, values, errors, **context):
+def _question(endpoint: str, template: str, form: Form, **context):
     """A question page, with the back link to the question before (the choices, for the first)."""
+    errors = form.error_summary()
     before = CALL_BACK.back(endpoint)
     return render_template(
         template,
         account=g.account,
+        form=form,
         errors=errors,
-        values=values,
         back=url_for(before or "cant_pay.choices"),
         **context,
-    ), (400 if errors else 200)
+    ), (400 if errors and request.method == "POST" else 200)
+
+
+def _ask(endpoint: str, key: str, form: Form, template: str, answer, **context):
+    """One question page: save the posted answer and go on, or show the page."""
+    if form.validate_on_submit():
+        answers = CALL_BACK.save(g.account, **{key: answer(form)})
+        db.session.commit()
+        return CALL_BACK.next_page(answers)
+    return _question(endpoint, template, form, **context)
+
+
+def _saved_form(form_class: type[Form], key: str, **data) -> Form:
+    """The page's form: as posted, or with its saved answer (else *data*) shown again."""
+    answers = CALL_BACK.answers(g.account)
+    if request.method == "POST" or key not in answers:
+        return form_class(**data)
+    return from_saved(form_class, _saved(answers))
 
 
 @bp.route("/cant-pay/call-back", methods=["GET", "POST"])
@@ -77,43 +89,15 @@ def hardship():
     if (elsewhere := closed()) is not None:
         return elsewhere
     account = g.account
-    errors: list[tuple[str, str]] = []
-    if request.method == "POST":
-        values = request.form
-        phone = read_phone(values, errors) if form_ok(errors, "phone") else None
-        if phone is not None:
-            answers = CALL_BACK.save(account, phone=phone)
-            db.session.commit()
-            return CALL_BACK.next_page(answers)
-    else:
-        answers = CALL_BACK.answers(account)
-        values = {"phone": answers["phone"] if "phone" in answers else account.debtor.phone or ""}
+    form = _saved_form(PhoneForm, "phone", phone=account.debtor.phone or "")
     policy = options_for(account, clock.today()).policy
-    return _question(
-        "cant_pay.hardship", "cant_pay/hardship.html", values, errors, pause_days=policy.hardship_pause_days
-    )
-
-
-def _choices_page(endpoint: str, key: str, read, labels: dict):
-    """Which days, or which times of day, suit: boxes to tick, none meaning any."""
-    if (elsewhere := closed()) is not None:
-        return elsewhere
-    errors: list[tuple[str, str]] = []
-    if request.method == "POST":
-        if form_ok(errors, f"{key}-0"):
-            answers = CALL_BACK.save(g.account, **{key: read(request.form)})
-            db.session.commit()
-            return CALL_BACK.next_page(answers)
-        selected = read(request.form)
-    else:
-        selected = CALL_BACK.answers(g.account).get(key) or []
-    return _question(
-        endpoint,
-        f"cant_pay/callback_{key}.html",
-        {},
-        errors,
-        selected=selected,
-        choices=list(labels.items()),
+    return _ask(
+        "cant_pay.hardship",
+        "phone",
+        form,
+        "cant_pay/hardship.html",
+        lambda done: done.phone.data,
+        pause_days=policy.hardship_pause_days,
     )
 
 
@@ -122,7 +106,10 @@ def _choices_page(endpoint: str, key: str, read, labels: dict):
 @limiter.limit("20/minute", methods=["POST"])
 def callback_days():
     """Which days suit you? (optional)"""
-    return _choices_page("cant_pay.callback_days", "days", read_call_days, DAY_LABELS)
+    if (elsewhere := closed()) is not None:
+        return elsewhere
+    form = _saved_form(DaysForm, "days")
+    return _ask("cant_pay.callback_days", "days", form, "cant_pay/callback_days.html", DaysForm.answer)
 
 
 @bp.route("/cant-pay/call-back/times", methods=["GET", "POST"])
@@ -130,7 +117,10 @@ def callback_days():
 @limiter.limit("20/minute", methods=["POST"])
 def callback_times():
     """What time of day suits you? (optional)"""
-    return _choices_page("cant_pay.callback_times", "times", read_call_times, TIME_LABELS)
+    if (elsewhere := closed()) is not None:
+        return elsewhere
+    form = _saved_form(TimesForm, "times")
+    return _ask("cant_pay.callback_times", "times", form, "cant_pay/callback_times.html", TimesForm.answer)
 
 
 @bp.route("/cant-pay/call-back/what-is-happening", methods=["GET", "POST"])
@@ -140,17 +130,27 @@ def callback_explanation():
     """Tell us briefly what is happening (optional), up to EXPLANATION_MAX characters."""
     if (elsewhere := closed()) is not None:
         return elsewhere
-    errors: list[tuple[str, str]] = []
-    if request.method == "POST":
-        values = request.form
-        explanation = read_explanation(values, errors) if form_ok(errors, "explanation") else None
-        if explanation is not None:
-            answers = CALL_BACK.save(g.account, explanation=explanation)
-            db.session.commit()
-            return CALL_BACK.next_page(answers)
-    else:
-        values = _as_form(CALL_BACK.answers(g.account))
-    return _question("cant_pay.callback_explanation", "cant_pay/callback_explanation.html", values, errors)
+    form = _saved_form(ExplanationForm, "explanation")
+    return _ask(
+        "cant_pay.callback_explanation",
+        "explanation",
+        form,
+        "cant_pay/callback_explanation.html",
+        lambda done: done.explanation.data,
+    )
+
+
+def _asked(answers: dict) -> Callback | str:
+    """Every saved answer checked again: the request, or the page of the first one not right."""
+    saved = _saved(answers)
+    phone = from_saved(PhoneForm, saved)
+    if "phone" not in saved or phone.error_summary():
+        return "cant_pay.hardship"
+    explanation = from_saved(ExplanationForm, saved)
+    if explanation.error_summary():
+        return "cant_pay.callback_explanation"
+    days, times = from_saved(DaysForm, saved), from_saved(TimesForm, saved)
+    return Callback(phone.phone.data, days.answer(), times.answer(), explanation.explanation.data or "")
 
 
 @bp.route("/cant-pay/call-back/check", methods=["GET", "POST"])
@@ -164,13 +164,13 @@ def callback_check():
     answers = CALL_BACK.answers(account)
     if (missing := CALL_BACK.unanswered(answers)) is not None:
         return redirect(url_for(missing), code=303)
-    errors: list[tuple[str, str]] = []
-    asked = read_callback(_as_form(answers), errors)
-    if asked is None:
+    asked = _asked(answers)
+    if isinstance(asked, str):
         # Saved answers are checked as they are given; this only guards against a draft gone wrong.
-        return redirect(url_for(_PAGE_OF.get(errors[0][0], "cant_pay.hardship")), code=303)
+        return redirect(url_for(asked), code=303)
     today = clock.today()
-    if request.method == "POST" and form_ok(errors, "send"):
+    form = SendForm()
+    if form.validate_on_submit():
         cant_pay.request_callback(
             account,
             options_for(account, today).policy,
@@ -183,6 +183,7 @@ def callback_check():
         CALL_BACK.clear(account)
         db.session.commit()
         return redirect(url_for("cant_pay.hardship_sent"), code=303)
+    errors = form.error_summary()
     return render_template(
         "cant_pay/callback_check.html",
         account=account,

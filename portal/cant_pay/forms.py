@@ -1,8 +1,8 @@
-"""Reading the promise-to-pay and call-back answers, one page's answer at a time.
+"""The promise-to-pay and call-back questions, one form a page.
 
-Each question page reads only its own answer; `read_promise` and `read_callback` read them all
-again on the check page, so answers saved earlier are checked once more before anything is sent
-(a date can leave the window overnight; a payment can make the balance smaller than a part).
+Answers saved earlier are checked again (portal.forms.saved) when their page is shown and on the
+check page, before anything is sent: a date can leave the window overnight, and a payment can
+make the balance smaller than a part.
 """
 
 from __future__ import annotations
@@ -13,11 +13,15 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from wtforms.validators import ValidationError
 
 from portal.cant_pay import service as cant_pay
-from portal.forms.checks import Errors
-from portal.forms.reading import read_choice, read_date, read_money, read_text
-from portal.i18n import long_date
+from portal.domain.dates import DateProblem
+from portal.domain.money import Money
+from portal.forms.base import Form
+from portal.forms.choices import CheckboxesField, RadiosField
+from portal.forms.fields import DayMonthYearField, MoneyField, TextAreaField, TextField
+from portal.i18n import long_date, money
 
 DAY_LABELS = {
     "monday": _l("Monday"),
@@ -29,6 +33,7 @@ DAY_LABELS = {
 TIME_LABELS = {"morning": _l("Morning"), "afternoon": _l("Afternoon"), "evening": _l("Evening")}
 
 _PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ().\-]+$")
+_USING_NUMBERS = _l("Enter the date using numbers, for example 15 4 2027")
 
 
 # --- Promise to pay ----------------------------------------------------------------------------
@@ -40,56 +45,66 @@ class Promise:
     amount: int | None  # None: the full amount
 
 
-def read_promise_date(form, window: tuple[date, date], errors: Errors) -> date | None:
-    """The promised day, typed in "date-day", "-month" and "-year"; it must be inside *window*."""
-    first, last = window
-    on = read_date(form, "date", errors, missing=_("Enter the date you will pay"))
-    if on is not None and not first <= on <= last:
-        errors.append(
-            (
-                "date-day",
+class PromiseDateForm(Form):
+    """When will you pay? A day inside *window* (first, last), the policy's promise window."""
+
+    date = DayMonthYearField(
+        _l("When will you pay?"),
+        messages={
+            DateProblem.MISSING: _l("Enter the date you will pay"),
+            DateProblem.INCOMPLETE: _USING_NUMBERS,
+            DateProblem.NOT_NUMBERS: _USING_NUMBERS,
+            DateProblem.NOT_REAL: _l("Enter a real date, for example 15 4 2027"),
+        },
+    )
+
+    def __init__(self, window: tuple[date, date], **kwargs):
+        self.window = window
+        super().__init__(**kwargs)
+
+    def validate_date(self, field):
+        first, last = self.window
+        if not first <= field.data <= last:
+            raise ValidationError(
                 _(
                     "The date must be between %(first)s and %(last)s",
                     first=long_date(first),
                     last=long_date(last),
-                ),
+                )
             )
-        )
-        return None
-    return on
 
 
-def read_promise_amount(form, currency: str, balance: int, errors: Errors) -> tuple[str, int | None] | None:
-    """("full", None), or ("part", minor units) for a first payment smaller than *balance*."""
-    how_much = read_choice(
-        form,
-        "how_much",
-        ("full", "part"),
-        errors,
-        _("Choose whether you will pay the full amount or part of it"),
+class PromiseAmountForm(Form):
+    """How much will you pay on that day? The full *balance*, or a part smaller than it."""
+
+    how_much = RadiosField(
+        _l("How much will you pay on that day?"),
+        choices=(),
+        required=_l("Choose whether you will pay the full amount or part of it"),
     )
-    if how_much is None:
-        return None
-    if how_much == "full":
-        return ("full", None)
-    amount = read_money(form, "amount", currency, errors)
-    if amount is None:
-        return None
-    if amount >= balance:
-        errors.append(("amount", _("That is the whole amount you owe. Choose the full amount instead.")))
-        return None
-    return ("part", amount)
+    amount = MoneyField(_l("How much will you pay?"))
 
+    def __init__(self, balance: Money, **kwargs):
+        self.balance, self.currency = balance, balance.currency
+        super().__init__(**kwargs)
+        self.how_much.choices = [
+            ("full", _("The full amount, %(amount)s", amount=money(balance))),
+            ("part", _l("Part of it, as a first payment")),
+        ]
 
-def read_promise(
-    form, currency: str, balance: int, window: tuple[date, date], errors: Errors
-) -> Promise | None:
-    """Both promise answers; None (with *errors*) if either is not right."""
-    on = read_promise_date(form, window, errors)
-    how_much = read_promise_amount(form, currency, balance, errors)
-    if on is None or how_much is None:
-        return None
-    return Promise(on, how_much[1])
+    def validate_amount(self, field):
+        if field.data >= self.balance.minor:
+            raise ValidationError(_("That is the whole amount you owe. Choose the full amount instead."))
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        if self.how_much.data != "part":
+            self.amount.errors = []  # the amount is asked for only when paying part of it
+        return not any(field.errors for field in self)
+
+    def answer(self) -> tuple[str, int | None]:
+        """("full", None), or ("part", minor units), once the form is valid."""
+        return ("full", None) if self.how_much.data == "full" else ("part", self.amount.data)
 
 
 # --- Hardship call-back ------------------------------------------------------------------------
@@ -103,48 +118,46 @@ class Callback:
     explanation: str
 
 
-def read_phone(form, errors: Errors) -> str | None:
+class PhoneForm(Form):
     """A phone number of 7 to 15 digits, spaces tidied; the usual punctuation is allowed."""
-    phone = " ".join((form.get("phone") or "").split())
-    digits = re.sub(r"\D", "", phone)
-    if not phone:
-        errors.append(("phone", _("Enter a phone number we can call you on")))
-        return None
-    if not _PHONE_CHARACTERS.match(phone) or not 7 <= len(digits) <= 15:
-        errors.append(("phone", _("Enter a phone number using numbers only, for example 312 555 0100")))
-        return None
-    return phone
 
-
-def read_call_days(form) -> list[str]:
-    """The ticked weekdays, in the week's order; anything else is ignored (none: any day)."""
-    ticked = set(form.getlist("days"))
-    return [day for day in cant_pay.CALL_DAYS if day in ticked]
-
-
-def read_call_times(form) -> list[str]:
-    """The ticked times of day, in the day's order; anything else is ignored (none: any time)."""
-    ticked = set(form.getlist("times"))
-    return [time for time in cant_pay.CALL_TIMES if time in ticked]
-
-
-def read_explanation(form, errors: Errors) -> str | None:
-    """What is happening, in the debtor's words (may be empty), up to EXPLANATION_MAX characters."""
-    before = len(errors)
-    explanation = read_text(
-        form,
-        "explanation",
-        cant_pay.EXPLANATION_MAX,
-        errors,
-        _("Your explanation must be %(num)s characters or fewer", num=cant_pay.EXPLANATION_MAX),
+    phone = TextField(
+        _l("What number should we call?"), required=_l("Enter a phone number we can call you on")
     )
-    return None if len(errors) > before else explanation
+
+    def validate_phone(self, field):
+        digits = re.sub(r"\D", "", field.data)
+        if not _PHONE_CHARACTERS.match(field.data) or not 7 <= len(digits) <= 15:
+            raise ValidationError(_("Enter a phone number using numbers only, for example 312 555 0100"))
 
 
-def read_callback(form, errors: Errors) -> Callback | None:
-    """Every call-back answer; None (with *errors*) if the phone number or the explanation is not right."""
-    phone = read_phone(form, errors)
-    explanation = read_explanation(form, errors)
-    if phone is None or explanation is None:
-        return None
-    return Callback(phone, read_call_days(form), read_call_times(form), explanation)
+class DaysForm(Form):
+    """Which days suit you? None ticked: any day."""
+
+    days = CheckboxesField(_l("Which days suit you? (optional)"), choices=DAY_LABELS.items)
+
+    def answer(self) -> list[str]:
+        """The ticked weekdays, in the week's order."""
+        return [day for day in cant_pay.CALL_DAYS if day in self.days.data]
+
+
+class TimesForm(Form):
+    """What time of day suits you? None ticked: any time."""
+
+    times = CheckboxesField(_l("What time of day suits you? (optional)"), choices=TIME_LABELS.items)
+
+    def answer(self) -> list[str]:
+        """The ticked times of day, in the day's order."""
+        return [time for time in cant_pay.CALL_TIMES if time in self.times.data]
+
+
+class ExplanationForm(Form):
+    """What is happening, in the debtor's words (may be empty), up to EXPLANATION_MAX characters."""
+
+    explanation = TextAreaField(_l("Tell us briefly what is happening (optional)"))
+
+    def validate_explanation(self, field):
+        if len(field.data) > cant_pay.EXPLANATION_MAX:
+            raise ValidationError(
+                _("Your explanation must be %(num)s characters or fewer", num=cant_pay.EXPLANATION_MAX)
+            )

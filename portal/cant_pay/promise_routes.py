@@ -7,7 +7,6 @@ make the balance no bigger than the part promised.
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import date
 
 from flask import g, redirect, render_template, request, url_for
@@ -16,11 +15,12 @@ from portal import clock
 from portal.accounts.eligibility import Action, Reason, for_account
 from portal.cant_pay import service as cant_pay
 from portal.cant_pay.blueprint import bp, latest
-from portal.cant_pay.forms import read_promise, read_promise_amount, read_promise_date
+from portal.cant_pay.forms import Promise, PromiseAmountForm, PromiseDateForm
 from portal.domain.money import Money
 from portal.extensions import db, limiter
-from portal.forms.checks import form_ok
-from portal.forms.reading import date_values
+from portal.forms.base import Form
+from portal.forms.saved import from_saved
+from portal.forms.send import SendForm
 from portal.guidance.questions import Question, Run
 from portal.links.access import verified_required
 from portal.models import Account, RequestKind
@@ -31,12 +31,6 @@ PROMISE = Run(
     (Question("cant_pay.promise", "date"), Question("cant_pay.promise_amount", "how_much")),
     check="cant_pay.promise_check",
 )
-# The question page of each field an error can name: a stale answer sends the debtor back there.
-_PAGE_OF = {
-    "date-day": "cant_pay.promise",
-    "how_much-0": "cant_pay.promise_amount",
-    "amount": "cant_pay.promise_amount",
-}
 
 
 def _elsewhere():
@@ -54,22 +48,35 @@ def _window(account: Account) -> tuple[date, date]:
     return cant_pay.promise_window(options_for(account, today).policy, today)
 
 
-def _as_form(account: Account, answers: dict) -> dict[str, str]:
-    """The saved answers as the question pages' fields, to show them again and to check them again."""
-    values: dict[str, str] = {}
-    with suppress(ValueError):  # no date saved (or not a date): the page asks for one
-        values.update(date_values("date", date.fromisoformat(answers.get("date") or "")))
+def _saved(account: Account, answers: dict) -> dict:
+    """The saved answers as the question pages' fields hold them, to show and check them again."""
+    saved: dict = {}
+    if "date" in answers:
+        try:
+            saved["date"] = date.fromisoformat(answers["date"] or "")
+        except (TypeError, ValueError):
+            saved["date"] = None  # not a date: its page asks for one
     if answers.get("how_much"):
-        values["how_much"] = answers["how_much"]
+        saved["how_much"] = answers["how_much"]
     if isinstance(answers.get("amount"), int):
         # Plain digits and a dot read the same in every language the portal speaks.
-        values["amount"] = str(Money(answers["amount"], account.currency).as_decimal())
-    return values
+        saved["amount"] = str(Money(answers["amount"], account.currency).as_decimal())
+    return saved
 
 
-def _status(errors) -> int:
+def _page(template: str, form: Form, **context):
+    errors = form.error_summary()
     # A saved answer that went stale is shown with its error on GET; only a refused POST is a 400.
-    return 400 if errors and request.method == "POST" else 200
+    status = 400 if errors and request.method == "POST" else 200
+    return render_template(template, account=g.account, form=form, errors=errors, **context), status
+
+
+def _form(form_class: type[Form], key: str, **kwargs) -> Form:
+    """The page's form: as posted, or filled with its saved answer (checked again) if there is one."""
+    answers = PROMISE.answers(g.account)
+    if request.method == "POST" or key not in answers:
+        return form_class(**kwargs)
+    return from_saved(form_class, _saved(g.account, answers), **kwargs)
 
 
 @bp.route("/cant-pay/promise", methods=["GET", "POST"])
@@ -81,28 +88,18 @@ def promise():
         return elsewhere
     account = g.account
     window = _window(account)
-    errors: list[tuple[str, str]] = []
-    if request.method == "POST":
-        values = request.form
-        on = read_promise_date(values, window, errors) if form_ok(errors, "date-day") else None
-        if on is not None:
-            answers = PROMISE.save(account, date=on.isoformat())
-            db.session.commit()
-            return PROMISE.next_page(answers)
-    else:
-        answers = PROMISE.answers(account)
-        values = _as_form(account, answers)
-        if "date" in answers:
-            read_promise_date(values, window, errors)  # it may have left the window since
-    return render_template(
+    form = _form(PromiseDateForm, "date", window=window)
+    if form.validate_on_submit():
+        answers = PROMISE.save(account, date=form.date.data.isoformat())
+        db.session.commit()
+        return PROMISE.next_page(answers)
+    return _page(
         "cant_pay/promise.html",
-        account=account,
-        errors=errors,
-        values=values,
+        form,
         first=window[0],
         last=window[1],
         back=url_for("cant_pay.choices"),
-    ), _status(errors)
+    )
 
 
 @bp.route("/cant-pay/promise/how-much", methods=["GET", "POST"])
@@ -113,31 +110,13 @@ def promise_amount():
     if (elsewhere := _elsewhere()) is not None:
         return elsewhere
     account = g.account
-    balance = account.balance.minor
-    errors: list[tuple[str, str]] = []
-    if request.method == "POST":
-        values = request.form
-        how_much = (
-            read_promise_amount(values, account.currency, balance, errors)
-            if form_ok(errors, "how_much-0")
-            else None
-        )
-        if how_much is not None:
-            answers = PROMISE.save(account, how_much=how_much[0], amount=how_much[1])
-            db.session.commit()
-            return PROMISE.next_page(answers)
-    else:
-        answers = PROMISE.answers(account)
-        values = _as_form(account, answers)
-        if "how_much" in answers:
-            read_promise_amount(values, account.currency, balance, errors)  # the balance may be smaller now
-    return render_template(
-        "cant_pay/promise_amount.html",
-        account=account,
-        errors=errors,
-        values=values,
-        back=url_for(PROMISE.back("cant_pay.promise_amount")),
-    ), _status(errors)
+    form = _form(PromiseAmountForm, "how_much", balance=account.balance)
+    if form.validate_on_submit():
+        how_much, amount = form.answer()
+        answers = PROMISE.save(account, how_much=how_much, amount=amount)
+        db.session.commit()
+        return PROMISE.next_page(answers)
+    return _page("cant_pay/promise_amount.html", form, back=url_for(PROMISE.back("cant_pay.promise_amount")))
 
 
 @bp.route("/cant-pay/promise/check", methods=["GET", "POST"])
@@ -151,25 +130,23 @@ def promise_check():
     answers = PROMISE.answers(account)
     if (missing := PROMISE.unanswered(answers)) is not None:
         return redirect(url_for(missing), code=303)
-    errors: list[tuple[str, str]] = []
-    promised = read_promise(
-        _as_form(account, answers), account.currency, account.balance.minor, _window(account), errors
-    )
-    if promised is None:
-        # Right when given, not any more: its question page shows the same error.
-        return redirect(url_for(_PAGE_OF.get(errors[0][0], "cant_pay.promise")), code=303)
-    if request.method == "POST" and form_ok(errors, "send"):
+    saved = _saved(account, answers)
+    # Right when given, perhaps not any more: its question page shows the same error.
+    if from_saved(PromiseDateForm, saved, window=_window(account)).error_summary():
+        return redirect(url_for("cant_pay.promise"), code=303)
+    how_much = from_saved(PromiseAmountForm, saved, balance=account.balance)
+    if how_much.error_summary():
+        return redirect(url_for("cant_pay.promise_amount"), code=303)
+    promised = Promise(saved["date"], how_much.answer()[1])
+    form = SendForm()
+    if form.validate_on_submit():
         cant_pay.make_promise(account, promised.on, promised.amount)
         PROMISE.clear(account)
         db.session.commit()
         return redirect(url_for("cant_pay.promise_made"), code=303)
-    return render_template(
-        "cant_pay/promise_check.html",
-        account=account,
-        errors=errors,
-        promise=promised,
-        back=url_for(PROMISE.back(PROMISE.check)),
-    ), (400 if errors else 200)
+    return _page(
+        "cant_pay/promise_check.html", form, promise=promised, back=url_for(PROMISE.back(PROMISE.check))
+    )
 
 
 @bp.get("/cant-pay/promise/done")

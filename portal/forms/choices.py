@@ -37,6 +37,11 @@ class _OptionsField(Field):
     def choices(self) -> list[tuple[str, object]]:
         return list(self._choices() if callable(self._choices) else self._choices)
 
+    @choices.setter
+    def choices(self, choices: Options | Callable[[], Options]) -> None:
+        # A form sets its own options when a label depends on the person (the balance they owe).
+        self._choices = choices
+
     def values(self) -> list[str]:
         return [value for value, _label in self.choices]
 
