@@ -1,15 +1,21 @@
-"""The affordability check's answers: income, outgoings, how often, sharing. (The first payment's
-date is read as an own offer's is: portal.offers.questions.read_start.)"""
+"""The affordability check's questions, one form a page: income, outgoings, how often, the first
+payment's date, what to do next, and sharing. An empty box, or 0, is an amount here: no income,
+or a cost that does not apply."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
+from wtforms.validators import StopValidation, ValidationError
 
 from portal.domain.affordability import OUTGOINGS
-from portal.domain.schedules import Frequency
-from portal.forms.checks import Errors
-from portal.forms.reading import read_choice, read_money
+from portal.forms.base import FORM_TROUBLE, Form
+from portal.forms.choices import RadiosField
+from portal.forms.fields import DayMonthYearField, MoneyField
+from portal.offers import questions
+from portal.offers.forms import START_MESSAGES
+from portal.offers.questions import FREQUENCY_LABELS
 
 OUTGOING_LABELS = {
     "housing": (_l("Housing"), _l("Rent or mortgage, and property taxes")),
@@ -23,26 +29,86 @@ OUTGOING_LABELS = {
 assert tuple(OUTGOING_LABELS) == OUTGOINGS
 
 
-def read_income(form, currency: str, errors: Errors) -> int | None:
-    if not (form.get("income") or "").strip():
-        errors.append(("income", _("Enter your monthly income, or 0 if you have none")))
-        return None
-    return read_money(form, "income", currency, errors, blank_is_zero=True)
+class ZeroOrMoreField(MoneyField):
+    """An amount where 0 (or, without *required*, an empty box) is zero."""
+
+    def pre_validate(self, form):
+        typed = self.typed.strip()
+        if not typed and self.required is not None:
+            raise StopValidation(self.required)
+        if typed.lstrip("$€£").strip().strip("0.,") == "":
+            self.data = 0
+            return
+        super().pre_validate(form)
 
 
-def read_outgoings(form, currency: str, errors: Errors) -> dict[str, int]:
-    """Every category; an empty box is zero."""
-    values = {name: read_money(form, name, currency, errors, blank_is_zero=True) for name in OUTGOINGS}
-    return {name: value for name, value in values.items() if value}
+class _Currency(Form):
+    def __init__(self, currency: str, **kwargs):
+        self.currency = currency
+        super().__init__(**kwargs)
 
 
-def read_frequency(form, errors: Errors) -> str | None:
-    """How often the debtor could pay, as a Frequency value."""
-    return read_choice(
-        form, "frequency", {f.value for f in Frequency}, errors, _("Choose how often you want to pay")
+class IncomeForm(_Currency):
+    """How much money comes in each month, after tax? 0 if none."""
+
+    income = ZeroOrMoreField(
+        _l("How much money comes in each month, after tax?"),
+        required=_l("Enter your monthly income, or 0 if you have none"),
     )
 
 
-def read_share(form, errors: Errors) -> bool | None:
-    answer = read_choice(form, "share", ("yes", "no"), errors, _("Choose yes or no"))
-    return None if answer is None else answer == "yes"
+class OutgoingsForm(_Currency):
+    """What you spend each month, one box a category (OUTGOING_LABELS); an empty box is zero."""
+
+    def spent(self) -> dict[str, int]:
+        """The categories with something spent, in minor units, once the form is valid."""
+        return {name: self[name].data for name in OUTGOINGS if self[name].data}
+
+
+for _name, (_label, _hint) in OUTGOING_LABELS.items():
+    # One box a category, in OUTGOINGS' order (fields keep the order they are made in).
+    setattr(OutgoingsForm, _name, ZeroOrMoreField(_label))
+
+
+class HowOftenForm(Form):
+    """How often could you pay? A Frequency value."""
+
+    frequency = RadiosField(
+        _l("How often could you pay?"),
+        choices=[(frequency.value, label) for frequency, label in FREQUENCY_LABELS.items()],
+        required=_l("Choose how often you want to pay"),
+    )
+
+
+class FirstPaymentForm(Form):
+    """When could you start paying? From *today* up to a year ahead, as an own offer's first payment."""
+
+    start = DayMonthYearField(_l("When could you start paying?"), messages=START_MESSAGES)
+
+    def __init__(self, today: date, **kwargs):
+        self.today = today
+        super().__init__(**kwargs)
+
+    def validate_start(self, field):
+        if problem := questions.start_problem(field.data, self.today):
+            raise ValidationError(problem)
+
+
+class NextForm(Form):
+    """What next, chosen by the result page's buttons (never shown as a field, so it has no words
+    of its own): the plan that fits, or an own offer. Anything else is a form gone wrong."""
+
+    next = RadiosField(
+        choices=[("plan", _l("Choose this plan")), ("offer", _l("Propose your own plan"))],
+        required=FORM_TROUBLE,
+    )
+
+
+class ShareForm(Form):
+    """Do you want to share your figures with us? Yes or no."""
+
+    share = RadiosField(
+        _l("Do you want to share your figures with us?"),
+        choices=[("yes", _l("Yes, share my figures")), ("no", _l("No, keep them private"))],
+        required=_l("Choose yes or no"),
+    )

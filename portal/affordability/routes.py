@@ -17,27 +17,19 @@ from portal import clock, timeline
 from portal.accounts.eligibility import Action, Reason, for_account
 from portal.affordability.forms import (
     OUTGOING_LABELS,
-    read_frequency,
-    read_income,
-    read_outgoings,
-    read_share,
+    FirstPaymentForm,
+    HowOftenForm,
+    IncomeForm,
+    NextForm,
+    OutgoingsForm,
+    ShareForm,
 )
 from portal.affordability.result import Result, work_out
-from portal.domain.affordability import OUTGOINGS
 from portal.domain.money import Money
 from portal.extensions import db, limiter
-from portal.forms.checks import CsrfOnly, form_ok
-from portal.forms.reading import date_values
+from portal.forms.base import Form
 from portal.links.access import verified_required
-from portal.offers.questions import (
-    FREQUENCY_LABELS,
-    OFFER_PAGES,
-    PREFILL,
-    SHARED,
-    prefill,
-    read_start,
-    saved_start,
-)
+from portal.offers.questions import OFFER_PAGES, PREFILL, SHARED, prefill, saved_start
 from portal.plans import agreements
 from portal.plans.options import options_for
 
@@ -100,24 +92,24 @@ def _major(minor: int | None) -> str:
     return "" if minor is None else str(Money(minor, g.account.currency).as_decimal())
 
 
+def _page(template: str, form: Form, **context):
+    errors = form.error_summary()
+    return render_template(template, account=g.account, form=form, errors=errors, **context), (
+        400 if errors else 200
+    )
+
+
 @bp.route("/afford", methods=["GET", "POST"])
 @verified_required
 @limiter.limit("20/minute", methods=["POST"])
 def income():
     if (elsewhere := _elsewhere()) is not None:
         return elsewhere
-    errors: list[tuple[str, str]] = []
-    if request.method == "POST":
-        value = read_income(request.form, g.account.currency, errors) if form_ok(errors, "income") else None
-        if not errors:
-            _save(income=value)
-            return redirect(url_for("afford.outgoings"), code=303)
-        values = request.form
-    else:
-        values = {"income": _major(_figures().get("income"))}
-    return render_template("affordability/income.html", account=g.account, errors=errors, values=values), (
-        400 if errors else 200
-    )
+    form = IncomeForm(g.account.currency, income=_major(_figures().get("income")))
+    if form.validate_on_submit():
+        _save(income=form.income.data)
+        return redirect(url_for("afford.outgoings"), code=303)
+    return _page("affordability/income.html", form)
 
 
 @bp.route("/afford/outgoings", methods=["GET", "POST"])
@@ -128,25 +120,12 @@ def outgoings():
         return elsewhere
     if (missing := _missing("afford.outgoings")) is not None:
         return missing
-    errors: list[tuple[str, str]] = []
-    if request.method == "POST":
-        spent = (
-            read_outgoings(request.form, g.account.currency, errors) if form_ok(errors, OUTGOINGS[0]) else {}
-        )
-        if not errors:
-            _save(outgoings=spent)
-            return redirect(url_for("afford.how_to_pay"), code=303)
-        values = request.form
-    else:
-        known = _figures().get("outgoings") or {}
-        values = {name: _major(known.get(name)) for name in OUTGOINGS if name in known}
-    return render_template(
-        "affordability/outgoings.html",
-        account=g.account,
-        errors=errors,
-        values=values,
-        labels=OUTGOING_LABELS,
-    ), (400 if errors else 200)
+    known = _figures().get("outgoings") or {}
+    form = OutgoingsForm(g.account.currency, **{name: _major(known[name]) for name in known})
+    if form.validate_on_submit():
+        _save(outgoings=form.spent())
+        return redirect(url_for("afford.how_to_pay"), code=303)
+    return _page("affordability/outgoings.html", form, labels=OUTGOING_LABELS)
 
 
 @bp.route("/afford/how-to-pay", methods=["GET", "POST"])
@@ -156,23 +135,11 @@ def how_to_pay():
     """How often the debtor could pay."""
     if (away := _elsewhere() or _missing("afford.how_to_pay")) is not None:
         return away
-    errors: list[tuple[str, str]] = []
-    if request.method == "POST":
-        frequency = read_frequency(request.form, errors) if form_ok(errors, "frequency-0") else None
-        if not errors:
-            _save(frequency=frequency)
-            return redirect(url_for("afford.first_payment"), code=303)
-        values = request.form
-    else:
-        values = {"frequency": _figures().get("frequency", "")}
-    return render_template(
-        "affordability/how_to_pay.html",
-        account=g.account,
-        errors=errors,
-        values=values,
-        frequencies=list(FREQUENCY_LABELS.items()),
-        back=url_for("afford.outgoings"),
-    ), (400 if errors else 200)
+    form = HowOftenForm(frequency=_figures().get("frequency"))
+    if form.validate_on_submit():
+        _save(frequency=form.frequency.data)
+        return redirect(url_for("afford.first_payment"), code=303)
+    return _page("affordability/how_to_pay.html", form, back=url_for("afford.outgoings"))
 
 
 @bp.route("/afford/first-payment", methods=["GET", "POST"])
@@ -183,24 +150,17 @@ def first_payment():
     if (away := _elsewhere() or _missing("afford.first_payment")) is not None:
         return away
     today = clock.today()
-    errors: list[tuple[str, str]] = []
-    if request.method == "POST":
-        start = read_start(request.form, today, errors) if form_ok(errors, "start-day") else None
-        if not errors:
-            _save(start=start.isoformat())  # the session holds JSON
-            return redirect(url_for("afford.result"), code=303)
-        values = request.form
-    else:
-        values = date_values("start", saved_start(_figures()))
+    form = FirstPaymentForm(today, start=saved_start(_figures()))
+    if form.validate_on_submit():
+        _save(start=form.start.data.isoformat())  # the session holds JSON
+        return redirect(url_for("afford.result"), code=303)
     options = options_for(g.account, today)
-    return render_template(
+    return _page(
         "affordability/first_payment.html",
-        account=g.account,
-        errors=errors,
-        values=values,
+        form,
         policy_latest=today + timedelta(days=options.policy.first_payment_within_days),
         back=url_for("afford.how_to_pay"),
-    ), (400 if errors else 200)
+    )
 
 
 def _result(today: date) -> Result | None:
@@ -214,13 +174,12 @@ def result():
     if (away := _elsewhere() or _missing("afford.result")) is not None:
         return away
     found = _result(clock.today())
-    if request.method == "POST" and CsrfOnly().validate_on_submit():
-        chosen = request.form.get("next")
-        if chosen == "plan" and found.suggestion is None:
-            chosen = "offer"
-        if chosen in ("plan", "offer"):
-            _save(next=chosen)
-            return redirect(url_for("afford.share"), code=303)
+    form = NextForm()
+    if form.validate_on_submit():
+        # A plan chosen on a page shown before the figures changed: none fits now.
+        chosen = "offer" if form.next.data == "plan" and found.suggestion is None else form.next.data
+        _save(next=chosen)
+        return redirect(url_for("afford.share"), code=303)
     return render_template(
         "affordability/result.html",
         account=g.account,
@@ -239,14 +198,10 @@ def share():
     chosen = _figures().get("next")
     if found is None or chosen not in ("plan", "offer"):
         return redirect(url_for("afford.result"), code=303)
-    errors: list[tuple[str, str]] = []
-    if request.method == "POST":
-        shared = read_share(request.form, errors) if form_ok(errors, "share-0") else None
-        if not errors:
-            return _finish(found, chosen, shared)
-    return render_template("affordability/share.html", account=g.account, errors=errors, chosen=chosen), (
-        400 if errors else 200
-    )
+    form = ShareForm()
+    if form.validate_on_submit():
+        return _finish(found, chosen, form.share.data == "yes")
+    return _page("affordability/share.html", form, chosen=chosen)
 
 
 def _finish(found: Result, chosen: str, shared: bool):

@@ -4,32 +4,30 @@ server (`RUN`) until the offer is sent."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from datetime import date
 
 from flask import g, redirect, render_template, request, session, url_for
 
 from portal import clock
 from portal.accounts.eligibility import Action
 from portal.extensions import db, limiter
-from portal.forms.checks import form_ok
+from portal.forms.base import Form
+from portal.forms.saved import from_saved
+from portal.forms.send import SendForm
 from portal.links.access import verified_required
 from portal.offers import service as offers
 from portal.offers.blueprint import bp, elsewhere
+from portal.offers.forms import AmountForm, FrequencyForm, NoteForm, StartForm
 from portal.offers.questions import (
-    FIELD_IDS,
     FREQUENCY_LABELS,
     PREFILL,
     RUN,
     SHARED,
     SUGGESTED,
     latest_start,
-    read_amount,
-    read_frequency,
-    read_note,
-    read_start,
     saved_problem,
     seed,
-    shown_values,
+    shown,
     terms_from,
 )
 
@@ -60,34 +58,38 @@ def _suggested() -> dict:
     return {"amount": amount} if isinstance(amount, int) else {}
 
 
-def _ask(key: str, template: str, read: Callable, **context):
-    """One question page: show the saved answer, or save the posted one and go on."""
+def _ask(key: str, template: str, form_class: type[Form], wanted=None, answer=None, **context):
+    """One question page: show the saved answer (checked again), or save the posted one and go on.
+
+    *wanted* holds what the form needs to check the answer; *answer* turns the form's answer into
+    what the draft saves (JSON).
+    """
     if (away := _guard()) is not None:
         return away
     account = g.account
-    errors: list[tuple[str, str]] = []
+    wanted = wanted or {}
+    answers = RUN.answers(account)
     if request.method == "POST":
-        values = request.form
-        if form_ok(errors, FIELD_IDS[key]):
-            value = read(request.form, errors)
-            if not errors:
-                answers = RUN.save(account, **{key: value})
-                db.session.commit()
-                if key == "amount":
-                    session.pop(SUGGESTED, None)  # their own answer replaces the suggestion
-                return RUN.next_page(answers)
-    else:
-        answers = RUN.answers(account)
-        values = shown_values({**_suggested(), **answers}, account.currency)
+        form = form_class(**wanted)
+    elif key in answers:
         # Sent back here from the check page: say what no longer works about the saved answer.
-        if (problem := saved_problem(key, answers, account.balance.minor, clock.today())) is not None:
-            errors.append(problem)
+        form = from_saved(form_class, shown(answers, account.currency), **wanted)
+    else:
+        form = form_class(**wanted, **shown(_suggested(), account.currency))
+    if form.validate_on_submit():
+        value = form[key].data
+        answers = RUN.save(account, **{key: answer(value) if answer else value})
+        db.session.commit()
+        if key == "amount":
+            session.pop(SUGGESTED, None)  # their own answer replaces the suggestion
+        return RUN.next_page(answers)
+    errors = form.error_summary()
     before = RUN.back(request.endpoint)
     return render_template(
         template,
         account=account,
+        form=form,
         errors=errors,
-        values=values,
         back=url_for(before or "debtor.options"),
         **context,
     ), (400 if errors and request.method == "POST" else 200)
@@ -99,11 +101,8 @@ def _ask(key: str, template: str, read: Callable, **context):
 def propose():
     """How much the debtor can pay each time: the offer's first question."""
     account = g.account
-    return _ask(
-        "amount",
-        "offers/propose.html",
-        lambda form, errors: read_amount(form, account.currency, account.balance.minor, errors),
-    )
+    wanted = {"currency": account.currency, "balance": account.balance.minor}
+    return _ask("amount", "offers/propose.html", AmountForm, wanted)
 
 
 @bp.route("/offer/new/how-often", methods=["GET", "POST"])
@@ -111,7 +110,7 @@ def propose():
 @limiter.limit("20/minute", methods=["POST"])
 def frequency():
     """How often the debtor can pay."""
-    return _ask("frequency", "offers/frequency.html", read_frequency, frequencies=FREQUENCY_LABELS)
+    return _ask("frequency", "offers/frequency.html", FrequencyForm)
 
 
 @bp.route("/offer/new/first-payment-date", methods=["GET", "POST"])
@@ -120,12 +119,10 @@ def frequency():
 def start():
     """When the first payment could be: from today up to a year ahead."""
     today = clock.today()
-
-    def read(form, errors) -> str | None:
-        day = read_start(form, today, errors)
-        return day.isoformat() if day else None  # saved as JSON
-
-    return _ask("start", "offers/start.html", read, latest=latest_start(today))
+    # Saved as JSON: the date as an ISO string.
+    return _ask(
+        "start", "offers/start.html", StartForm, {"today": today}, date.isoformat, latest=latest_start(today)
+    )
 
 
 @bp.route("/offer/new/note", methods=["GET", "POST"])
@@ -133,7 +130,7 @@ def start():
 @limiter.limit("20/minute", methods=["POST"])
 def note():
     """Anything the debtor wants the person deciding to know (optional)."""
-    return _ask("note", "offers/note.html", read_note)
+    return _ask("note", "offers/note.html", NoteForm)
 
 
 @bp.route("/offer/new/check", methods=["GET", "POST"])
@@ -152,14 +149,15 @@ def check():
         if saved_problem(question.key, answers, account.balance.minor, clock.today()) is not None:
             return redirect(url_for(question.endpoint), code=303)
     terms, note_text = terms_from(answers)
-    errors: list[tuple[str, str]] = []
-    if request.method == "POST" and form_ok(errors, "send"):
+    form = SendForm()
+    if form.validate_on_submit():
         offers.make_offer(account, terms, note_text, session.get(SHARED))
         RUN.clear(account)
         db.session.commit()
         for key in (SHARED, PREFILL, SUGGESTED):
             session.pop(key, None)
         return redirect(url_for("own_offer.status"), code=303)
+    errors = form.error_summary()
     return render_template(
         "offers/check.html",
         account=account,

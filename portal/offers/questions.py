@@ -1,6 +1,7 @@
 """The questions of the debtor's own offer, one page each: how much each time, how often, the date
-of the first payment, and a note. Reading each page's answer, and checking the saved answers
-again before the offer is sent (the balance or the date may have changed since)."""
+of the first payment, and a note. The rules each answer must meet (its page's form asks them
+too, portal.offers.forms), and the saved answers checked again before the offer is sent (the
+balance or the date may have changed since)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ from flask_babel import lazy_gettext as _l
 from portal.domain import offers as offer_rules
 from portal.domain.money import Money
 from portal.domain.schedules import Frequency
-from portal.forms.checks import Errors
-from portal.forms.reading import date_values, read_choice, read_date, read_money, read_text
 from portal.guidance.questions import Question, Run
 from portal.offers import service as offers
 
@@ -46,14 +45,13 @@ RUN = Run(
 )
 #: Every page of the run: shared affordability figures stay in the session while the debtor is on them.
 OFFER_PAGES = frozenset({*(q.endpoint for q in RUN.questions), RUN.check})
-#: The field each answer's errors link to (a radio group's first radio, a date's day).
-FIELD_IDS = {"amount": "amount", "frequency": "frequency-0", "start": "start-day", "note": "note"}
-
+#: The longest note, as its page and the check say it.
+NOTE_MAX = offers.NOTE_MAX
 
 latest_start = offer_rules.latest_start
 
 
-def _amount_problem(amount: int, balance: int) -> str | None:
+def amount_problem(amount: int, balance: int) -> str | None:
     problem = offer_rules.amount_problem(amount, balance)
     if problem is offer_rules.Problem.AMOUNT_NOT_POSITIVE:
         return _("Enter an amount")
@@ -64,7 +62,7 @@ def _amount_problem(amount: int, balance: int) -> str | None:
     return None
 
 
-def _start_problem(start: date, today: date) -> str | None:
+def start_problem(start: date, today: date) -> str | None:
     problem = offer_rules.start_problem(start, today)
     if problem is offer_rules.Problem.START_IN_PAST:
         return _("The first payment cannot be in the past.")
@@ -73,36 +71,8 @@ def _start_problem(start: date, today: date) -> str | None:
     return None
 
 
-def _note_too_long() -> str:
+def note_too_long() -> str:
     return _("Your note must be %(num)s characters or fewer", num=offers.NOTE_MAX)
-
-
-def read_amount(form, currency: str, balance: int, errors: Errors) -> int | None:
-    """The amount per payment in minor units: more than zero and less than the whole *balance*."""
-    amount = read_money(form, "amount", currency, errors)
-    if amount is not None and (problem := _amount_problem(amount, balance)):
-        errors.append(("amount", problem))
-        return None
-    return amount
-
-
-def read_frequency(form, errors: Errors) -> str | None:
-    """How often, as a Frequency value."""
-    return read_choice(form, "frequency", _FREQUENCIES, errors, _("Choose how often you can pay"))
-
-
-def read_start(form, today: date, errors: Errors) -> date | None:
-    """The first payment's date: from *today* up to a year ahead."""
-    start = read_date(form, "start", errors, missing=_("Enter the date of the first payment"))
-    if start is not None and (problem := _start_problem(start, today)):
-        errors.append(("start-day", problem))
-        return None
-    return start
-
-
-def read_note(form, errors: Errors) -> str:
-    """The optional note ("" when left empty)."""
-    return read_text(form, "note", offers.NOTE_MAX, errors, _note_too_long())
 
 
 def saved_start(answers: dict) -> date | None:
@@ -117,7 +87,7 @@ def _saved_amount(answers, balance, today):
     amount = answers.get("amount")
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         return _("Enter an amount")
-    return _amount_problem(amount, balance)
+    return amount_problem(amount, balance)
 
 
 def _saved_frequency(answers, balance, today):
@@ -126,12 +96,12 @@ def _saved_frequency(answers, balance, today):
 
 def _saved_start(answers, balance, today):
     start = saved_start(answers)
-    return _("Enter the date of the first payment") if start is None else _start_problem(start, today)
+    return _("Enter the date of the first payment") if start is None else start_problem(start, today)
 
 
 def _saved_note(answers, balance, today):
     note = answers.get("note")
-    return None if isinstance(note, str) and len(note) <= offers.NOTE_MAX else _note_too_long()
+    return None if isinstance(note, str) and len(note) <= offers.NOTE_MAX else note_too_long()
 
 
 _SAVED_CHECKS: dict[str, Callable[[dict, int, date], str | None]] = {
@@ -142,13 +112,12 @@ _SAVED_CHECKS: dict[str, Callable[[dict, int, date], str | None]] = {
 }
 
 
-def saved_problem(key: str, answers: dict, balance: int, today: date) -> tuple[str, str] | None:
-    """(field id, message) when the saved answer to *key* could not be sent today: the balance
-    went down below it, or its date has passed. None when it is fine or not given yet."""
+def saved_problem(key: str, answers: dict, balance: int, today: date) -> str | None:
+    """Why the saved answer to *key* could not be sent today (the balance went down below it, or
+    its date has passed), or None when it is fine or not given yet."""
     if key not in answers:
         return None
-    message = _SAVED_CHECKS[key](answers, balance, today)
-    return (FIELD_IDS[key], message) if message else None
+    return _SAVED_CHECKS[key](answers, balance, today)
 
 
 def terms_from(answers: dict) -> tuple[offers.Terms, str]:
@@ -157,14 +126,16 @@ def terms_from(answers: dict) -> tuple[offers.Terms, str]:
     return terms, answers["note"]
 
 
-def shown_values(answers: dict, currency: str) -> dict[str, str]:
-    """Form values that show the saved answers again in their fields."""
-    values = {"frequency": answers.get("frequency") or "", "note": answers.get("note") or ""}
-    amount = answers.get("amount")
-    if isinstance(amount, int) and not isinstance(amount, bool):
-        values["amount"] = str(Money(amount, currency).as_decimal())
-    values.update(date_values("start", saved_start(answers)))
-    return values
+def shown(answers: dict, currency: str) -> dict:
+    """The saved answers as their pages' fields hold them: an amount as typed, a date as a date."""
+    saved = {key: answers[key] for key in ("frequency", "note") if key in answers}
+    if "amount" in answers:
+        amount = answers["amount"]
+        is_amount = isinstance(amount, int) and not isinstance(amount, bool)
+        saved["amount"] = str(Money(amount, currency).as_decimal()) if is_amount else None
+    if "start" in answers:
+        saved["start"] = saved_start(answers)
+    return saved
 
 
 def prefill(amount: Money | None, frequency: str | None, start: date | None) -> dict:

@@ -210,7 +210,8 @@ def test_each_answer_is_shown_again(account, client):
     _through_to_result(client, income=INCOME, spent=SPENT, frequency="weekly", start=start)
 
     often = client.get("/afford/how-to-pay").text
-    dated = client.get("/afford/first-payment").text
+    # The kit's date boxes break their tags over lines: compare with the spaces tidied.
+    dated = " ".join(client.get("/afford/first-payment").text.split())
 
     assert 'id="frequency-0" name="frequency" value="weekly" checked' in often
     assert often.count(" checked") == 1
@@ -238,8 +239,9 @@ def test_a_wrong_answer_is_shown_again_and_nothing_is_saved(account, client):
     )
 
     assert wrong.status_code == 400
-    assert 'id="start-day" name="start-day" type="text" inputmode="numeric" value="31"' in wrong.text
-    assert 'id="start-year" name="start-year" type="text" inputmode="numeric" value="x"' in wrong.text
+    shown = " ".join(wrong.text.split())  # the kit's date boxes break their tags over lines
+    assert 'id="start-day" name="start-day" type="text" inputmode="numeric" value="31"' in shown
+    assert 'id="start-year" name="start-year" type="text" inputmode="numeric" value="x"' in shown
     with client.session_transaction() as session:
         assert session["afford"] == before
 
@@ -330,7 +332,7 @@ def test_sharing_sends_the_figures_with_an_offer_prefilled_when_nothing_fits(acc
     # stays a suggestion in the session until the debtor saves it as their own.
     assert RUN.answers(account) == {"frequency": "weekly", "start": start.isoformat()}
     assert 'value="weekly" checked' in client.get("/offer/new/how-often").text
-    dated = client.get("/offer/new/first-payment-date").text
+    dated = " ".join(client.get("/offer/new/first-payment-date").text.split())
     assert f'id="start-day" name="start-day" type="text" inputmode="numeric" value="{start.day}"' in dated
 
     kept = client.post("/offer/new", data={"amount": "4.61"})
