@@ -9,8 +9,9 @@ from wtforms.validators import ValidationError
 
 from portal.domain.dates import DateProblem
 from portal.forms.base import Form
-from portal.forms.choices import CheckboxesField, RadiosField
+from portal.forms.choices import CheckboxesField, RadiosField, TickField
 from portal.forms.fields import DayMonthYearField, MoneyField, MostCharacters, TextAreaField, TextField
+from portal.forms.files import FileField
 
 FIRST_DATE = {
     DateProblem.MISSING: _l("Enter the date of the first payment"),
@@ -81,3 +82,30 @@ class TwoQuestionsForm(Form):
 
     name = TextField("Name", required="Enter a name")
     colour = RadiosField("Colour", choices=COLOURS, required="Choose a colour")
+
+
+class AgreeForm(Form):
+    """An agreement the next step needs."""
+
+    agree = TickField("I agree", required="Tick the box to agree")
+
+
+class NewsForm(Form):
+    """A box that may be left unticked."""
+
+    news = TickField("Send me news", value="1")
+
+
+class UploadForm(Form):
+    upload = FileField("Your document")
+
+
+class PlanForm(Form):
+    """Two questions, for filling from saved answers: one that may turn wrong, one optional."""
+
+    first = DayMonthYearField("First payment", messages=FIRST_DATE)
+    colours = CheckboxesField("Colours", choices=COLOURS)
+
+    def validate_first(self, field):
+        if field.data <= date(2026, 1, 1):
+            raise ValidationError("The date of the first payment must be in the future")
