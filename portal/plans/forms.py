@@ -35,7 +35,7 @@ CONSENT_MISSING = _l("Tick the box to agree to the plan and to us keeping your c
 class OfferedRadiosField(RadiosField):
     """Radios whose options each form is given (`offered`), as the creditor's policy decides them."""
 
-    offered: list[tuple[str, str]] = []
+    offered: tuple[tuple[str, str], ...] | list[tuple[str, str]] = ()
 
     @property
     def choices(self) -> list[tuple[str, object]]:
@@ -46,6 +46,7 @@ class CountField(TextField):
     """A number of payments, typed as a whole number; `data` is the number."""
 
     def pre_validate(self, form):
+        # Only ASCII digits are a number here, so a hidden character is refused as any other.
         errors: list[tuple[str, str]] = []
         self.data = parse_count(self.typed, self.id, errors)
         if errors:
@@ -54,7 +55,8 @@ class CountField(TextField):
 
 class _AskedWhenChosen:
     """A further question under one option of the form's `method` radios (the option named as
-    the field): read and checked only when that option is chosen, as only it is shown open."""
+    the field): checked only when that option is chosen. What was typed under the other option
+    is kept to show again, never refused: the debtor chose not to answer it."""
 
     def pre_validate(self, form):
         if form.method.data != self.name:
