@@ -3,7 +3,7 @@ ask for it are in pages.py, on the same blueprint (blueprint.py)."""
 
 from __future__ import annotations
 
-from flask import g, redirect, render_template, request, url_for
+from flask import g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from portal import clock, timeline
@@ -17,6 +17,7 @@ from portal.offers.questions import FREQUENCY_LABELS
 from portal.payments.gateway import GatewayUnavailable
 from portal.payments.messages import decline_message
 from portal.plans import agree_step, agreements
+from portal.plans.forms import AgreeForm
 from portal.plans.options import options_for
 
 
@@ -54,31 +55,30 @@ def agree():
     today = clock.today()
     terms = offers.agreed_terms(offer)
     schedule = offers.offer_schedule(account.balance.minor, terms, today)
-    errors: list[tuple[str, str]] = []
-    if request.method == "POST":
-        setup_id = agree_step.read_agree_form(errors)
-        if setup_id is not None:
-            card = agree_step.card_from_setup(setup_id)
-            if card is None:
-                errors.append(("card-element", decline_message("card_declined")))
-            else:
-                try:
-                    plan = agreements.agree_schedule(
-                        account,
-                        schedule,
-                        frequency=terms.frequency.value,
-                        offer_id=offer.id,
-                        payment_method_id=card.id,
-                        card_brand=card.brand,
-                        card_last4=card.last4,
-                        consent_text=agree_step.consent_text(),
-                    )
-                except ValueError:  # paid, or a plan agreed, in another tab meanwhile
-                    db.session.rollback()
-                    return redirect(url_for("debtor.overview"), code=303)
-                offers.mark_agreed(offer, plan.id)
-                db.session.commit()
-                return agree_step.after_agreeing(plan, today)
+    form = AgreeForm()
+    if form.validate_on_submit():
+        card = agree_step.card_from_setup(form.setup_intent.data)
+        if card is None:
+            form.add_error(form.setup_intent, decline_message("card_declined"))
+        else:
+            try:
+                plan = agreements.agree_schedule(
+                    account,
+                    schedule,
+                    frequency=terms.frequency.value,
+                    offer_id=offer.id,
+                    payment_method_id=card.id,
+                    card_brand=card.brand,
+                    card_last4=card.last4,
+                    consent_text=agree_step.consent_text(),
+                )
+            except ValueError:  # paid, or a plan agreed, in another tab meanwhile
+                db.session.rollback()
+                return redirect(url_for("debtor.overview"), code=303)
+            offers.mark_agreed(offer, plan.id)
+            db.session.commit()
+            return agree_step.after_agreeing(plan, today)
+    errors = form.error_summary()
     context = {
         "account": account,
         "offer": offer,
@@ -86,7 +86,9 @@ def agree():
         "schedule": schedule,
         "policy": options_for(account, today).policy,
         "frequencies": FREQUENCY_LABELS,
+        "form": form,
         "errors": errors,
+        "consent_text": agree_step.consent_text(),
         "countered": offer.status is OfferStatus.COUNTERED,
         "heading": _("We suggest a different plan")
         if offer.status is OfferStatus.COUNTERED
@@ -99,9 +101,5 @@ def agree():
         return render_template("offers/agree.html", client_secret=None, **context), 503
     timeline.record(account, "plan_recap_viewed", actor="debtor", offer_id=offer.id)
     db.session.commit()
-    return render_template(
-        "offers/agree.html",
-        client_secret=setup.client_secret,
-        consent_text=agree_step.consent_text(),
-        **context,
-    ), (400 if errors else 200)
+    page = render_template("offers/agree.html", client_secret=setup.client_secret, **context)
+    return page, (400 if errors else 200)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import request, session
+from flask import session
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -46,16 +46,8 @@ def setup_for_visit(account: Account) -> Setup:
     return setup
 
 
-def posted_setup_id() -> str | None:
-    """The SetupIntent id the card form posted, if it is the one this session was given."""
-    setup_id = (request.form.get("setup_intent") or "").strip()
-    if not setup_id or setup_id != session.get(SESSION_KEY):
-        return None
-    return setup_id
-
-
 def pay_with_new_card(account: Account, charge: service.Charge, setup_id: str) -> service.Outcome:
-    """Charge the card saved in *setup_id* (already matched to this session), then let it go
+    """Charge the card saved in *setup_id* (already matched to this session by CardForm), then let it go
     if the payment is over; a bank check keeps it until the debtor comes back."""
     session.pop(SESSION_KEY, None)  # one SetupIntent, one payment
     try:

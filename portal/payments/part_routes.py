@@ -10,13 +10,13 @@ from portal import clock, timeline
 from portal.domain.money import Money
 from portal.domain.policy import OutsidePolicy, check_part_payment
 from portal.extensions import db, limiter
-from portal.forms.checks import CsrfOnly, parse_amount
 from portal.i18n import money
 from portal.links.access import verified_required
 from portal.models import Purpose
 from portal.payments import card_setup, service
 from portal.payments.blueprint import bp
 from portal.payments.card_pages import after_attempt, card_page
+from portal.payments.forms import CardForm, PartAmountForm
 from portal.plans.limits import explain
 from portal.plans.options import options_for
 
@@ -35,27 +35,24 @@ def part_amount():
     choices = options_for(account, _today())
     if not choices.part_payment:
         return redirect(url_for("debtor.options"), code=303)
-    form = CsrfOnly()
-    errors: list[tuple[str, str]] = []
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            errors.append(("amount", _("Something went wrong with the form. Please try again.")))
+    form = PartAmountForm(account.currency)
+    if form.validate_on_submit():
+        value = form.amount.data
+        try:
+            check_part_payment(choices.policy, account.balance.minor, value)
+        except OutsidePolicy as error:
+            if error.code == "amount_is_whole_balance":
+                return redirect(url_for("payments.pay"), code=303)
+            form.add_error(form.amount, explain(error, account.currency))
         else:
-            value = parse_amount(request.form.get("amount"), account.currency, "amount", errors)
-            if value is not None:
-                try:
-                    check_part_payment(choices.policy, account.balance.minor, value)
-                except OutsidePolicy as error:
-                    if error.code == "amount_is_whole_balance":
-                        return redirect(url_for("payments.pay"), code=303)
-                    errors.append(("amount", explain(error, account.currency)))
-            if not errors:
-                session["part_amount"] = value
-                return redirect(url_for("payments.part_card"), code=303)
+            session["part_amount"] = value
+            return redirect(url_for("payments.part_card"), code=303)
+    errors = form.error_summary()
     return render_template(
         "payments/part_amount.html",
         account=account,
         options=choices,
+        form=form,
         errors=errors,
         minimum=Money(choices.policy.part_minimum, account.currency),
     ), (400 if errors else 200)
@@ -99,10 +96,10 @@ def part_card():
         return redirect(url_for("payments.part_amount"), code=303)
     if request.method == "GET":
         return _part_page()
-    setup_id = card_setup.posted_setup_id()
-    if setup_id is None:
-        return _part_page([("card-element", _("Enter your card details"))], 400)
-    return after_attempt(card_setup.pay_with_new_card(g.account, charge, setup_id), _part_page)
+    form = CardForm()
+    if not form.validate_on_submit():
+        return _part_page(form.error_summary(), 400)
+    return after_attempt(card_setup.pay_with_new_card(g.account, charge, form.setup_intent.data), _part_page)
 
 
 # --- Settle for less ------------------------------------------------------------------------
@@ -144,8 +141,8 @@ def settle():
         )
         db.session.commit()
         return _settle_page()
-    setup_id = card_setup.posted_setup_id()
-    if setup_id is None:
-        return _settle_page([("card-element", _("Enter your card details"))], 400)
+    form = CardForm()
+    if not form.validate_on_submit():
+        return _settle_page(form.error_summary(), 400)
     charge = service.Charge(Purpose.SETTLEMENT, offer.amount, basis=account.balance.minor)
-    return after_attempt(card_setup.pay_with_new_card(account, charge, setup_id), _settle_page)
+    return after_attempt(card_setup.pay_with_new_card(account, charge, form.setup_intent.data), _settle_page)

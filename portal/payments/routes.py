@@ -15,6 +15,7 @@ from portal.notify import receipts
 from portal.payments import card_setup, service
 from portal.payments.blueprint import bp
 from portal.payments.card_pages import after_attempt, card_page
+from portal.payments.forms import CardForm
 
 
 def _full_page(errors=None, status=200):
@@ -59,12 +60,12 @@ def pay():
 def pay_submit():
     if not _may_pay_in_full():
         return redirect(url_for("debtor.overview"), code=303)
-    setup_id = card_setup.posted_setup_id()
-    if setup_id is None:
-        return _full_page([("card-element", _("Enter your card details"))], 400)
+    form = CardForm()
+    if not form.validate_on_submit():
+        return _full_page(form.error_summary(), 400)
     owed = g.account.balance.minor
     charge = service.Charge(Purpose.FULL, owed, basis=owed)
-    return after_attempt(card_setup.pay_with_new_card(g.account, charge, setup_id), _full_page)
+    return after_attempt(card_setup.pay_with_new_card(g.account, charge, form.setup_intent.data), _full_page)
 
 
 @bp.post("/pay/attempts/<int:attempt_id>/complete")

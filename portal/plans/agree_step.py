@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask import current_app, g, redirect, render_template, session, url_for
 
 from portal.accounts import ledger
 from portal.domain.policy import Policy
-from portal.forms.checks import CsrfOnly
 from portal.models import Instalment, Plan, Purpose
 from portal.models.types import utcnow
 from portal.notify import plan_emails
@@ -21,40 +19,27 @@ from portal.payments import service
 from portal.payments.card_pages import after_attempt
 from portal.payments.gateway import Card, CardDeclined, GatewayUnavailable, get_gateway
 from portal.plans import agreements
+from portal.plans.forms import SETUP_SESSION_KEY
 
 
 def setup_intent_for_visit():
     """A SetupIntent for this visit, reused while it can still be confirmed."""
     gateway = get_gateway()
     customer = service.customer_for(g.account)
-    known = session.get("setup_intent")
+    known = session.get(SETUP_SESSION_KEY)
     if known:
         setup = gateway.retrieve_setup_intent(known)
         if setup.still_usable:
             return setup
     key = f"account-{g.account.id}-setup-{utcnow().timestamp():.0f}"
     setup = gateway.create_setup_intent(customer, key=key)
-    session["setup_intent"] = setup.id
+    session[SETUP_SESSION_KEY] = setup.id
     return setup
 
 
 def consent_text() -> str:
     """The consent sentence for this page, exactly as shown and as stored."""
     return agreements.consent_wording(current_app.config["COLLECTOR_NAME"])
-
-
-def read_agree_form(errors: list[tuple[str, str]]) -> str | None:
-    """The SetupIntent id from a posted agree form, or None with the reason added to *errors*."""
-    setup_id = (request.form.get("setup_intent") or "").strip()
-    if not CsrfOnly().validate_on_submit():
-        errors.append(("consent", _("Something went wrong with the form. Please try again.")))
-    elif request.form.get("consent") != "yes":
-        errors.append(("consent", _("Tick the box to agree to the plan and to us keeping your card")))
-    elif not setup_id or setup_id != session.get("setup_intent"):
-        errors.append(("card-element", _("Enter your card details")))
-    else:
-        return setup_id
-    return None
 
 
 def card_from_setup(setup_id: str) -> Card | None:
@@ -82,7 +67,7 @@ def charge_instalment_now(plan: Plan, instalment: Instalment) -> service.Outcome
 
 def after_agreeing(plan: Plan, today: date):
     """Once the plan is committed: the confirmation email, then the first payment if it is due."""
-    session.pop("setup_intent", None)
+    session.pop(SETUP_SESSION_KEY, None)
     plan_emails.send_confirmation(plan)
     first = ledger.next_instalment(plan)
     if first is not None and first.due_date <= today:

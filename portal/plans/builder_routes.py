@@ -18,11 +18,12 @@ from portal import clock
 from portal.domain.money import Money
 from portal.domain.policy import OutsidePolicy, Policy
 from portal.extensions import db, limiter
-from portal.forms.checks import form_ok, parse_amount, parse_count, parse_date
+from portal.forms.base import Form
 from portal.i18n import long_date, money
 from portal.links.access import verified_required
 from portal.models import Account
 from portal.plans.blueprint import bp
+from portal.plans.forms import DownPaymentForm, FirstDateForm, FrequencyForm, PaymentsForm
 from portal.plans.limits import explain
 from portal.plans.options import Options, options_for
 from portal.plans.plan_answers import RUN, broken_limit, skipped
@@ -32,8 +33,6 @@ FREQUENCY_LABELS = {
     "every_two_weeks": _l("Every two weeks"),
     "monthly": _l("Every month"),
 }
-
-Errors = list[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -52,12 +51,13 @@ class Visit:
         earlier = RUN.back(self.endpoint, self.skip)
         return url_for(earlier) if earlier else url_for("debtor.options")
 
-    def limit_errors(self, field: str, **given) -> Errors:
-        """The policy limit this answer breaks (the saved one when none is *given*), on *field*."""
+    def check_limits(self, form: Form, field, **given) -> None:
+        """Note on *field* the policy limit this answer breaks (the saved one when none is *given*)."""
         error = broken_limit(
             self.account, self.options.policy, self.today, self.endpoint, self.answers, **given
         )
-        return [(field, explain(error, self.account.currency))] if error else []
+        if error:
+            form.add_error(field, explain(error, self.account.currency))
 
     def save(self, **values):
         """Keep the answer and go on to the next question still to answer, or the check page."""
@@ -65,12 +65,19 @@ class Visit:
         db.session.commit()
         return RUN.next_page(answers, self.skip)
 
-    def render(self, template: str, errors: Errors, **context):
+    def render(self, template: str, form: Form, **context):
+        errors = form.error_summary()
         # A GET can show errors too: a saved answer the policy no longer allows (the check page
         # sends the debtor here), which is not a bad request.
         status = 400 if errors and request.method == "POST" else 200
         page = render_template(
-            template, account=self.account, options=self.options, errors=errors, back=self.back, **context
+            template,
+            account=self.account,
+            options=self.options,
+            form=form,
+            errors=errors,
+            back=self.back,
+            **context,
         )
         return page, status
 
@@ -105,24 +112,15 @@ def builder():
     visit = _visit("plans.builder")
     if not isinstance(visit, Visit):
         return visit
-    allowed = [value for value, _label in frequency_choices(visit.options.policy)]
-    errors: Errors = []
-    frequency = visit.answers.get("frequency")
-    if request.method == "POST":
-        frequency = request.form.get("frequency")
-        if form_ok(errors, "frequency-0"):
-            if frequency in allowed:
-                return visit.save(frequency=frequency)
-            errors.append(("frequency-0", _("Choose how often you want to pay")))
-    elif frequency is not None and frequency not in allowed:
+    offered = frequency_choices(visit.options.policy)
+    form = FrequencyForm(offered, frequency=visit.answers.get("frequency"))
+    if form.validate_on_submit():
+        return visit.save(frequency=form.frequency.data)
+    saved = visit.answers.get("frequency")
+    if request.method == "GET" and saved is not None and saved not in form.frequency.values():
         stopped = OutsidePolicy("frequency_not_allowed")  # saved before the policy changed
-        errors.append(("frequency-0", explain(stopped, visit.account.currency)))
-    return visit.render(
-        "plans/builder.html",
-        errors,
-        frequency=frequency,
-        choices=frequency_choices(visit.options.policy),
-    )
+        form.add_error(form.frequency, explain(stopped, visit.account.currency))
+    return visit.render("plans/builder.html", form)
 
 
 @bp.route("/plan/new/payments", methods=["GET", "POST"])
@@ -133,36 +131,20 @@ def payments():
     if not isinstance(visit, Visit):
         return visit
     answers, currency = visit.answers, visit.account.currency
-    errors: Errors = []
-    values = {
-        "method": answers.get("method"),
-        "count": str(answers["count"]) if answers.get("count") else "",
-        "amount": _plain(answers.get("amount"), currency),
-    }
-    if request.method == "POST":
-        values = {key: request.form.get(key, "") for key in ("method", "count", "amount")}
-        if form_ok(errors, "method-0"):
-            answer = _read_payments(values, currency, errors)
-            if answer is not None:
-                errors += visit.limit_errors(answer["method"], **answer)
-                if not errors:
-                    return visit.save(**answer)
-    elif answers.get("method") in ("count", "amount"):
-        errors = visit.limit_errors(answers["method"])
-    return visit.render("plans/payments.html", errors, values=values)
-
-
-def _read_payments(values: dict, currency: str, errors: Errors) -> dict | None:
-    """The method and its number: {"method": "count", "count": 6, "amount": None} or the like."""
-    method = values["method"]
-    if method == "count":
-        count = parse_count(values["count"], "count", errors)
-        return None if count is None else {"method": method, "count": count, "amount": None}
-    if method == "amount":
-        amount = parse_amount(values["amount"], currency, "amount", errors)
-        return None if amount is None else {"method": method, "count": None, "amount": amount}
-    errors.append(("method-0", _("Choose how you want to set the payments")))
-    return None
+    form = PaymentsForm(
+        currency,
+        method=answers.get("method"),
+        count=str(answers["count"]) if answers.get("count") else "",
+        amount=_plain(answers.get("amount"), currency),
+    )
+    if form.validate_on_submit():
+        answer = form.answer()
+        visit.check_limits(form, form[answer["method"]], **answer)
+        if not form.error_summary():
+            return visit.save(**answer)
+    elif request.method == "GET" and answers.get("method") in ("count", "amount"):
+        visit.check_limits(form, form[answers["method"]])
+    return visit.render("plans/payments.html", form)
 
 
 def _plain(minor, currency: str) -> str:
@@ -177,28 +159,23 @@ def first_date():
     visit = _visit("plans.first_date")
     if not isinstance(visit, Visit):
         return visit
-    errors: Errors = []
-    values = _date_values(visit.answers.get("first_date"))
-    if request.method == "POST":
-        values = request.form
-        if form_ok(errors, "first-day"):
-            first = parse_date(request.form, "first", errors)
-            if first is not None:
-                errors += visit.limit_errors("first-day", first_date=first.isoformat())
-                if not errors:
-                    return visit.save(first_date=first.isoformat())
-    elif "first_date" in visit.answers:
-        errors = visit.limit_errors("first-day")
+    form = FirstDateForm(first=_saved_date(visit.answers.get("first_date")))
+    if form.validate_on_submit():
+        first = form.first.data.isoformat()
+        visit.check_limits(form, form.first, first_date=first)
+        if not form.error_summary():
+            return visit.save(first_date=first)
+    elif request.method == "GET" and "first_date" in visit.answers:
+        visit.check_limits(form, form.first)
     latest = visit.today + timedelta(days=visit.options.policy.first_payment_within_days)
-    return visit.render("plans/first_date.html", errors, values=values, latest_first=latest)
+    return visit.render("plans/first_date.html", form, latest_first=latest)
 
 
-def _date_values(iso) -> dict:
+def _saved_date(iso) -> date | None:
     try:
-        day = date.fromisoformat(iso)
+        return date.fromisoformat(iso)
     except (TypeError, ValueError):
-        return {}
-    return {"first-day": str(day.day), "first-month": str(day.month), "first-year": str(day.year)}
+        return None
 
 
 @bp.route("/plan/new/first-payment-amount", methods=["GET", "POST"])
@@ -209,19 +186,15 @@ def down_payment():
     if not isinstance(visit, Visit):
         return visit
     currency = visit.account.currency
-    errors: Errors = []
-    value = _plain(visit.answers.get("down_payment"), currency)
-    if request.method == "POST":
-        value = request.form.get("down_payment", "")
-        if form_ok(errors, "down_payment"):
-            amount = parse_amount(value, currency, "down_payment", errors)
-            if amount is not None:
-                errors += visit.limit_errors("down_payment", down_payment=amount)
-                if not errors:
-                    return visit.save(down_payment=amount)
-    elif "down_payment" in visit.answers:
-        errors = visit.limit_errors("down_payment")
-    return visit.render("plans/down_payment.html", errors, value=value)
+    form = DownPaymentForm(currency, down_payment=_plain(visit.answers.get("down_payment"), currency))
+    if form.validate_on_submit():
+        amount = form.down_payment.data
+        visit.check_limits(form, form.down_payment, down_payment=amount)
+        if not form.error_summary():
+            return visit.save(down_payment=amount)
+    elif request.method == "GET" and "down_payment" in visit.answers:
+        visit.check_limits(form, form.down_payment)
+    return visit.render("plans/down_payment.html", form)
 
 
 def check_rows(answers: dict, options: Options, currency: str) -> list[dict]:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask import abort, g, redirect, render_template, session, url_for
 
 from portal import clock, timeline
 from portal.accounts import ledger
@@ -27,6 +26,7 @@ from portal.payments.messages import decline_message
 # Importing builder_routes also registers the builder's questions on the same blueprint.
 from portal.plans import agree_step, agreements, builder_routes
 from portal.plans.blueprint import bp
+from portal.plans.forms import SETUP_SESSION_KEY, AgreeForm, ChangeCardForm
 from portal.plans.options import options_for
 from portal.plans.plan_answers import RUN, answers_for, choice_from, question_for, skipped
 
@@ -67,20 +67,20 @@ def review():
         return redirect(url_for(question_for(error.code)), code=303)
     except ValueError:  # a frequency the portal does not know
         return _start_again(account)
-    errors: list[tuple[str, str]] = []
-    if request.method == "POST":
-        setup_id = agree_step.read_agree_form(errors)
-        if setup_id is not None:
-            result = _agree(account, choice, setup_id)
-            if result is not None:
-                return result
-            errors.append(("card-element", decline_message("card_declined")))
+    form = AgreeForm()
+    if form.validate_on_submit():
+        result = _agree(account, choice, form.setup_intent.data)
+        if result is not None:
+            return result
+        form.add_error(form.setup_intent, decline_message("card_declined"))
     page = {
         "account": account,
         "choice": choice,
         "schedule": schedule,
         "options": options,
         "rows": builder_routes.check_rows(answers, options, account.currency),
+        "form": form,
+        "consent_text": agree_step.consent_text(),
     }
     try:
         setup = _setup_intent()
@@ -93,13 +93,9 @@ def review():
         ), 503
     timeline.record(account, "plan_recap_viewed", actor="debtor")
     db.session.commit()
-    return render_template(
-        "plans/review.html",
-        **page,
-        errors=errors,
-        client_secret=setup.client_secret,
-        consent_text=agree_step.consent_text(),
-    ), (400 if errors else 200)
+    errors = form.error_summary()
+    html = render_template("plans/review.html", **page, errors=errors, client_secret=setup.client_secret)
+    return html, (400 if errors else 200)
 
 
 def _take_over_handed_choice(account, policy) -> None:
@@ -214,37 +210,32 @@ def change_card():
     plan = ledger.active_plan(account.id)
     if plan is None:
         return redirect(url_for("debtor.overview"), code=303)
-    errors: list[tuple[str, str]] = []
-    if request.method == "POST":
-        setup_id = (request.form.get("setup_intent") or "").strip()
-        if not CsrfOnly().validate_on_submit() or not setup_id or setup_id != session.get("setup_intent"):
-            errors.append(("card-element", _("Enter your card details")))
+    form = ChangeCardForm()
+    if form.validate_on_submit():
+        gateway = get_gateway()
+        try:
+            setup = gateway.retrieve_setup_intent(form.setup_intent.data)
+            card = gateway.card_details(setup.payment_method) if setup.saved else None
+        except (GatewayUnavailable, CardDeclined):
+            card = None
+        if card is None:
+            form.add_error(form.setup_intent, decline_message("card_declined"))
         else:
-            gateway = get_gateway()
-            try:
-                setup = gateway.retrieve_setup_intent(setup_id)
-                card = gateway.card_details(setup.payment_method) if setup.saved else None
-            except (GatewayUnavailable, CardDeclined):
-                card = None
-            if card is None:
-                errors.append(("card-element", decline_message("card_declined")))
-            else:
-                plan.stripe_payment_method_id = card.id
-                plan.card_brand, plan.card_last4 = card.brand, card.last4
-                timeline.record(
-                    account, "plan_card_changed", actor="debtor", plan_id=plan.id, last4=card.last4
-                )
-                db.session.commit()
-                session.pop("setup_intent", None)
-                overdue = ledger.next_instalment(plan)
-                if overdue is not None and overdue.due_date <= _today() and overdue.attempts > 0:
-                    return after_attempt(_charge_instalment_now(plan, overdue), _plan_page)
-                return redirect(url_for("plans.plan_page"), code=303)
+            plan.stripe_payment_method_id = card.id
+            plan.card_brand, plan.card_last4 = card.brand, card.last4
+            timeline.record(account, "plan_card_changed", actor="debtor", plan_id=plan.id, last4=card.last4)
+            db.session.commit()
+            session.pop(SETUP_SESSION_KEY, None)
+            overdue = ledger.next_instalment(plan)
+            if overdue is not None and overdue.due_date <= _today() and overdue.attempts > 0:
+                return after_attempt(_charge_instalment_now(plan, overdue), _plan_page)
+            return redirect(url_for("plans.plan_page"), code=303)
     try:
         setup = _setup_intent()
     except GatewayUnavailable:
         return _plan_page([("card-element", decline_message("unavailable"))], 503)
     db.session.commit()
+    errors = form.error_summary()
     return render_template(
         "plans/change_card.html", account=account, plan=plan, errors=errors, client_secret=setup.client_secret
     ), (400 if errors else 200)
