@@ -1,16 +1,13 @@
-"""Checks for hand-read form fields: the CSRF-only form, amounts, counts, dates and refused text.
-Parsing is strict; errors name the field."""
+"""The rules the form kit's fields read by: amounts, counts and refused text, strictly; and the
+form of a button that asks nothing (only its security token is checked)."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from babel.numbers import NumberFormatError, parse_decimal
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from portal.domain.dates import DateProblem, parse_day_month_year
 from portal.domain.money import MoneyError, parse_major
 from portal.domain.text import has_refused_character, is_ascii_number
 
@@ -25,15 +22,7 @@ _COUNT_DIGITS = 4
 
 
 class CsrfOnly(FlaskForm):
-    """Forms whose fields are read by hand still get CSRF protection from Flask-WTF."""
-
-
-def form_ok(errors: Errors, field: str) -> bool:
-    """True if the posted form's security token is good; otherwise an error linked to *field*."""
-    if CsrfOnly().validate_on_submit():
-        return True
-    errors.append((field, _("Something went wrong with the form. Please try again.")))
-    return False
+    """A form that asks nothing (a button alone): Flask-WTF checks its security token."""
 
 
 def refused_text(text: str, *, multiline: bool = True) -> str | None:
@@ -79,20 +68,6 @@ def parse_amount(raw: str | None, currency: str, field: str, errors: Errors) -> 
         errors.append((field, _("That amount is too large. Check the number and try again.")))
         return None
     return value
-
-
-def parse_date(form, prefix: str, errors: Errors) -> date | None:
-    field = f"{prefix}-day"
-    value = parse_day_month_year(*(form.get(f"{prefix}-{p}") for p in ("day", "month", "year")))
-    if value is DateProblem.MISSING:
-        errors.append((field, _("Enter the date of the first payment")))
-    elif value is DateProblem.NOT_REAL:
-        errors.append((field, _("The date of the first payment must be a real date")))
-    elif isinstance(value, DateProblem):
-        errors.append((field, _("Enter the date using numbers, for example 15 4 2027")))
-    else:
-        return value
-    return None
 
 
 def parse_count(raw: str | None, field: str, errors: Errors) -> int | None:

@@ -11,8 +11,6 @@ from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 
 from portal.domain.dates import DateProblem, parse_day_month_year
-
-# Until plans/forms.py moves below the features (to portal/forms/checks.py), the rules live there.
 from portal.forms.checks import parse_amount, refused_text
 
 DATE_PARTS = ("day", "month", "year")
