@@ -12,6 +12,7 @@ from portal.notify import mailer
 from tests.conftest import WEBHOOK_SECRET
 from tests.fakes.gateway import FakeGateway
 from tests.fakes.outbox import Outbox
+from tests.payments.typed_cards import page_setup
 
 
 class NoStripe:
@@ -42,3 +43,15 @@ def app(app, fake_gateway, mail_server, monkeypatch):
     app.extensions["portal.gateway"] = fake_gateway
     monkeypatch.setattr(mailer, "smtplib", mail_server.smtplib())
     return app
+
+
+@pytest.fixture
+def typed_card(client, fake_gateway):
+    """Type a test card into the card page's SetupIntent, as Stripe.js would; returns its id."""
+
+    def make(number: str, path: str = "/pay", **options) -> str:
+        page = client.get(path)
+        assert page.status_code == 200, page.status_code
+        return fake_gateway.type_card(page_setup(page.text)[0], number, **options)
+
+    return make
