@@ -83,3 +83,8 @@ def test_other_content_types_are_not_pages(mimetype):
 
 def test_a_redirect_is_not_a_page():
     assert _app("<h1>One</h1><h1>Two</h1>", status=303).test_client().get("/").status_code == 303
+
+
+def test_every_apps_test_client_checks_its_pages():
+    """tests/conftest.py makes it the client of every app, so no test has to ask for the check."""
+    assert isinstance(Flask(__name__).test_client(), PageCheckingClient)

@@ -24,8 +24,8 @@ _PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[sd]")
 _SPACE = re.compile(r"\s+")
 
 #: Shorter English fragments (a word, "Pay now") can be a name, a brand or a word both languages
-#: share; a whole sentence this long left in English on a Spanish page is never meant.
-MIN_FRAGMENT = 24
+#: share; a phrase of several words this long ("Enter your postal code") is never meant.
+MIN_FRAGMENT = 12
 
 
 class PageProblem(AssertionError):
