@@ -75,5 +75,13 @@ translations-update: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check portal tests demo setup.py
 
+## The fast tier alone: tests that need no localstripe, no SMTP server and no browser (the domain,
+## the form kit, the page check, and the tests that run on tests/fakes/). The list is kept here.
+FAST_TESTS := tests/domain tests/forms tests/fakes/units tests/test_page_check.py \
+	tests/test_templates_ask.py tests/test_architecture.py
+.PHONY: test-fast
+test-fast: install
+	$(BIN)/python -m pytest -q $(FAST_TESTS)
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache build dist portal/translations

@@ -10,17 +10,22 @@ from datetime import date
 
 import psycopg
 import pytest
-from flask import g, request_started
+from flask import Flask, g, request_started
 from sqlalchemy import text
 
 from portal import create_app
 from portal.extensions import db
 from portal.models import Account, Creditor, Debtor
+from tests.helpers.page_check import PageCheckingClient
 from tests.support import LocalStripe, MailServer
 
 # The portal is production unless told otherwise; the tests (and every server or CLI they start,
 # which inherit this environment) ask for the test settings.
 os.environ["PORTAL_ENV"] = "test"
+
+# Every app's test client checks each page it fetches (title, one h1, language, no English left
+# on a translated page), so every test that opens a page checks it without asking.
+Flask.test_client_class = PageCheckingClient
 
 WEBHOOK_SECRET = "whsec_test_portal"  # noqa: S105 - a test value, not a secret
 POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_SERVER", "")  # e.g. postgresql://postgres@127.0.0.1:5432

@@ -1,4 +1,4 @@
-"""Plans with a real card saved at localstripe, for the runner and plan tests."""
+"""Plans with a real card saved at localstripe (or on the fake gateway), for the runner and plan tests."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from portal.models import Plan
 from portal.models.types import utcnow
 from portal.payments import service
 from portal.plans import agreements
+from tests.fakes.gateway import FakeGateway
 
 
 def stripe_client(localstripe) -> stripe.StripeClient:
@@ -21,8 +22,11 @@ def stripe_client(localstripe) -> stripe.StripeClient:
 
 
 def saved_card(localstripe, account, number="4242424242424242") -> str:
-    """Create a card PaymentMethod at localstripe for the account's customer; return its id."""
+    """Create a card PaymentMethod at localstripe (or on the fake gateway) for the account's customer;
+    return its id."""
     service.customer_for(account)
+    if isinstance(localstripe, FakeGateway):
+        return localstripe.new_card(number)
     method = stripe_client(localstripe).v1.payment_methods.create(
         params={"type": "card", "card": {"number": number, "exp_month": 12, "exp_year": 2030, "cvc": "123"}}
     )
@@ -63,5 +67,7 @@ def noon(day: date) -> datetime:
 
 
 def intents_for(localstripe, customer_id: str) -> list[dict]:
+    if isinstance(localstripe, FakeGateway):
+        return [vars(pi) for pi in localstripe.payment_intents.values() if pi.customer == customer_id]
     listing = stripe_client(localstripe).v1.payment_intents.list(params={"limit": 100})
     return [pi.to_dict() for pi in listing.data if pi.customer == customer_id]

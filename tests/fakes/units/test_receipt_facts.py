@@ -1,5 +1,6 @@
 """The receipt states what the record says: the send that was recorded, the balance right after
-that payment, and the same reference and amounts on the page and in both parts of the email."""
+that payment, and the same reference and amounts on the page and in both parts of the email.
+The emails are read from the in-memory outbox; none of this needs a gateway."""
 
 from __future__ import annotations
 

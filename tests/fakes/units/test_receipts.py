@@ -1,4 +1,6 @@
-"""Receipts ask the contact rules: an opt-out stops them; they carry who is writing and the opt-out link."""
+"""Receipts ask the contact rules: an opt-out stops them; they carry who is writing and the opt-out link.
+
+Read from the in-memory outbox; tests/payments/test_email_after_payment.py sends receipts over real SMTP."""
 
 from __future__ import annotations
 
