@@ -4,17 +4,14 @@ or a cost that does not apply."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import StopValidation
 
 from portal.domain.affordability import OUTGOINGS
 from portal.forms.base import FORM_TROUBLE, Form
 from portal.forms.choices import RadiosField
 from portal.forms.fields import DayMonthYearField, MoneyField
-from portal.offers import questions
-from portal.offers.forms import START_MESSAGES
+from portal.offers.forms import START_MESSAGES, FrequencyForm, StartForm
 from portal.offers.questions import FREQUENCY_LABELS
 
 OUTGOING_LABELS = {
@@ -70,8 +67,8 @@ for _name, (_label, _hint) in OUTGOING_LABELS.items():
     setattr(OutgoingsForm, _name, ZeroOrMoreField(_label))
 
 
-class HowOftenForm(Form):
-    """How often could you pay? A Frequency value."""
+class HowOftenForm(FrequencyForm):
+    """How often could you pay? The own offer's question, asked of what could be paid."""
 
     frequency = RadiosField(
         _l("How often could you pay?"),
@@ -80,18 +77,10 @@ class HowOftenForm(Form):
     )
 
 
-class FirstPaymentForm(Form):
-    """When could you start paying? From *today* up to a year ahead, as an own offer's first payment."""
+class FirstPaymentForm(StartForm):
+    """When could you start paying? The own offer's first-payment rules, in this page's words."""
 
     start = DayMonthYearField(_l("When could you start paying?"), messages=START_MESSAGES)
-
-    def __init__(self, today: date, **kwargs):
-        self.today = today
-        super().__init__(**kwargs)
-
-    def validate_start(self, field):
-        if problem := questions.start_problem(field.data, self.today):
-            raise ValidationError(problem)
 
 
 class NextForm(Form):
