@@ -16,11 +16,11 @@ from portal.models import DisputeReason, InstalmentStatus, MagicLink, Payment, P
 from portal.notify import disputes as dispute_emails
 from portal.notify import plan_notices, receipts, rules
 from portal.plans import reminders, runner
-from tests.disputes import files
 from tests.disputes.conftest import upload
-from tests.notify.conftest import body, events
-from tests.plans.plan_factory import intents_for, make_plan, noon
-from tests.plans.plan_rows import plan_rows
+from tests.helpers import documents
+from tests.helpers.mail import body
+from tests.helpers.plans import intents_for, make_plan, noon, plan_rows
+from tests.helpers.records import events
 
 MORNING_IN_NEW_YORK = datetime(2027, 1, 15, 14, 0, tzinfo=UTC)
 NIGHT_IN_NEW_YORK = datetime(2027, 1, 15, 3, 0, tzinfo=UTC)
@@ -210,7 +210,7 @@ def test_the_dispute_pages_ask_nothing_more_while_one_is_open(client, make_accou
     account = make_account()
     sign_in(account)
     client.post("/dispute", data={"reason": "wrong_amount"})
-    client.post("/dispute/document", data={"evidence": upload(files.pdf(), "letter.pdf")})
+    client.post("/dispute/document", data={"evidence": upload(documents.pdf(), "letter.pdf")})
     assert len(list(evidence_dir.iterdir())) == 1
     service.open_dispute(account, DisputeReason.ALREADY_PAID, "I paid in March.")
     db.session.commit()

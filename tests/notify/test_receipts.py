@@ -11,7 +11,8 @@ from portal.extensions import db
 from portal.models import OptOut, Payment
 from portal.notify import receipts
 from portal.notify.optout import optout_url
-from tests.notify.conftest import body, event_kinds, events, raw_header
+from tests.helpers.mail import body, raw_header
+from tests.helpers.records import event_kinds, events
 
 
 @pytest.fixture

@@ -8,18 +8,9 @@ import pytest
 
 from portal.extensions import db
 from portal.models import AccountStatus, AttemptStatus
-from tests.payments.conftest import (
-    DECLINED_ON_CHARGE,
-    DECLINED_ON_SAVE,
-    NEEDS_3DS,
-    VISA_OK,
-    attempts_for,
-    event_kinds,
-    intent_event,
-    live_attempts,
-    payments_for,
-    stripe_signature,
-)
+from tests.helpers.cards import DECLINED_ON_CHARGE, DECLINED_ON_SAVE, NEEDS_3DS, VISA_OK
+from tests.helpers.records import attempts_for, event_kinds, live_attempts, payments_for
+from tests.helpers.webhooks import intent_event, stripe_signature
 
 CALM = "No money has been taken"
 

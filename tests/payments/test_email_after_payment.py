@@ -14,9 +14,10 @@ import pytest
 
 from portal.notify import mailer, plan_emails
 from portal.notify.resend import RETRIES
-from tests.notify.conftest import events, raw_header
-from tests.payments.conftest import VISA_OK
-from tests.support import free_port
+from tests.helpers.cards import VISA_OK
+from tests.helpers.mail import raw_header
+from tests.helpers.records import events
+from tests.helpers.servers import free_port
 
 BROKEN_NAME = "Acme\r\nBcc: thief@example.com\nBank"
 
@@ -141,7 +142,7 @@ def test_a_retry_after_the_receipt_went_sends_nothing_twice(
 def test_a_plan_confirmation_that_fails_is_recorded_and_retried(
     make_account, localstripe, mailbox, smtp_down, task_queue
 ):
-    from tests.plans.plan_factory import make_plan
+    from tests.helpers.plans import make_plan
 
     account = make_account()
     plan = make_plan(localstripe, account)
@@ -185,7 +186,7 @@ def test_the_confirmed_plan_page_says_it_was_emailed_only_once_the_mail_server_t
 ):
     from datetime import date
 
-    from tests.plans.page_helpers import agree_plan
+    from tests.helpers.plan_pages import agree_plan
 
     account = make_account()
     sign_in(account)

@@ -13,7 +13,7 @@ from portal.domain.receipts import payment_reference
 from portal.extensions import db
 from portal.models import OptOut, Payment
 from portal.notify import mailer, receipts
-from tests.notify.conftest import body
+from tests.helpers.mail import body
 
 SENT = "We have also sent this receipt to your email address."
 RETRYING = "We could not email this receipt just now. We will try again, so it may reach you later."

@@ -9,8 +9,8 @@ from sqlalchemy.exc import DBAPIError
 from portal import timeline
 from portal.extensions import db
 from portal.models import AppendOnlyError, Event
-from tests.payments.conftest import DECLINED_ON_CHARGE, VISA_OK, event_kinds
-from tests.payments.typed_cards import confirm_card
+from tests.helpers.cards import DECLINED_ON_CHARGE, VISA_OK, confirm_card
+from tests.helpers.records import event_kinds
 
 
 def test_a_card_payment_leaves_its_events_in_order(make_account, sign_in, client, typed_card):

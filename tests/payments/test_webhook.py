@@ -10,15 +10,9 @@ import pytest
 from portal.domain.transitions import ATTEMPT
 from portal.extensions import db
 from portal.models import AccountStatus, AttemptStatus, Event, Payment, PaymentAttempt
-from tests.payments.conftest import (
-    VISA_OK,
-    attempts_for,
-    count,
-    event_kinds,
-    intent_event,
-    payments_for,
-    stripe_signature,
-)
+from tests.helpers.cards import VISA_OK
+from tests.helpers.records import attempts_for, count, event_kinds, payments_for
+from tests.helpers.webhooks import intent_event, stripe_signature
 
 INTENT = "pi_test_webhook_1"
 

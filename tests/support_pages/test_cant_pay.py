@@ -18,8 +18,8 @@ from portal.models.types import utcnow
 from portal.notify import request_notices as notices
 from portal.notify import rules
 from portal.plans import reminders
-from tests.notify.conftest import body
-from tests.plans.page_helpers import (
+from tests.helpers.mail import body
+from tests.helpers.plan_pages import (
     check_page,
     details,
     error_summary,
@@ -30,7 +30,7 @@ from tests.plans.page_helpers import (
     long_date,
     page_text,
 )
-from tests.plans.plan_rows import plan_rows
+from tests.helpers.plans import plan_rows
 from tests.support_pages.helpers import (
     BALANCE,
     CALL_BACK_PAGES,

@@ -13,7 +13,7 @@ from portal.models import OptOut
 from portal.models.types import utcnow
 from portal.offers import service as offers
 from portal.plans import reminders
-from tests.plans.page_helpers import events
+from tests.helpers.plan_pages import events
 from tests.support_pages.helpers import at
 
 
