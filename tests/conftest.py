@@ -19,12 +19,20 @@ from portal.models import Account, Creditor, Debtor
 from tests.helpers.mail import MailServer
 from tests.helpers.servers import LocalStripe
 from tests.helpers.settings import app_config
+from tests.helpers.tiers import mark_serial
 
 # The portal is production unless told otherwise; the tests (and every server or CLI they start,
 # which inherit this environment) ask for the test settings.
 os.environ["PORTAL_ENV"] = "test"
 
 POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_SERVER", "")  # e.g. postgresql://postgres@127.0.0.1:5432
+# Under pytest-xdist each worker (gw0, gw1, ...) runs its own session: its own servers and database.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Races, their own servers and the browser run one at a time on one worker (tests/helpers/tiers.py)."""
+    mark_serial(items)
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +59,7 @@ def mailbox(mail_server):
 def _migrated_template(tmp_path_factory, localstripe, mail_server):
     """Migrate once; each test then gets a copy (SQLite) or emptied tables (PostgreSQL)."""
     if POSTGRES_SERVER:
-        name = f"portal_test_{uuid.uuid4().hex[:10]}"
+        name = f"portal_test_{WORKER}_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(POSTGRES_SERVER + "/postgres", autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         url = POSTGRES_SERVER.replace("postgresql://", "postgresql+psycopg://") + "/" + name

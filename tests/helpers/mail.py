@@ -42,7 +42,15 @@ class MailServer:
         with self._handler.lock:
             self._handler.messages.clear()
 
+    def arrived(self) -> list[EmailMessage]:
+        """What has arrived by now, without waiting: for proving that nothing (or nothing more) was
+        sent. Only after a synchronous send has returned (a test-client request, a CLI command or a
+        job called in the test, with Huey in immediate mode): the server stores a message before it
+        answers 250 to DATA, and the portal's send returns only after that answer."""
+        return self.messages
+
     def wait_for(self, count: int, seconds: float = 10) -> list[EmailMessage]:
+        """Wait until *count* messages have arrived (for sends from another thread or process)."""
         deadline = time.monotonic() + seconds
         while len(self.messages) < count and time.monotonic() < deadline:
             time.sleep(0.05)
