@@ -16,6 +16,7 @@ from sqlalchemy import text
 from portal import create_app
 from portal.extensions import db
 from portal.models import Account, Creditor, Debtor
+from tests.helpers.databases import empty_tables
 from tests.helpers.mail import MailServer
 from tests.helpers.servers import LocalStripe
 from tests.helpers.settings import app_config
@@ -97,9 +98,7 @@ def app(database_url, localstripe, mail_server):
     app = create_app(app_config(database_url, localstripe, mail_server))
     with app.app_context():
         if database_url.startswith("postgresql"):
-            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
-            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            db.session.commit()
+            empty_tables()  # only the tables with rows, and used sequences (tests/helpers/databases.py)
         yield app
         db.session.remove()
         db.engine.dispose()
