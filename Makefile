@@ -19,18 +19,23 @@ test: install browser lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-# pytest-xdist: a worker per core, each with its own localstripe, mail server and database; the
-# tests listed in tests/helpers/tiers.py (races, their own servers, the browser) run one at a time
-# on one worker (the xdist group "serial").
-PARALLEL ?= -n auto --dist loadgroup
+# pytest-xdist: a worker per core, each with its own localstripe, mail server and database, for
+# every test but those marked serial (tests/helpers/tiers.py: races, their own servers, the browser),
+# which then run alone in one process. Both parts always run; either failing fails the target.
+PARALLEL ?= -n auto
+PYTEST_TWICE = status=0; \
+	$(BIN)/python -m pytest $(PARALLEL) -m "not serial" $(1) || status=$$?; \
+	$(BIN)/python -m pytest -m serial $(1) || status=$$?; \
+	exit $$status
 
-## Everything but the browser tests, on SQLite, in parallel.
+## Everything but the browser tests, on SQLite: in parallel, then the serial tests alone.
 test-sqlite:
-	$(BIN)/python -m pytest $(PARALLEL) --ignore=tests/e2e
+	$(call PYTEST_TWICE,--ignore=tests/e2e)
 
-## Everything, the browser tests included, on PostgreSQL, in parallel.
+## Everything, the browser tests included, on PostgreSQL: in parallel, then the serial tests alone.
+test-postgres: export TEST_POSTGRES_SERVER = $(POSTGRES_SERVER)
 test-postgres:
-	TEST_POSTGRES_SERVER=$(POSTGRES_SERVER) $(BIN)/python -m pytest $(PARALLEL)
+	$(call PYTEST_TWICE,)
 
 ## The browser tests alone, on PostgreSQL as in `make test`.
 test-browser: install browser

@@ -31,8 +31,9 @@ POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_SERVER", "")  # e.g. postgresql:
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m and pytest-xdist read the marks
 def pytest_collection_modifyitems(config, items):
-    """Races, their own servers and the browser run one at a time on one worker (tests/helpers/tiers.py)."""
+    """Races, their own servers and the browser are marked `serial` (tests/helpers/tiers.py)."""
     mark_serial(items)
 
 

@@ -1,11 +1,16 @@
-"""Which tests run alone on one worker when the suite runs in parallel (pytest-xdist).
+"""Which tests run alone, not beside others, when the suite runs in parallel (pytest-xdist).
 
-With `-n 2 --dist loadgroup` every test whose node id starts with one of SERIAL goes to the xdist
-group "serial": one worker runs them one after another, while the other workers share out the rest.
-These are the tests that cannot share the machine with each other: races and timings that decide
-what they prove (threads released at once, a slow lock holder), servers of their own (gunicorn
-workers, a fault proxy) and the browser. Each worker has its own localstripe, mail server and
-database, so nothing else needs to be kept apart. Without xdist the mark does nothing.
+Every test whose node id starts with one of SERIAL gets the mark `serial`. `make test-sqlite` and
+`make test-postgres` run `-m "not serial"` on a worker per core, then `-m serial` in one process
+with nothing else of the suite running. These are the tests that cannot share the machine: races
+and timings that decide what they prove (threads released at once, a slow lock holder, requests
+that both gunicorn workers must answer), servers of their own (gunicorn, a fault proxy) and the
+browser. Each xdist worker has its own localstripe, mail server and database, so nothing else needs
+to be kept apart.
+
+They also get `xdist_group("serial")` for `--dist loadgroup`, but pytest-xdist 3.8 does not group
+under pytest 9.2 (it renames `item._nodeid`, and pytest 9.2 reads the node id from elsewhere), so
+the Makefile does not rely on it.
 """
 
 from __future__ import annotations
@@ -31,4 +36,5 @@ SERIAL = (
 def mark_serial(items: list[pytest.Item]) -> None:
     for item in items:
         if item.nodeid.startswith(SERIAL):
+            item.add_marker(pytest.mark.serial)
             item.add_marker(pytest.mark.xdist_group(SERIAL_GROUP))
