@@ -7,22 +7,39 @@ POSTGRES_SERVER ?= postgresql://postgres@127.0.0.1:5432
 PYBABEL_EXTRACT := $(BIN)/pybabel extract -F i18n/babel.cfg -k _l -k lazy_gettext --no-location \
 	--sort-output --project debtor-portal --version 0.1 --msgid-bugs-address help@example.com
 
-.PHONY: demo test test-sqlite test-postgres accessibility reliability install browser translations translations-update lint clean
+.PHONY: demo test test-sqlite test-postgres test-browser accessibility reliability install browser translations translations-update lint clean
 
 ## Install everything, then run the portal with demo data, localstripe and a mail catcher.
 demo: install
 	$(BIN)/python demo/run.py
 
-## Install everything, lint, then run the whole suite on SQLite and again on PostgreSQL.
+## Install everything, lint, then run the whole suite on SQLite and again on PostgreSQL; the browser
+## tests (tests/e2e) run once, on PostgreSQL.
 test: install browser lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-test-sqlite:
-	$(BIN)/python -m pytest
+# pytest-xdist: a worker per core, each with its own localstripe, mail server and database, for
+# every test but those marked serial (tests/helpers/tiers.py: races, their own servers, the browser),
+# which then run alone in one process. Both parts always run; either failing fails the target.
+PARALLEL ?= -n auto
+PYTEST_TWICE = status=0; \
+	$(BIN)/python -m pytest $(PARALLEL) -m "not serial" $(1) || status=$$?; \
+	$(BIN)/python -m pytest -m serial $(1) || status=$$?; \
+	exit $$status
 
+## Everything but the browser tests, on SQLite: in parallel, then the serial tests alone.
+test-sqlite:
+	$(call PYTEST_TWICE,--ignore=tests/e2e)
+
+## Everything, the browser tests included, on PostgreSQL: in parallel, then the serial tests alone.
+test-postgres: export TEST_POSTGRES_SERVER = $(POSTGRES_SERVER)
 test-postgres:
-	TEST_POSTGRES_SERVER=$(POSTGRES_SERVER) $(BIN)/python -m pytest
+	$(call PYTEST_TWICE,)
+
+## The browser tests alone, on PostgreSQL as in `make test`.
+test-browser: install browser
+	TEST_POSTGRES_SERVER=$(POSTGRES_SERVER) $(BIN)/python -m pytest tests/e2e
 
 ## The accessibility checks alone (every page, 4 languages, 3 widths; keyboard; no JavaScript),
 ## then the figures they measured.

@@ -38,7 +38,7 @@ class PrintingMailbox:
 
 
 def main() -> None:
-    from tests.support import LocalStripe, wait_for_http  # noqa: F401 - same helpers as the tests
+    from tests.helpers.servers import LocalStripe, wait_for_http  # noqa: F401 - same helpers as the tests
 
     instance = ROOT / "instance"
     instance.mkdir(exist_ok=True)
@@ -66,7 +66,7 @@ def main() -> None:
     from aiosmtpd.controller import Controller
 
     stripe = subprocess.Popen(  # noqa: S603 - our own dev dependency
-        [sys.executable, "-m", "tests.localstripe_server", "--port", str(STRIPE_PORT)],
+        [sys.executable, "-m", "tests.helpers.localstripe_server", "--port", str(STRIPE_PORT)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -16,8 +16,12 @@ from sqlalchemy import text
 from portal import create_app
 from portal.extensions import db
 from portal.models import Account, Creditor, Debtor
+from tests.helpers.databases import empty_tables
+from tests.helpers.mail import MailServer
 from tests.helpers.page_check import PageCheckingClient
-from tests.support import LocalStripe, MailServer
+from tests.helpers.servers import LocalStripe
+from tests.helpers.settings import app_config
+from tests.helpers.tiers import mark_serial
 
 # The portal is production unless told otherwise; the tests (and every server or CLI they start,
 # which inherit this environment) ask for the test settings.
@@ -27,8 +31,15 @@ os.environ["PORTAL_ENV"] = "test"
 # on a translated page), so every test that opens a page checks it without asking.
 Flask.test_client_class = PageCheckingClient
 
-WEBHOOK_SECRET = "whsec_test_portal"  # noqa: S105 - a test value, not a secret
 POSTGRES_SERVER = os.environ.get("TEST_POSTGRES_SERVER", "")  # e.g. postgresql://postgres@127.0.0.1:5432
+# Under pytest-xdist each worker (gw0, gw1, ...) runs its own session: its own servers and database.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m and pytest-xdist read the marks
+def pytest_collection_modifyitems(config, items):
+    """Races, their own servers and the browser are marked `serial` (tests/helpers/tiers.py)."""
+    mark_serial(items)
 
 
 @pytest.fixture(scope="session")
@@ -51,30 +62,11 @@ def mailbox(mail_server):
     return mail_server
 
 
-def _config(url: str, localstripe: LocalStripe, mail_server: MailServer) -> dict:
-    return {
-        "PORTAL_ENV": "test",
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": url,
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "PORTAL_BASE_URL": "http://portal.test",
-        "STRIPE_SECRET_KEY": "sk_test_portal",
-        "STRIPE_PUBLISHABLE_KEY": "pk_test_portal",
-        "STRIPE_API_BASE": localstripe.url,
-        "STRIPE_JS_URL": f"{localstripe.url}/js.stripe.com/v3/",
-        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": mail_server.port,
-    }
-
-
 @pytest.fixture(scope="session")
 def _migrated_template(tmp_path_factory, localstripe, mail_server):
     """Migrate once; each test then gets a copy (SQLite) or emptied tables (PostgreSQL)."""
     if POSTGRES_SERVER:
-        name = f"portal_test_{uuid.uuid4().hex[:10]}"
+        name = f"portal_test_{WORKER}_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(POSTGRES_SERVER + "/postgres", autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         url = POSTGRES_SERVER.replace("postgresql://", "postgresql+psycopg://") + "/" + name
@@ -91,7 +83,7 @@ def _migrated_template(tmp_path_factory, localstripe, mail_server):
 def _upgrade(url, localstripe, mail_server):
     from flask_migrate import upgrade
 
-    app = create_app(_config(url, localstripe, mail_server))
+    app = create_app(app_config(url, localstripe, mail_server))
     with app.app_context():
         upgrade()
         db.engine.dispose()
@@ -109,12 +101,10 @@ def database_url(_migrated_template, tmp_path):
 
 @pytest.fixture
 def app(database_url, localstripe, mail_server):
-    app = create_app(_config(database_url, localstripe, mail_server))
+    app = create_app(app_config(database_url, localstripe, mail_server))
     with app.app_context():
         if database_url.startswith("postgresql"):
-            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
-            db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            db.session.commit()
+            empty_tables()  # only the tables with rows, and used sequences (tests/helpers/databases.py)
         yield app
         db.session.remove()
         db.engine.dispose()

@@ -20,8 +20,8 @@ from portal.extensions import db
 from portal.models import Payment
 from portal.notify import receipts
 from portal.notify.plan_calendar import plan_ics
-from tests.notify.conftest import body
-from tests.plans.plan_rows import plan_rows
+from tests.helpers.mail import body
+from tests.helpers.plans import plan_rows
 
 LANGUAGES = ["en", "es", "zh_Hant", "vi"]
 TRANSLATED = ["es", "zh_Hant", "vi"]

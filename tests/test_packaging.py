@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.support import free_port, wait_for_http
+from tests.helpers.servers import free_port, wait_for_http
 
 ROOT = Path(__file__).resolve().parent.parent
 START_PAGE_TITLE = "Pay or ask about an account"

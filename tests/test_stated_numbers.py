@@ -9,8 +9,8 @@ from pathlib import Path
 from portal.disputes import evidence, forms
 from portal.domain import identity
 from portal.offers import service as offers
-from tests.links.conftest import dob_answer
-from tests.plans.page_helpers import page_text
+from tests.helpers.identity import dob_answer
+from tests.helpers.plan_pages import page_text
 
 PORTAL = Path(__file__).resolve().parent.parent / "portal"
 SPELLED_OUT = re.compile(r"\b\d+ (?:working days|minutes|MB)\b|\b\d{1,2} ?(?:am|pm)\b", re.IGNORECASE)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from portal.guidance.steps import JOURNEYS, PLACES, step_for
 from portal.models.types import utcnow
-from tests.plans.page_helpers import choose_plan
+from tests.helpers.plan_pages import choose_plan
 
 
 def _indicator(html: str) -> str:

@@ -21,7 +21,7 @@ from portal.models import (
     PlanStatus,
 )
 from tests.collector.conftest import account_row
-from tests.plans.plan_rows import plan_rows
+from tests.helpers.plans import plan_rows
 
 REFUSED_BELOW_PAID = (
     "line 2: refused, nothing changed: the new total is not more than what was already paid on the "

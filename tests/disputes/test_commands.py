@@ -18,8 +18,9 @@ from portal.models import (
 )
 from portal.models.types import utcnow
 from tests.disputes.conftest import text
-from tests.notify.conftest import body, event_kinds, events
-from tests.plans.plan_rows import plan_rows
+from tests.helpers.mail import body
+from tests.helpers.plans import plan_rows
+from tests.helpers.records import event_kinds, events
 
 NOTE = "The creditor sent us your signed agreement and statements for 2024."
 

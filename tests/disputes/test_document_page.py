@@ -14,9 +14,9 @@ from werkzeug.test import encode_multipart
 from portal.disputes.draft import RUN
 from portal.extensions import db
 from portal.models import Dispute
-from tests.disputes import files
 from tests.disputes.conftest import text, upload
-from tests.notify.conftest import check_page
+from tests.helpers import documents
+from tests.helpers.pages import check_page
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def test_continuing_with_no_file_chosen_is_the_same(account, client):
     assert _saved(account)["evidence"] is None
 
 
-@pytest.mark.parametrize("payload", [files.elf(), files.windows_exe()], ids=["elf", "mz"])
+@pytest.mark.parametrize("payload", [documents.elf(), documents.windows_exe()], ids=["elf", "mz"])
 def test_a_renamed_executable_is_refused(account, client, evidence_dir, payload):
     response = _post(client, upload(payload, "receipt.pdf", "application/pdf"))
     assert response.status_code == 400
@@ -101,7 +101,7 @@ def test_an_empty_file_is_refused(account, client):
 
 
 def test_a_file_over_ten_megabytes_is_refused_on_the_page(account, client, evidence_dir):
-    big = files.pdf() + b"\x00" * (10 * 1024 * 1024)
+    big = documents.pdf() + b"\x00" * (10 * 1024 * 1024)
     response = client.post("/dispute/document", **_in_memory(big))
     assert response.status_code == 400
     assert '<a href="#evidence">The file must be 10 MB or smaller.' in text(response)
@@ -109,7 +109,7 @@ def test_a_file_over_ten_megabytes_is_refused_on_the_page(account, client, evide
 
 
 def test_a_request_over_the_upload_limit_gets_a_kind_page(account, client, evidence_dir):
-    huge = files.pdf() + b"\x00" * (12 * 1024 * 1024)
+    huge = documents.pdf() + b"\x00" * (12 * 1024 * 1024)
     response = client.post("/dispute/document", **_in_memory(huge))
     assert response.status_code == 413
     page = text(response)
@@ -119,10 +119,10 @@ def test_a_request_over_the_upload_limit_gets_a_kind_page(account, client, evide
 
 
 def test_a_document_is_stored_at_once_and_shown_again(account, client, evidence_dir):
-    response = _post(client, upload(files.png(), "scans/cheque.png", "application/octet-stream"))
+    response = _post(client, upload(documents.png(), "scans/cheque.png", "application/octet-stream"))
     assert response.status_code == 303 and response.headers["Location"] == "/dispute/check"
     (name,) = _stored(evidence_dir)
-    assert (evidence_dir / name).read_bytes() == files.png()
+    assert (evidence_dir / name).read_bytes() == documents.png()
     assert _saved(account)["evidence"] == {
         "file_name": name,
         "mime": "image/png",
@@ -137,7 +137,7 @@ def test_a_document_is_stored_at_once_and_shown_again(account, client, evidence_
 
 
 def test_continuing_with_no_new_file_keeps_the_document(account, client, evidence_dir):
-    _post(client, upload(files.pdf(), "letter.pdf"))
+    _post(client, upload(documents.pdf(), "letter.pdf"))
     kept = _saved(account)["evidence"]
     response = _post(client, (io.BytesIO(b""), ""))
     assert response.headers["Location"] == "/dispute/check"
@@ -145,25 +145,25 @@ def test_continuing_with_no_new_file_keeps_the_document(account, client, evidenc
 
 
 def test_a_new_document_replaces_the_old_one_on_disk_too(account, client, evidence_dir):
-    _post(client, upload(files.pdf(), "letter.pdf"))
+    _post(client, upload(documents.pdf(), "letter.pdf"))
     old = _saved(account)["evidence"]["file_name"]
-    _post(client, upload(files.jpeg(), "photo.jpg"))
+    _post(client, upload(documents.jpeg(), "photo.jpg"))
     new = _saved(account)["evidence"]
     assert new["original_name"] == "photo.jpg" and new["mime"] == "image/jpeg"
     assert _stored(evidence_dir) == [new["file_name"]] and new["file_name"] != old
 
 
 def test_a_refused_file_keeps_the_document_already_added(account, client, evidence_dir):
-    _post(client, upload(files.pdf(), "letter.pdf"))
+    _post(client, upload(documents.pdf(), "letter.pdf"))
     kept = _saved(account)["evidence"]
-    response = _post(client, upload(files.elf(), "virus.pdf"))
+    response = _post(client, upload(documents.elf(), "virus.pdf"))
     assert response.status_code == 400
     assert "You added: letter.pdf" in text(response)
     assert _saved(account)["evidence"] == kept and _stored(evidence_dir) == [kept["file_name"]]
 
 
 def test_removing_the_document_deletes_the_file(account, client, evidence_dir):
-    _post(client, upload(files.pdf(), "letter.pdf"))
+    _post(client, upload(documents.pdf(), "letter.pdf"))
     response = client.post("/dispute/document", data={"remove": "1"})
     assert response.status_code == 303 and response.headers["Location"] == "/dispute/document"
     assert "evidence" not in _saved(account) and _stored(evidence_dir) == []
@@ -172,14 +172,14 @@ def test_removing_the_document_deletes_the_file(account, client, evidence_dir):
 
 
 def test_the_check_page_names_the_document(client):
-    _post(client, upload(files.pdf(), "letter.pdf"))
+    _post(client, upload(documents.pdf(), "letter.pdf"))
     page = text(client.get("/dispute/check"))
     body = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
     assert "Document letter.pdf Change Document" in body
 
 
 def test_no_route_serves_evidence(app, client, evidence_dir):
-    _post(client, upload(files.pdf(), "letter.pdf"))
+    _post(client, upload(documents.pdf(), "letter.pdf"))
     client.post("/dispute/check")
     (dispute,) = db.session.scalars(select(Dispute)).all()
     assert dispute.evidence_file in _stored(evidence_dir)
@@ -202,7 +202,7 @@ def test_a_draft_left_for_draft_days_is_forgotten_with_its_document(
     from portal.models import Draft
     from portal.tasks import forget_old_drafts_task
 
-    _post(client, upload(files.png(), "cheque.png"))
+    _post(client, upload(documents.png(), "cheque.png"))
     (name,) = _stored(evidence_dir)
     recent = make_account(reference="RECENT-1")
     RUN.save(recent, reason="not_mine")

@@ -9,15 +9,15 @@ import pytest
 
 from portal.disputes import evidence
 from portal.disputes.evidence import MAX_BYTES, EvidenceRejected, Problem
-from tests.disputes import files
+from tests.helpers import documents
 
 
 @pytest.mark.parametrize(
     ("data", "mime", "extension"),
     [
-        (files.pdf(), "application/pdf", ".pdf"),
-        (files.jpeg(), "image/jpeg", ".jpg"),
-        (files.png(), "image/png", ".png"),
+        (documents.pdf(), "application/pdf", ".pdf"),
+        (documents.jpeg(), "image/jpeg", ".jpg"),
+        (documents.png(), "image/png", ".png"),
     ],
     ids=["pdf", "jpeg", "png"],
 )
@@ -26,7 +26,7 @@ def test_real_documents_and_pictures_are_accepted(data, mime, extension):
     assert (kind.mime, kind.extension) == (mime, extension)
 
 
-@pytest.mark.parametrize("data", [files.elf(), files.windows_exe()], ids=["elf", "mz"])
+@pytest.mark.parametrize("data", [documents.elf(), documents.windows_exe()], ids=["elf", "mz"])
 def test_an_executable_is_refused_whatever_it_is_called(data, tmp_path):
     folder = tmp_path / "evidence"
     with pytest.raises(EvidenceRejected) as caught:
@@ -53,7 +53,7 @@ def test_an_empty_file_is_refused():
 
 
 def test_ten_megabytes_is_the_most_accepted():
-    exactly = files.png() + b"\x00" * (MAX_BYTES - len(files.png()))
+    exactly = documents.png() + b"\x00" * (MAX_BYTES - len(documents.png()))
     assert evidence.identify(exactly).mime == "image/png"
     with pytest.raises(EvidenceRejected) as caught:
         evidence.identify(exactly + b"\x00")
@@ -70,13 +70,13 @@ def test_reading_an_upload_stops_just_past_the_limit():
 
 def test_stored_files_get_a_random_name_from_their_content_and_only_the_owner_can_read(tmp_path):
     folder = tmp_path / "evidence"
-    first = evidence.store(files.png(), "receipt.pdf", folder)  # a PNG with the wrong name
-    second = evidence.store(files.png(), "receipt.pdf", folder)
+    first = evidence.store(documents.png(), "receipt.pdf", folder)  # a PNG with the wrong name
+    second = evidence.store(documents.png(), "receipt.pdf", folder)
 
     assert first.mime == "image/png" and first.file_name.endswith(".png")
     assert first.file_name != second.file_name
     assert "receipt" not in first.file_name
-    assert (folder / first.file_name).read_bytes() == files.png()
+    assert (folder / first.file_name).read_bytes() == documents.png()
     assert stat.S_IMODE((folder / first.file_name).stat().st_mode) == 0o600
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert first.original_name == "receipt.pdf"

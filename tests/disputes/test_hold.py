@@ -16,11 +16,11 @@ from portal.models import DisputeReason, InstalmentStatus, MagicLink, Payment, P
 from portal.notify import disputes as dispute_emails
 from portal.notify import plan_notices, receipts, rules
 from portal.plans import reminders, runner
-from tests.disputes import files
 from tests.disputes.conftest import upload
-from tests.notify.conftest import body, events
-from tests.plans.plan_factory import intents_for, make_plan, noon
-from tests.plans.plan_rows import plan_rows
+from tests.helpers import documents
+from tests.helpers.mail import body
+from tests.helpers.plans import intents_for, make_plan, noon, plan_rows
+from tests.helpers.records import events
 
 MORNING_IN_NEW_YORK = datetime(2027, 1, 15, 14, 0, tzinfo=UTC)
 NIGHT_IN_NEW_YORK = datetime(2027, 1, 15, 3, 0, tzinfo=UTC)
@@ -88,7 +88,7 @@ def test_no_reminders_while_on_hold(make_account, mailbox, open_dispute):
     open_dispute(account)
 
     assert reminders.send_reminders(MORNING_IN_NEW_YORK) == 0
-    assert mailbox.wait_for(1, seconds=0.3) == []
+    assert mailbox.arrived() == []
     db.session.expire_all()
     assert plan.instalments[0].reminded_at is None
 
@@ -135,7 +135,7 @@ def test_the_runners_notices_are_not_sent_and_make_no_link(make_account, mailbox
 
     assert notice(plan.instalments[0], MORNING_IN_NEW_YORK) is False
 
-    assert mailbox.wait_for(1, seconds=0.3) == []
+    assert mailbox.arrived() == []
     assert _links(account) == []
     (event,) = events(account, f"{kind}_not_sent")
     assert event.data == {"reason": "on_hold"}
@@ -165,7 +165,7 @@ def test_an_opt_out_still_stops_the_confirmation(make_account, mailbox, open_dis
     db.session.commit()
     dispute = open_dispute(account)
     assert dispute_emails.send_received(dispute) is False
-    assert mailbox.wait_for(1, seconds=0.3) == []
+    assert mailbox.arrived() == []
     assert events(account, "dispute_confirmation_not_sent")[0].data["reason"] == "opted_out"
 
 
@@ -210,7 +210,7 @@ def test_the_dispute_pages_ask_nothing_more_while_one_is_open(client, make_accou
     account = make_account()
     sign_in(account)
     client.post("/dispute", data={"reason": "wrong_amount"})
-    client.post("/dispute/document", data={"evidence": upload(files.pdf(), "letter.pdf")})
+    client.post("/dispute/document", data={"evidence": upload(documents.pdf(), "letter.pdf")})
     assert len(list(evidence_dir.iterdir())) == 1
     service.open_dispute(account, DisputeReason.ALREADY_PAID, "I paid in March.")
     db.session.commit()

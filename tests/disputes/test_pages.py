@@ -12,9 +12,10 @@ from portal.disputes.draft import RUN
 from portal.extensions import db
 from portal.links import service as links
 from portal.models import Dispute, DisputeStatus, Draft, MagicLink, Payment
-from tests.disputes import files
 from tests.disputes.conftest import text, upload
-from tests.notify.conftest import check_page, events
+from tests.helpers import documents
+from tests.helpers.pages import check_page
+from tests.helpers.records import events
 
 
 def _first_link_at(account, moment: datetime) -> None:
@@ -327,7 +328,7 @@ def test_a_dispute_with_a_picture_holds_the_account_and_confirms(
 ):
     account = make_account()
     client = sign_in(account)
-    picture = files.png()
+    picture = documents.png()
     # The browser's word for the type is ignored; the content decides.
     _answer_all(
         client,
@@ -372,7 +373,7 @@ def test_a_dispute_with_a_picture_holds_the_account_and_confirms(
 def test_a_document_gone_from_the_folder_is_asked_for_again(make_account, sign_in, evidence_dir):
     account = make_account()
     client = sign_in(account)
-    _answer_all(client, document=upload(files.pdf(), "letter.pdf"))
+    _answer_all(client, document=upload(documents.pdf(), "letter.pdf"))
     for stored in evidence_dir.iterdir():
         stored.unlink()
 
@@ -423,7 +424,7 @@ def test_a_failed_save_removes_the_document_no_dispute_points_at(
 
     account = make_account()
     client = sign_in(account)
-    _answer_all(client, document=upload(files.png(), "cheque.png"))
+    _answer_all(client, document=upload(documents.png(), "cheque.png"))
     assert len(list(evidence_dir.iterdir())) == 1
 
     def broken(*args, **kwargs):
@@ -468,7 +469,7 @@ def test_a_closed_account_cannot_start_a_dispute(make_account, sign_in, evidence
 
     account = make_account()
     client = sign_in(account)
-    _answer_all(client, document=upload(files.png(), "cheque.png"))
+    _answer_all(client, document=upload(documents.png(), "cheque.png"))
     account.status = AccountStatus.CLOSED
     db.session.commit()
     for path in ("/dispute", "/dispute/details", "/dispute/document", "/dispute/check"):
@@ -485,7 +486,7 @@ def test_the_voluntary_payment_page_still_opens_while_on_hold(make_account, sign
 
 
 def test_an_active_plan_is_shown_as_paused(make_account, sign_in, open_dispute):
-    from tests.plans.plan_rows import plan_rows
+    from tests.helpers.plans import plan_rows
 
     account = make_account()
     plan_rows(account, [(date(2099, 1, 1), 5000)])

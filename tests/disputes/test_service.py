@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.disputes import service
 from portal.extensions import db
 from portal.models import Dispute, DisputeReason, DisputeStatus
-from tests.notify.conftest import events
+from tests.helpers.records import events
 
 REFERENCE = re.compile(r"^D-[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$")
 

@@ -15,10 +15,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from tests.conftest import WEBHOOK_SECRET
 from tests.e2e.log_watch import LogWatch
-from tests.scale import figure
-from tests.support import free_port
+from tests.helpers.scale import figure
+from tests.helpers.servers import free_port
+from tests.helpers.settings import WEBHOOK_SECRET
 
 CHROMIUM = "/usr/bin/chromium"
 PHONE = {"width": 320, "height": 640}

@@ -26,10 +26,10 @@ from portal.links import service as links
 from portal.models.types import utcnow
 from portal.notify.optout import optout_url
 from portal.payments import gateway
-from tests.disputes import files
 from tests.e2e.journey import CARD_3DS, CARD_OK
-from tests.plans.page_helpers import agree_plan, choose_plan, type_card
-from tests.plans.plan_factory import make_plan
+from tests.helpers import documents
+from tests.helpers.plan_pages import agree_plan, choose_plan, type_card
+from tests.helpers.plans import make_plan
 
 # Routes that are not pages a person reads, and why.
 NOT_PAGES = {
@@ -184,7 +184,7 @@ def _disputed(client, reason: str = "already_paid", details: str = "", document:
     The document's name has no words in it, so the Chinese sweep does not count it as English."""
     _posted(client, "/dispute", {"reason": reason}, "/dispute/details")
     _posted(client, "/dispute/details", {"details": details}, "/dispute/document")
-    answer = {"evidence": (io.BytesIO(files.pdf()), "03-2026.PDF")} if document else {"without": "1"}
+    answer = {"evidence": (io.BytesIO(documents.pdf()), "03-2026.PDF")} if document else {"without": "1"}
     return _posted(client, "/dispute/document", answer, "/dispute/check")
 
 

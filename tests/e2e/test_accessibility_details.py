@@ -20,7 +20,7 @@ from tests.e2e.journey import (
     start_paying_in_full,
 )
 from tests.e2e.journey import sign_in as _sign_in  # the session tests share it
-from tests.plans.plan_factory import make_plan
+from tests.helpers.plans import make_plan
 
 pytestmark = pytest.mark.e2e
 

@@ -14,9 +14,9 @@ from portal.domain import contact
 from portal.extensions import db
 from portal.models import Dispute, DisputeStatus
 from portal.models.types import utcnow
-from tests.disputes import files
 from tests.e2e.conftest import check_page
 from tests.e2e.journey import confirm_identity, open_link
+from tests.helpers import documents
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +31,7 @@ def evidence_dir(app, tmp_path):
 @pytest.fixture
 def receipt_png(tmp_path):
     path = tmp_path / "receipt.png"
-    path.write_bytes(files.png())
+    path.write_bytes(documents.png())
     return path
 
 
@@ -131,7 +131,7 @@ def test_reading_the_validation_page_then_disputing_with_a_picture(
     assert re.fullmatch(r"D-[A-HJKMNP-Z2-9]{6}", dispute.reference)
     assert dispute.status is DisputeStatus.OPEN and dispute.evidence_type == "image/png"
     assert dispute.details == "I paid by cheque on 3 March."
-    assert (evidence_dir / dispute.evidence_file).read_bytes() == files.png()
+    assert (evidence_dir / dispute.evidence_file).read_bytes() == documents.png()
     assert dispute.account.on_hold is True
     assert mailbox.wait_for(1)[0]["Subject"] == f"We have received your dispute {dispute.reference}"
 
@@ -205,7 +205,7 @@ def test_the_same_journey_for_a_spanish_speaker(
     (dispute,) = _disputes(account.id)
     expect(page.locator("main")).to_contain_text(dispute.reference)
     assert dispute.reason.value == "wrong_amount" and dispute.details == "Los intereses no son correctos."
-    assert (evidence_dir / dispute.evidence_file).read_bytes() == files.png()
+    assert (evidence_dir / dispute.evidence_file).read_bytes() == documents.png()
     assert mailbox.wait_for(1)[0]["Subject"].endswith(dispute.reference)
 
     page.goto(live_portal + "/account")

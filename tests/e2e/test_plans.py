@@ -22,7 +22,7 @@ from tests.e2e.journey import (
     expect_receipt,
     open_link,
 )
-from tests.plans.plan_factory import noon
+from tests.helpers.plans import noon
 
 pytestmark = pytest.mark.e2e
 

@@ -15,9 +15,9 @@ from portal import clock
 from portal.accounts import policies
 from portal.extensions import db
 from portal.models import Debtor, Dispute, OptOut, Payment, Plan, PlanStatus, RequestKind, SupportRequest
-from tests.disputes import files
 from tests.e2e.conftest import DESKTOP, check_page
 from tests.e2e.journey import CARD_OK, enter_card, expect_receipt
+from tests.helpers import documents
 
 pytestmark = pytest.mark.e2e
 
@@ -260,7 +260,7 @@ def test_a_dispute_with_a_document_without_javascript(
     page.get_by_role("button", name="Continue").click()
 
     receipt = tmp_path / "receipt.png"
-    receipt.write_bytes(files.png())
+    receipt.write_bytes(documents.png())
     nojs.at(document)
     page.get_by_label(document).set_input_files(str(receipt))
     page.get_by_role("button", name="Continue", exact=True).click()
@@ -288,7 +288,7 @@ def test_a_dispute_with_a_document_without_javascript(
     db.session.expire_all()
     (dispute,) = db.session.scalars(db.select(Dispute).where(Dispute.account_id == account.id)).all()
     assert dispute.evidence_type == "image/png"
-    assert (evidence_dir / dispute.evidence_file).read_bytes() == files.png()
+    assert (evidence_dir / dispute.evidence_file).read_bytes() == documents.png()
     nojs.done()
 
 

@@ -1,5 +1,5 @@
 """An outbox in memory in place of the SMTP server: the mailer's own SMTP client builds and sends
-each message, and only the socket is missing. Read it as tests.support.MailServer is read."""
+each message, and only the socket is missing. Read it as tests.helpers.mail.MailServer is read."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class Outbox:
         return self.messages
 
     def keep(self, content: bytes) -> None:
-        # Parsed from the bytes sent, as the SMTP server in tests.support does it.
+        # Parsed from the bytes sent, as the SMTP server in tests.helpers.mail does it.
         message = message_from_bytes(content, policy=policy.default)
         with self._lock:
             self._messages.append(message)

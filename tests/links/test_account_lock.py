@@ -11,7 +11,9 @@ from portal.extensions import db
 from portal.links import service
 from portal.models import MagicLink
 from portal.models.types import utcnow
-from tests.links.conftest import dob_answer, event_kinds, title_of
+from tests.helpers.identity import dob_answer
+from tests.helpers.pages import title_of
+from tests.helpers.records import event_kinds
 
 RIGHT = dob_answer(27, 3, 1980)
 WRONG = dob_answer(14, 11, 1937)

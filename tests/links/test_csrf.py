@@ -8,8 +8,8 @@ import pytest
 
 from portal import create_app
 from portal.extensions import db
-from tests.links.conftest import event_kinds
-from tests.payments.conftest import intent_event, stripe_signature
+from tests.helpers.records import event_kinds
+from tests.helpers.webhooks import intent_event, stripe_signature
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.links.conftest import html_lang
+from tests.helpers.pages import html_lang
 
 pytestmark = pytest.mark.usefixtures("fresh_g_per_request")
 

@@ -8,7 +8,8 @@ from itsdangerous import URLSafeSerializer
 from portal.extensions import db
 from portal.links import service
 from portal.links.service import SALT
-from tests.links.conftest import event_kinds, link_for, move_into_past
+from tests.helpers.records import event_kinds
+from tests.links.conftest import link_for, move_into_past
 
 AMOUNT_SPELLINGS = ("$1,060.25", "1,060.25", "1060.25")
 

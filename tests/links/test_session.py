@@ -11,7 +11,8 @@ from portal.extensions import db
 from portal.links import service, sessions
 from portal.models import DebtorSession, Payment
 from portal.models.types import utcnow
-from tests.links.conftest import dob_answer, link_for, move_into_past
+from tests.helpers.identity import dob_answer
+from tests.links.conftest import link_for, move_into_past
 
 
 def _session_cookie(client) -> str:

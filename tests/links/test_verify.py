@@ -12,7 +12,10 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Event
-from tests.links.conftest import dob_answer, event_kinds, link_for, move_into_past, title_of
+from tests.helpers.identity import dob_answer
+from tests.helpers.pages import title_of
+from tests.helpers.records import event_kinds
+from tests.links.conftest import link_for, move_into_past
 
 RIGHT = dob_answer(27, 3, 1980)  # make_account's default date of birth
 WRONG = dob_answer(14, 11, 1937)

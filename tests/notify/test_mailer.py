@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from portal.notify import mailer
-from tests.notify.conftest import raw_header
+from tests.helpers.mail import raw_header
 
 LONG_URL = "http://portal.test/stop/WzEyMzQ1LCJlbWFpbCJd.0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"
 

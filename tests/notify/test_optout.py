@@ -11,7 +11,8 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import OptOut
 from portal.notify.optout import SALT, optout_url, read_token
-from tests.notify.conftest import check_page, event_kinds, events, html_lang
+from tests.helpers.pages import check_page, html_lang
+from tests.helpers.records import event_kinds, events
 
 
 def _path(url: str) -> str:

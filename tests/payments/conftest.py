@@ -1,29 +1,14 @@
-"""Helpers for payment tests: cards typed at localstripe, signed webhooks, and counts."""
+"""Fixtures for payment tests: cards typed and saved at localstripe, intents read back and
+authenticated. Card numbers, webhooks and record readers are in tests/helpers/."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import time
 import urllib.request
 
 import pytest
-from sqlalchemy import func, select
 
-from portal.extensions import db
-from portal.models import Event, Payment, PaymentAttempt
-from portal.models.payments import LIVE_STATUSES
-from tests.conftest import WEBHOOK_SECRET
-from tests.payments.typed_cards import type_card
-
-PUBLISHABLE_KEY = "pk_test_portal"
-SECRET_KEY = "sk_test_portal"  # noqa: S105 - localstripe's test key, not a secret
-
-VISA_OK = "4242424242424242"
-DECLINED_ON_CHARGE = "4000000000000341"  # attaches to a customer, then fails when charged
-DECLINED_ON_SAVE = "4000000000000002"
-NEEDS_3DS = "4000002500003155"
+from tests.helpers.cards import PUBLISHABLE_KEY, SECRET_KEY, VISA_OK, type_card
 
 
 def _call(url: str, *, data: bytes | None = None, headers: dict | None = None, method: str = "GET") -> dict:
@@ -69,71 +54,6 @@ def authenticate_3ds(localstripe):
         )
 
     return finish
-
-
-def stripe_signature(body: bytes, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:
-    timestamp = int(time.time()) if timestamp is None else timestamp
-    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
-
-
-def intent_event(
-    intent_id: str,
-    kind: str = "payment_intent.succeeded",
-    amount: int = 106025,
-    currency: str = "usd",
-    status: str = "succeeded",
-    event_id: str = "evt_test_1",
-) -> bytes:
-    return json.dumps(
-        {
-            "id": event_id,
-            "object": "event",
-            "type": kind,
-            "api_version": "2020-08-27",
-            "created": int(time.time()),
-            "livemode": False,
-            "data": {
-                "object": {
-                    "id": intent_id,
-                    "object": "payment_intent",
-                    "amount": amount,
-                    "currency": currency,
-                    "status": status,
-                    "client_secret": f"{intent_id}_secret_x",
-                    "last_payment_error": None,
-                }
-            },
-        }
-    ).encode()
-
-
-def count(model, *where) -> int:
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
-
-
-def payments_for(account) -> list[Payment]:
-    db.session.expire_all()
-    return db.session.scalars(select(Payment).where(Payment.account_id == account.id)).all()
-
-
-def attempts_for(account) -> list[PaymentAttempt]:
-    db.session.expire_all()
-    return db.session.scalars(
-        select(PaymentAttempt).where(PaymentAttempt.account_id == account.id).order_by(PaymentAttempt.id)
-    ).all()
-
-
-def live_attempts(account) -> list[PaymentAttempt]:
-    return [a for a in attempts_for(account) if a.status in LIVE_STATUSES]
-
-
-def event_kinds(account) -> list[str]:
-    db.session.expire_all()
-    return db.session.scalars(
-        select(Event.kind).where(Event.account_id == account.id).order_by(Event.id)
-    ).all()
 
 
 @pytest.fixture

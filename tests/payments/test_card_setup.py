@@ -14,22 +14,20 @@ from portal.models import AttemptStatus
 from portal.models.types import utcnow
 from portal.payments import gateway as gateway_module
 from portal.payments.gateway import Setup, StripeGateway, get_gateway
-from tests.payments.conftest import (
+from tests.helpers.cards import (
     DECLINED_ON_CHARGE,
     DECLINED_ON_SAVE,
     NEEDS_3DS,
     SECRET_KEY,
     VISA_OK,
-    _call,
-    attempts_for,
-    event_kinds,
-    intent_event,
-    payments_for,
-    stripe_signature,
+    confirm_card,
+    page_setup,
 )
-from tests.payments.typed_cards import confirm_card, page_setup
-from tests.plans.page_helpers import agree_plan, plans_for
-from tests.plans.plan_factory import make_plan, stripe_client
+from tests.helpers.plan_pages import agree_plan, plans_for
+from tests.helpers.plans import make_plan, stripe_client
+from tests.helpers.records import attempts_for, event_kinds, payments_for
+from tests.helpers.webhooks import intent_event, stripe_signature
+from tests.payments.conftest import _call
 
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
 CALM = "No money has been taken"

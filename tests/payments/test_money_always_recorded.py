@@ -20,8 +20,10 @@ from portal.models import AccountStatus, AttemptStatus, PaymentAttempt, Purpose
 from portal.models.types import utcnow
 from portal.payments import attempts, service
 from portal.payments.gateway import get_gateway
-from tests.payments.conftest import VISA_OK, attempts_for, event_kinds, payments_for, stripe_signature
-from tests.plans.plan_factory import intents_for, stripe_client
+from tests.helpers.cards import VISA_OK
+from tests.helpers.plans import intents_for, stripe_client
+from tests.helpers.records import attempts_for, event_kinds, payments_for
+from tests.helpers.webhooks import stripe_signature
 
 OWED = 106025
 
@@ -246,7 +248,7 @@ def test_an_abandoned_attempt_whose_claim_lapsed_is_retired_and_the_payment_goes
 def _stripe_unreachable(app):
     """Point the app's gateway at a port nobody answers, as when Stripe is down; returns the undo."""
     from portal.payments.gateway import StripeGateway
-    from tests.support import free_port
+    from tests.helpers.servers import free_port
 
     real = get_gateway()
     app.extensions["portal.gateway"] = StripeGateway(

@@ -19,17 +19,10 @@ from portal.payments import service
 from portal.payments.commands import since_option
 from portal.payments.gateway import CardDeclined, get_gateway
 from portal.payments.reconcile import reconcile
-from tests.payments.conftest import (
-    DECLINED_ON_CHARGE,
-    SECRET_KEY,
-    VISA_OK,
-    attempts_for,
-    count,
-    event_kinds,
-    payments_for,
-    stripe_signature,
-)
-from tests.support import free_port
+from tests.helpers.cards import DECLINED_ON_CHARGE, SECRET_KEY, VISA_OK
+from tests.helpers.records import attempts_for, count, event_kinds, payments_for
+from tests.helpers.servers import free_port
+from tests.helpers.webhooks import stripe_signature
 
 NOW_GRACE = ["--grace-minutes", "0"]
 

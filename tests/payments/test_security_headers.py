@@ -92,12 +92,12 @@ def test_every_response_denies_camera_microphone_location_and_payment(client, lo
 
 def test_hsts_only_in_production(client, database_url, localstripe, mail_server):
     from portal import create_app
-    from tests.conftest import _config
+    from tests.helpers.settings import app_config
 
     assert "Strict-Transport-Security" not in client.get("/").headers
     production = create_app(
         {
-            **_config(database_url, localstripe, mail_server),
+            **app_config(database_url, localstripe, mail_server),
             "PORTAL_ENV": "production",
             "SECRET_KEY": "x" * 40,
         }

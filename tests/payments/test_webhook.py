@@ -10,15 +10,9 @@ import pytest
 from portal.domain.transitions import ATTEMPT
 from portal.extensions import db
 from portal.models import AccountStatus, AttemptStatus, Event, Payment, PaymentAttempt
-from tests.payments.conftest import (
-    VISA_OK,
-    attempts_for,
-    count,
-    event_kinds,
-    intent_event,
-    payments_for,
-    stripe_signature,
-)
+from tests.helpers.cards import VISA_OK
+from tests.helpers.records import attempts_for, count, event_kinds, payments_for
+from tests.helpers.webhooks import intent_event, stripe_signature
 
 INTENT = "pi_test_webhook_1"
 
@@ -114,7 +108,7 @@ def test_the_same_event_twice_records_one_payment(client, waiting_attempt, mailb
 
     assert len(payments_for(waiting_attempt)) == 1
     assert event_kinds(waiting_attempt).count("payment_succeeded") == 1
-    assert len(mailbox.wait_for(2, seconds=1)) == 1
+    assert len(mailbox.arrived()) == 1
 
 
 def test_a_second_event_with_a_new_id_for_the_same_intent_records_nothing_more(client, waiting_attempt):
@@ -185,4 +179,4 @@ def test_the_webhook_after_the_browser_recorded_the_payment_records_nothing_more
     assert response.status_code == 200
     assert len(payments_for(account)) == 1
     assert event_kinds(account).count("payment_succeeded") == 1
-    assert len(mailbox.wait_for(2, seconds=1)) == 1
+    assert len(mailbox.arrived()) == 1

@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.models import Payment, Plan
 from portal.models.types import utcnow
 from portal.plans import agreements
-from tests.plans.plan_factory import make_plan, saved_card
+from tests.helpers.plans import make_plan, saved_card
 
 
 def _choice():

@@ -9,7 +9,7 @@ from icalendar import Calendar
 from portal.extensions import db
 from portal.models import InstalmentStatus
 from portal.notify.plan_calendar import plan_ics
-from tests.plans.plan_rows import plan_rows
+from tests.helpers.plans import plan_rows
 
 DATES = [date(2027, 2, 1), date(2027, 3, 1), date(2027, 4, 1)]
 

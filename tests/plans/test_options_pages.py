@@ -10,7 +10,7 @@ import pytest
 
 from portal.models import AccountStatus, PlanKind, PlanStatus, Purpose
 from portal.models.types import utcnow
-from tests.plans.page_helpers import (
+from tests.helpers.plan_pages import (
     DECLINED_ON_CHARGE,
     VISA_OK,
     attempts_for,
@@ -28,7 +28,7 @@ from tests.plans.page_helpers import (
     title,
     type_card,
 )
-from tests.plans.plan_factory import make_plan
+from tests.helpers.plans import make_plan
 
 BALANCE = 106025  # make_account's default: 1,000.00 + 50.25 interest + 10.00 fees
 OPTION_LINKS = {"settlement": "/settle", "instalments": "/plan/new", "part_payments": "/pay/part"}

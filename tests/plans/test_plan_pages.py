@@ -12,7 +12,7 @@ from icalendar import Calendar
 from portal.models import AccountStatus, InstalmentStatus, PlanKind, PlanStatus, Purpose
 from portal.models.types import utcnow
 from portal.plans import runner
-from tests.plans.page_helpers import (
+from tests.helpers.plan_pages import (
     DECLINED_ON_CHARGE,
     MASTERCARD_OK,
     VISA_OK,
@@ -40,7 +40,7 @@ from tests.plans.page_helpers import (
     title,
     usd,
 )
-from tests.plans.plan_factory import intents_for, noon
+from tests.helpers.plans import intents_for, noon
 
 BALANCE = 106025  # make_account's default: 1,000.00 + 50.25 interest + 10.00 fees
 THIRDS = [35341, 35341, 35343]  # 1,060.25 in three payments; the remainder goes on the last

@@ -12,7 +12,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models import Draft
-from tests.plans.page_helpers import (
+from tests.helpers.plan_pages import (
     agree_plan,
     change_policy,
     check_page,
@@ -28,7 +28,7 @@ from tests.plans.page_helpers import (
     schedule_rows,
     title,
 )
-from tests.plans.plan_factory import make_plan
+from tests.helpers.plans import make_plan
 
 BALANCE = 106025  # make_account's default: 1,000.00 + 50.25 interest + 10.00 fees
 

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 from portal.extensions import db
 from portal.plans import reminders
-from tests.notify.conftest import event_kinds, events
-from tests.plans.plan_rows import plan_rows
-from tests.support import free_port
+from tests.helpers.plans import plan_rows
+from tests.helpers.records import event_kinds, events
+from tests.helpers.servers import free_port
 
 NOW = datetime(2027, 1, 15, 14, 0, tzinfo=UTC)  # 09:00 in New York, the creditor's zone
 
@@ -25,7 +25,7 @@ def test_a_payment_three_days_away_is_reminded_once(make_account, mailbox):
     assert reminders.send_reminders(NOW) == 1
     assert reminders.send_reminders(NOW) == 0
 
-    assert len(mailbox.wait_for(2, seconds=1)) == 1
+    assert len(mailbox.arrived()) == 1
     db.session.expire_all()
     assert plan.instalments[0].reminded_at == NOW and plan.instalments[1].reminded_at is None
     (event,) = events(account, "reminder_sent")

@@ -13,7 +13,7 @@ from portal.models import (
     PlanStatus,
 )
 from portal.plans import runner
-from tests.plans.plan_factory import intents_for, make_plan, noon
+from tests.helpers.plans import intents_for, make_plan, noon
 
 
 def _kinds(account):

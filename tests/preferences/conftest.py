@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import OptOut
-from tests.notify.conftest import check_page
+from tests.helpers.pages import check_page
 
 
 def check_error_page(html: str) -> str:

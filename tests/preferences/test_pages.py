@@ -7,7 +7,8 @@ import pytest
 
 from portal.extensions import db
 from portal.notify.optout import optout_url
-from tests.notify.conftest import check_page, events, html_lang
+from tests.helpers.pages import check_page, html_lang
+from tests.helpers.records import events
 from tests.preferences.conftest import stop
 from tests.preferences.pages import (
     LANGUAGE,

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from portal.extensions import db
-from tests.notify.conftest import check_page, events
+from tests.helpers.pages import check_page
+from tests.helpers.records import events
 from tests.preferences.conftest import check_error_page, stop, stopped
 from tests.preferences.pages import (
     LANGUAGE,

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from tests.support import free_port
+from tests.helpers.servers import free_port
 
 FAULTS = ("slow", "error", "drop")
 _HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length"}

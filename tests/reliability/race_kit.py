@@ -18,9 +18,9 @@ from werkzeug.serving import make_server
 
 from portal.extensions import db
 from portal.models import Account, Payment
-from tests.payments.conftest import stripe_signature
-from tests.plans.plan_factory import stripe_client
-from tests.support import free_port
+from tests.helpers.plans import stripe_client
+from tests.helpers.servers import free_port
+from tests.helpers.webhooks import stripe_signature
 
 SECRET_KEY = "sk_test_portal"  # noqa: S105 - localstripe's test key, not a secret
 

@@ -27,10 +27,9 @@ from portal.extensions import db
 from portal.models import Account, Payment, PaymentAttempt, Plan
 from portal.payments import service
 from portal.plans import agree_step, runner
-from tests import scale
-from tests.payments.conftest import VISA_OK
-from tests.payments.typed_cards import confirm_card
-from tests.plans.plan_factory import make_plan, noon
+from tests.helpers import scale
+from tests.helpers.cards import VISA_OK, confirm_card
+from tests.helpers.plans import make_plan, noon
 from tests.reliability import race_kit
 
 ROUNDS = scale.pick(1, 20)

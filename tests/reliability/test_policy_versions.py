@@ -18,7 +18,7 @@ from portal.collector.policy_commands import set_policy_command, show_policy_com
 from portal.domain.policy import Policy
 from portal.extensions import db
 from portal.models import CreditorPolicy
-from tests import scale
+from tests.helpers import scale
 
 SUITE = "policy_versions"
 

@@ -7,9 +7,9 @@ import threading
 
 from portal.extensions import db
 from portal.payments.gateway import StripeGateway
-from tests import scale
-from tests.payments.conftest import VISA_OK, attempts_for, payments_for
-from tests.payments.typed_cards import confirm_card
+from tests.helpers import scale
+from tests.helpers.cards import VISA_OK, confirm_card
+from tests.helpers.records import attempts_for, payments_for
 
 SUITE = "setup_intent_pays_once"
 

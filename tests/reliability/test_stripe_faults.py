@@ -23,9 +23,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Payment
-from tests import scale
-from tests.payments.conftest import SECRET_KEY, VISA_OK
-from tests.payments.typed_cards import confirm_card
+from tests.helpers import scale
+from tests.helpers.cards import SECRET_KEY, VISA_OK, confirm_card
 from tests.reliability.fault_proxy import FAULTS, FaultProxy
 
 SUITE = "stripe faults"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal import timeline
 from portal.extensions import db
 from portal.models import Event
-from tests import scale
+from tests.helpers import scale
 
 
 def test_concurrent_appends_to_one_account_keep_one_unbroken_chain(app, make_account):

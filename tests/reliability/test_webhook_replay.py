@@ -21,9 +21,10 @@ from portal.extensions import db
 from portal.models import AttemptStatus, Event, Payment, PaymentAttempt, Purpose
 from portal.payments import service
 from portal.payments.gateway import Card, CardDeclined, get_gateway
-from tests import scale
-from tests.payments.conftest import DECLINED_ON_CHARGE, SECRET_KEY, VISA_OK, stripe_signature
-from tests.plans.plan_factory import stripe_client
+from tests.helpers import scale
+from tests.helpers.cards import DECLINED_ON_CHARGE, SECRET_KEY, VISA_OK
+from tests.helpers.plans import stripe_client
+from tests.helpers.webhooks import stripe_signature
 
 SUITE = "webhook replay"
 DELIVERIES = 3

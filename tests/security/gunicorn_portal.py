@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.conftest import WEBHOOK_SECRET
-from tests.support import ROOT, free_port, wait_for_http
+from tests.helpers.servers import ROOT, free_port, wait_for_http
+from tests.helpers.settings import WEBHOOK_SECRET
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 

@@ -15,9 +15,9 @@ from portal import create_app
 from portal.config import DEV_SECRET, ConfigError, load_config
 from portal.extensions import db
 from portal.notify import optout
-from tests.conftest import _config
-from tests.scale import figure
-from tests.support import ROOT
+from tests.helpers.scale import figure
+from tests.helpers.servers import ROOT
+from tests.helpers.settings import app_config
 
 REAL_SECRET = secrets.token_hex(32)
 PRODUCTION_SETTINGS = {
@@ -46,7 +46,7 @@ def _without_env(settings: dict) -> dict:
 def production_app(unset_environment, database_url, localstripe, mail_server):
     """The portal as an operator who set only the required settings would run it."""
     app = create_app(
-        {**_without_env(_config(database_url, localstripe, mail_server)), "SECRET_KEY": REAL_SECRET}
+        {**_without_env(app_config(database_url, localstripe, mail_server)), "SECRET_KEY": REAL_SECRET}
     )
     yield app
     with app.app_context():

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from portal.accounts import policies
 from portal.extensions import db
-from tests import scale
+from tests.helpers import scale
 from tests.security.fuzz_values import encode, form_fields, form_strategy, has_error_summary
 
 EXAMPLES = scale.pick(20, 5000)
@@ -225,7 +225,7 @@ def test_no_debtor_form_answers_a_server_error(client, debtor, sign_in, url, che
 
 def test_changing_the_plan_card_answers_no_server_error(client, make_account, sign_in, localstripe):
     """The card form exists only once a plan is in force."""
-    from tests.plans.plan_factory import make_plan
+    from tests.helpers.plans import make_plan
 
     account = make_account(email="jane@example.com")
     make_plan(localstripe, account)

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from portal.domain.transitions import ATTEMPT
 from portal.extensions import db
 from portal.models import AttemptStatus, Payment, PaymentAttempt
-from tests import scale
-from tests.payments.conftest import stripe_signature
+from tests.helpers import scale
+from tests.helpers.webhooks import stripe_signature
 
 INTENT = "pi_fuzz_waiting"
 EXAMPLES = scale.pick(100, 5000)

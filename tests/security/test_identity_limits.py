@@ -11,8 +11,9 @@ from collections import Counter
 from portal.domain import identity
 from portal.extensions import db
 from portal.links import service
-from tests import scale
-from tests.links.conftest import dob_answer, event_kinds
+from tests.helpers import scale
+from tests.helpers.identity import dob_answer
+from tests.helpers.records import event_kinds
 
 RIGHT = dob_answer(27, 3, 1980)
 WRONG = dob_answer(14, 11, 1937)

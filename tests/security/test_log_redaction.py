@@ -21,9 +21,9 @@ from werkzeug.routing import IntegerConverter
 from portal import create_app
 from portal.extensions import db
 from portal.log_redaction import SECRET_PATH_PREFIXES, redact
-from tests.conftest import _config
-from tests.payments.typed_cards import confirm_card
-from tests.scale import figure
+from tests.helpers.cards import confirm_card
+from tests.helpers.scale import figure
+from tests.helpers.settings import app_config
 from tests.security.gunicorn_portal import Gunicorn, production_env, shared_redis, unique_prefix
 
 CARD = "4242424242424242"
@@ -140,7 +140,7 @@ def twin(database_url, localstripe, mail_server):
     made = []
 
     def build(secret: str):
-        app = create_app({**_config(database_url, localstripe, mail_server), "SECRET_KEY": secret})
+        app = create_app({**app_config(database_url, localstripe, mail_server), "SECRET_KEY": secret})
         made.append(app)
         return app
 

@@ -10,8 +10,8 @@ import pytest
 
 from portal import create_app
 from portal.extensions import db
-from tests.conftest import _config
-from tests.scale import figure
+from tests.helpers.scale import figure
+from tests.helpers.settings import app_config
 
 LINK_LIMIT = 30  # @limiter.limit("30/minute") on /l/<token>
 
@@ -21,7 +21,7 @@ def limited_app(database_url, localstripe, mail_server):
     apps = []
 
     def build(hops: int):
-        settings = _config(database_url, localstripe, mail_server)
+        settings = app_config(database_url, localstripe, mail_server)
         app = create_app(
             {
                 **settings,
@@ -79,4 +79,4 @@ def test_trusted_proxy_hops_cannot_be_negative(database_url, localstripe, mail_s
     from portal.config import ConfigError
 
     with pytest.raises(ConfigError, match="TRUSTED_PROXY_HOPS"):
-        create_app({**_config(database_url, localstripe, mail_server), "TRUSTED_PROXY_HOPS": -1})
+        create_app({**app_config(database_url, localstripe, mail_server), "TRUSTED_PROXY_HOPS": -1})

@@ -11,8 +11,8 @@ import requests
 
 from portal import create_app
 from portal.config import ConfigError
-from tests.conftest import _config
-from tests.scale import figure, pick
+from tests.helpers.scale import figure, pick
+from tests.helpers.settings import app_config
 from tests.security.gunicorn_portal import Gunicorn, production_env, shared_redis, unique_prefix
 
 LINK_LIMIT = 30  # @limiter.limit("30/minute") on /l/<token>
@@ -33,7 +33,7 @@ def test_web_concurrency_with_memory_storage_is_refused_by_the_app(
 ):
     """Servers other than gunicorn announce their workers in WEB_CONCURRENCY; the app refuses too."""
     monkeypatch.setenv("WEB_CONCURRENCY", "4")
-    settings = {**_config(database_url, localstripe, mail_server), "PORTAL_ENV": "production"}
+    settings = {**app_config(database_url, localstripe, mail_server), "PORTAL_ENV": "production"}
     settings["SECRET_KEY"] = "s" * 40
     with pytest.raises(ConfigError, match="4 workers"):
         create_app({**settings, "RATELIMIT_STORAGE_URI": "memory://"})

@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.models import Event
 from portal.models.types import utcnow
 from portal.offers.questions import RUN
-from tests.plans.page_helpers import (
+from tests.helpers.plan_pages import (
     check_page,
     details,
     error_summary,

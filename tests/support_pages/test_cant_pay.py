@@ -18,8 +18,8 @@ from portal.models.types import utcnow
 from portal.notify import request_notices as notices
 from portal.notify import rules
 from portal.plans import reminders
-from tests.notify.conftest import body
-from tests.plans.page_helpers import (
+from tests.helpers.mail import body
+from tests.helpers.plan_pages import (
     check_page,
     details,
     error_summary,
@@ -30,7 +30,7 @@ from tests.plans.page_helpers import (
     long_date,
     page_text,
 )
-from tests.plans.plan_rows import plan_rows
+from tests.helpers.plans import plan_rows
 from tests.support_pages.helpers import (
     BALANCE,
     CALL_BACK_PAGES,
@@ -188,7 +188,7 @@ def test_reminders_wait_while_a_promise_pauses_them_and_the_day_before_brings_it
 
     assert reminders.send_reminders(at(today, 10)) == 0, "the plan payment in 2 days is not reminded"
     assert reminders.send_reminders(at(promised - timedelta(days=2), 10)) == 0
-    assert mailbox.wait_for(1, seconds=0.5) == []
+    assert mailbox.arrived() == []
     assert events(account, "reminder_sent") == []
 
     sent = reminders.send_reminders(at(promised - timedelta(days=1), 10))
@@ -203,7 +203,7 @@ def test_reminders_wait_while_a_promise_pauses_them_and_the_day_before_brings_it
     assert event.data["promise_date"] == promised.isoformat()
     # Once only, however often the schedule runs that day.
     assert reminders.send_reminders(at(promised - timedelta(days=1), 15)) == 0
-    assert len(mailbox.wait_for(2, seconds=0.5)) == 1
+    assert len(mailbox.arrived()) == 1
     # Once the pause is over, plan reminders come back.
     db.session.expire_all()
     assert plan.instalments[0].reminded_at is None
@@ -239,7 +239,7 @@ def test_the_promise_reminder_waits_for_contact_hours(make_account, mailbox, hou
     day_before = promised - timedelta(days=1)
 
     assert reminders.send_reminders(at(day_before, hour)) == 0
-    assert mailbox.wait_for(1, seconds=0.5) == []
+    assert mailbox.arrived() == []
     assert events(account, "promise_reminder_sent") == []
 
     assert reminders.send_reminders(at(day_before, 8)) == 1
@@ -271,7 +271,7 @@ def test_no_promise_reminder_for_someone_who_opted_out(make_account, mailbox):
     db.session.commit()
 
     assert reminders.send_reminders(at(promised - timedelta(days=1), 10)) == 0
-    assert mailbox.wait_for(1, seconds=0.5) == []
+    assert mailbox.arrived() == []
 
 
 # --- Hardship: a pause and a call back ---------------------------------------------------------
@@ -344,7 +344,7 @@ def test_a_hardship_pause_holds_plan_reminders(make_account, mailbox):
     db.session.commit()
 
     assert reminders.send_reminders(at(today, 10)) == 0
-    assert mailbox.wait_for(1, seconds=0.5) == []
+    assert mailbox.arrived() == []
 
 
 @pytest.mark.parametrize("bad", [0, 366])
@@ -484,5 +484,5 @@ def test_two_runs_at_once_send_one_promise_reminder(make_account, mailbox, app, 
 
     assert other["finished"], "the second run waited for the first instead of going ahead"
     assert first + other["sent"] == 1
-    assert len(mailbox.wait_for(2, seconds=1)) == 1
+    assert len(mailbox.arrived()) == 1
     assert len(events(account, "promise_reminder_sent")) == 1

@@ -13,7 +13,7 @@ import pytest
 from portal.accounts import policies
 from portal.extensions import db
 from portal.models.types import utcnow
-from tests.plans.page_helpers import (
+from tests.helpers.plan_pages import (
     check_page,
     error_summary,
     field_error,
@@ -22,7 +22,7 @@ from tests.plans.page_helpers import (
     page_text,
     title,
 )
-from tests.plans.plan_rows import plan_rows
+from tests.helpers.plans import plan_rows
 from tests.support_pages.helpers import (
     PROMISE_PAGES,
     ask_call_back,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.plans.page_helpers import links, page_text
+from tests.helpers.plan_pages import links, page_text
 
 NFCC = "https://www.nfcc.org/"
 CFPB = "https://www.consumerfinance.gov/consumer-tools/debt-collection/"

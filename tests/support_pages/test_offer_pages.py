@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.models import AccountStatus, Draft, OfferStatus
 from portal.models.types import utcnow
 from portal.offers.questions import RUN
-from tests.plans.page_helpers import (
+from tests.helpers.plan_pages import (
     check_page,
     error_summary,
     events,
@@ -23,7 +23,7 @@ from tests.plans.page_helpers import (
     page_text,
     title,
 )
-from tests.plans.plan_factory import make_plan
+from tests.helpers.plans import make_plan
 from tests.support_pages.helpers import OFFER_PAGES, date_form, offers_for, propose
 
 CHECK = "/offer/new/check"

@@ -17,8 +17,8 @@ from portal.models import InstalmentStatus, OfferStatus, PlanStatus
 from portal.models.types import utcnow
 from portal.offers import service as offers
 from portal.offers.service import Terms, offer_schedule
-from tests.notify.conftest import body
-from tests.plans.page_helpers import (
+from tests.helpers.mail import body
+from tests.helpers.plan_pages import (
     check_page,
     client_secret,
     confirm_setup_intent,

@@ -12,7 +12,7 @@ from portal.notify import mailer
 from tests.conftest import WEBHOOK_SECRET
 from tests.fakes.gateway import FakeGateway
 from tests.fakes.outbox import Outbox
-from tests.payments.typed_cards import page_setup
+from tests.helpers.cards import page_setup
 
 
 class NoStripe:

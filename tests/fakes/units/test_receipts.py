@@ -13,7 +13,8 @@ from portal.extensions import db
 from portal.models import OptOut, Payment
 from portal.notify import receipts
 from portal.notify.optout import optout_url
-from tests.notify.conftest import body, event_kinds, events, raw_header
+from tests.helpers.mail import body, raw_header
+from tests.helpers.records import event_kinds, events
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ def test_an_opted_out_person_gets_no_receipt_and_the_timeline_says_why(pay, mail
 
     assert receipts.send_receipt(payment) is False
 
-    assert mailbox.wait_for(1, seconds=0.5) == []
+    assert mailbox.arrived() == []
     (event,) = events(payment.account, "receipt_not_sent")
     assert event.data == {"payment_id": payment.id, "reason": "opted_out"}
     assert "receipt_sent" not in event_kinds(payment.account)

@@ -19,8 +19,9 @@ from portal.models import Instalment, InstalmentStatus, OptOut, PlanStatus
 from portal.notify import rules
 from portal.notify.optout import optout_url
 from portal.plans import reminders
-from tests.notify.conftest import body, event_kinds, raw_header
-from tests.plans.plan_rows import plan_rows
+from tests.helpers.mail import body, raw_header
+from tests.helpers.plans import plan_rows
+from tests.helpers.records import event_kinds
 
 NOW = datetime(2027, 1, 15, 14, 0, tzinfo=UTC)  # 09:00 in New York, the creditor's zone
 

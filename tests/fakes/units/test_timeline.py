@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Event
-from tests.payments.conftest import DECLINED_ON_CHARGE, VISA_OK, event_kinds
-from tests.payments.typed_cards import page_setup
+from tests.helpers.cards import DECLINED_ON_CHARGE, VISA_OK, page_setup
+from tests.helpers.records import event_kinds
 
 
 def test_a_card_payment_leaves_its_events_in_order(make_account, sign_in, client, typed_card):

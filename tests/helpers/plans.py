@@ -1,4 +1,5 @@
-"""Plans with a real card saved at localstripe (or on the fake gateway), for the runner and plan tests."""
+"""Plans for tests: with a real card saved at localstripe or on the fake gateway (make_plan), or
+rows written straight to the database for tests that need no card or Stripe (plan_rows)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from datetime import UTC, date, datetime, time
 import stripe
 
 from portal.accounts import policies
+from portal.domain.transitions import PLAN
 from portal.extensions import db
-from portal.models import Plan
+from portal.models import Instalment, Plan, PlanKind, PlanStatus
 from portal.models.types import utcnow
 from portal.payments import service
 from portal.plans import agreements
@@ -71,3 +73,35 @@ def intents_for(localstripe, customer_id: str) -> list[dict]:
         return [vars(pi) for pi in localstripe.payment_intents.values() if pi.customer == customer_id]
     listing = stripe_client(localstripe).v1.payment_intents.list(params={"limit": 100})
     return [pi.to_dict() for pi in listing.data if pi.customer == customer_id]
+
+
+def plan_rows(
+    account,
+    payments: list[tuple[date, int]],
+    *,
+    status: PlanStatus = PlanStatus.ACTIVE,
+    card_brand: str | None = "Visa",
+    card_last4: str = "4242",
+) -> Plan:
+    """An instalment plan on *account* with one instalment per (due date, amount in minor units)."""
+    policy = policies.in_force(account.creditor)
+    plan = Plan(
+        account_id=account.id,
+        policy_id=policy.id,
+        kind=PlanKind.INSTALMENTS,
+        active_account_id=account.id,
+        frequency="monthly",
+        currency=account.currency,
+        total=sum(amount for _, amount in payments),
+        card_brand=card_brand,
+        card_last4=card_last4,
+    )
+    for number, (due, amount) in enumerate(payments, start=1):
+        plan.instalments.append(Instalment(number=number, due_date=due, amount=amount, next_attempt_on=due))
+    db.session.add(plan)
+    db.session.flush()  # every plan starts active; a test asking for another state moves it there
+    if status is not PlanStatus.ACTIVE:
+        PLAN.move(plan, status)
+        plan.active_account_id = None
+    db.session.commit()
+    return plan

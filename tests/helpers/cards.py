@@ -10,6 +10,12 @@ import urllib.error
 import urllib.request
 
 PUBLISHABLE_KEY = "pk_test_portal"
+SECRET_KEY = "sk_test_portal"  # noqa: S105 - localstripe's test key, not a secret
+
+VISA_OK = "4242424242424242"
+DECLINED_ON_CHARGE = "4000000000000341"  # attaches to a customer, then fails when charged
+DECLINED_ON_SAVE = "4000000000000002"
+NEEDS_3DS = "4000002500003155"
 
 
 def _post(url: str, body: dict) -> dict:

@@ -1,4 +1,4 @@
-"""Real test doubles for the outside world: a localstripe server and an SMTP server."""
+"""Servers the tests start on loopback: a free port, waiting for HTTP, and a localstripe server."""
 
 from __future__ import annotations
 
@@ -7,16 +7,11 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 
-from aiosmtpd.controller import Controller
-
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
@@ -51,7 +46,7 @@ class LocalStripe:
             self.url = f"http://127.0.0.1:{self.port}"
             self._log = tempfile.TemporaryFile()
             self.process = subprocess.Popen(  # noqa: S603 - our own dev dependency
-                [sys.executable, "-m", "tests.localstripe_server", "--port", str(self.port)],
+                [sys.executable, "-m", "tests.helpers.localstripe_server", "--port", str(self.port)],
                 cwd=ROOT,
                 stdout=self._log,
                 stderr=subprocess.STDOUT,
@@ -83,43 +78,3 @@ class LocalStripe:
             self.process.terminate()
             self.process.wait(timeout=10)
         self._log.close()
-
-
-class _Collector:
-    def __init__(self):
-        self.messages: list[EmailMessage] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        with self.lock:
-            self.messages.append(message)
-        return "250 OK"
-
-
-class MailServer:
-    """A real SMTP server (aiosmtpd) that keeps every message it accepts."""
-
-    def __init__(self):
-        self.port = free_port()
-        self._handler = _Collector()
-        self._controller = Controller(self._handler, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    @property
-    def messages(self) -> list[EmailMessage]:
-        with self._handler.lock:
-            return list(self._handler.messages)
-
-    def clear(self) -> None:
-        with self._handler.lock:
-            self._handler.messages.clear()
-
-    def wait_for(self, count: int, seconds: float = 10) -> list[EmailMessage]:
-        deadline = time.monotonic() + seconds
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return self.messages
-
-    def stop(self) -> None:
-        self._controller.stop()

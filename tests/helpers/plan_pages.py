@@ -17,7 +17,7 @@ from sqlalchemy import select
 from portal.accounts import policies
 from portal.extensions import db
 from portal.models import Draft, Event, Payment, PaymentAttempt, Plan
-from tests.payments.typed_cards import type_card  # noqa: F401 - the card pages' helper, shared
+from tests.helpers.cards import type_card  # noqa: F401 - the card pages' helper, shared
 
 PUBLISHABLE_KEY = "pk_test_portal"
 SECRET_KEY = "sk_test_portal"  # noqa: S105 - localstripe's test key, not a secret

@@ -1,0 +1,40 @@
+"""Which tests run alone, not beside others, when the suite runs in parallel (pytest-xdist).
+
+Every test whose node id starts with one of SERIAL gets the mark `serial`. `make test-sqlite` and
+`make test-postgres` run `-m "not serial"` on a worker per core, then `-m serial` in one process
+with nothing else of the suite running. These are the tests that cannot share the machine: races
+and timings that decide what they prove (threads released at once, a slow lock holder, requests
+that both gunicorn workers must answer), servers of their own (gunicorn, a fault proxy) and the
+browser. Each xdist worker has its own localstripe, mail server and database, so nothing else needs
+to be kept apart.
+
+They also get `xdist_group("serial")` for `--dist loadgroup`, but pytest-xdist 3.8 does not group
+under pytest 9.2 (it renames `item._nodeid`, and pytest 9.2 reads the node id from elsewhere), so
+the Makefile does not rely on it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+SERIAL_GROUP = "serial"
+
+SERIAL = (
+    # Chromium against a live portal: heavy, and timings (session warnings, 3-D Secure) matter.
+    "tests/e2e/",
+    # Races, Stripe faults through a proxy, webhook replay, timeline chain under concurrent writers.
+    "tests/reliability/",
+    # Gunicorn with several workers and a shared Redis, rate limits, fuzzing, identity limits.
+    "tests/security/",
+    # Threads released together to race for the same rows.
+    "tests/plans/test_policy_first_version.py::test_two_first_visits_at_once_share_one_default_version",
+    "tests/plans/test_runner.py::test_concurrent_runners_charge_each_instalment_once",
+    "tests/payments/test_reconcile.py::test_two_runs_and_the_webhook_at_once_fix_each_difference_once",
+)
+
+
+def mark_serial(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid.startswith(SERIAL):
+            item.add_marker(pytest.mark.serial)
+            item.add_marker(pytest.mark.xdist_group(SERIAL_GROUP))
