@@ -30,6 +30,10 @@ class Outbox:
             self._messages.clear()
         self.refuse = None
 
+    def arrived(self) -> list[EmailMessage]:
+        """What has arrived by now, as the real test mail server answers it."""
+        return self.messages
+
     def wait_for(self, count: int, seconds: float = 0) -> list[EmailMessage]:
         """The messages so far: delivery is synchronous, so there is nothing to wait for."""
         return self.messages

@@ -13,8 +13,8 @@ from dataclasses import asdict
 import pytest
 
 from portal.payments.gateway import Card, CardDeclined, GatewayUnavailable, Intent, Setup, StripeGateway
-from tests.conftest import WEBHOOK_SECRET
 from tests.fakes.gateway import DECLINED_ON_CHARGE, DECLINED_ON_SAVE, NEEDS_3DS, VISA_OK, FakeGateway
+from tests.helpers.settings import WEBHOOK_SECRET
 from tests.helpers.webhooks import stripe_signature
 
 SECRET_KEY = "sk_test_portal"  # noqa: S105 - localstripe's test key, not a secret

@@ -6,6 +6,7 @@ import pytest
 
 from portal.notify import mailer
 from tests.fakes.outbox import Outbox
+from tests.helpers.mail import MailServer
 
 MAILS = {
     "plain": mailer.Mail(to="jane@example.com", subject="Hello", text="Hi"),
@@ -46,3 +47,8 @@ def test_a_refusing_outbox_is_a_mail_not_sent(app, monkeypatch):
     monkeypatch.setattr(mailer, "smtplib", outbox.smtplib())
     assert mailer.send(MAILS["plain"]) is False
     assert outbox.messages == []
+
+
+def test_the_outbox_answers_every_question_a_test_asks_the_mail_server():
+    asked = {name for name in vars(MailServer) if not name.startswith("_")} - {"stop", "port"}
+    assert asked <= set(dir(Outbox)), sorted(asked - set(dir(Outbox)))

@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 
 from portal.notify import mailer
-from tests.conftest import WEBHOOK_SECRET
 from tests.fakes.gateway import FakeGateway
 from tests.fakes.outbox import Outbox
 from tests.helpers.cards import page_setup
+from tests.helpers.settings import WEBHOOK_SECRET
 
 
 class NoStripe:
