@@ -10,7 +10,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from portal.disputes import evidence
 from portal.disputes.forms import MAX_DETAILS, DetailsForm, DocumentForm, ReasonForm
 from portal.models import DisputeReason
-from tests.disputes import files
+from tests.helpers import documents
 
 
 @pytest.fixture
@@ -67,8 +67,8 @@ def test_a_hidden_character_is_refused(post):
 
 
 def test_a_document_is_read_by_its_content(post):
-    form, valid = post(DocumentForm, [("evidence", _file(files.pdf()))])
-    assert valid and form.upload.data == files.pdf() and form.upload.name == "receipt.pdf"
+    form, valid = post(DocumentForm, [("evidence", _file(documents.pdf()))])
+    assert valid and form.upload.data == documents.pdf() and form.upload.name == "receipt.pdf"
     form, valid = post(DocumentForm, [("evidence", _file(b"", ""))])
     assert valid and form.upload is None  # nothing chosen
 
