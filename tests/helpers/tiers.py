@@ -24,8 +24,13 @@ SERIAL = (
     "tests/e2e/",
     # Races, Stripe faults through a proxy, webhook replay, timeline chain under concurrent writers.
     "tests/reliability/",
-    # Gunicorn with several workers and a shared Redis, rate limits, fuzzing, identity limits.
-    "tests/security/",
+    # Gunicorn with several workers and a shared Redis, rate limits, two portal processes, identity
+    # answers released at once. The rest of tests/security (fuzzing, hostile text, production
+    # defaults, proxy addresses) uses only its worker's own app and database, so it runs in parallel.
+    "tests/security/test_identity_limits.py",
+    "tests/security/test_log_redaction.py",
+    "tests/security/test_rate_limit_workers.py",
+    "tests/security/test_sessions_across_processes.py",
     # Threads released together to race for the same rows.
     "tests/plans/test_policy_first_version.py::test_two_first_visits_at_once_share_one_default_version",
     "tests/plans/test_runner.py::test_concurrent_runners_charge_each_instalment_once",
