@@ -38,8 +38,14 @@ SERIAL = (
 )
 
 
+# Browser tests that need no quiet machine: the every-page sweep waits for each page's load event
+# before axe reads it and asserts nothing about time. It is about two thirds of the browser tests'
+# time (4 x ~112 s of 681 s measured alone), so its four languages share the parallel workers.
+PARALLEL_AFTER_ALL = ("tests/e2e/test_every_page.py",)
+
+
 def mark_serial(items: list[pytest.Item]) -> None:
     for item in items:
-        if item.nodeid.startswith(SERIAL):
+        if item.nodeid.startswith(SERIAL) and not item.nodeid.startswith(PARALLEL_AFTER_ALL):
             item.add_marker(pytest.mark.serial)
             item.add_marker(pytest.mark.xdist_group(SERIAL_GROUP))
