@@ -1,7 +1,7 @@
 """Which tests run alone, not beside others, when the suite runs in parallel (pytest-xdist).
 
-Every test whose node id starts with one of SERIAL gets the mark `serial`. `make test-sqlite` and
-`make test-postgres` run `-m "not serial"` on a worker per core, then `-m serial` in one process
+Every test whose node id starts with one of SERIAL, and not with one of NOT_SERIAL, gets the mark
+`serial`. `make test-sqlite` and `make test-postgres` run `-m "not serial"` on a worker per core, then `-m serial` in one process
 with nothing else of the suite running. These are the tests that cannot share the machine: races
 and timings that decide what they prove (threads released at once, a slow lock holder, requests
 that both gunicorn workers must answer), servers of their own (gunicorn, a fault proxy) and the
@@ -41,11 +41,11 @@ SERIAL = (
 # Browser tests that need no quiet machine: the every-page sweep waits for each page's load event
 # before axe reads it and asserts nothing about time. It is about two thirds of the browser tests'
 # time (4 x ~112 s of 681 s measured alone), so its four languages share the parallel workers.
-PARALLEL_AFTER_ALL = ("tests/e2e/test_every_page.py",)
+NOT_SERIAL = ("tests/e2e/test_every_page.py",)
 
 
 def mark_serial(items: list[pytest.Item]) -> None:
     for item in items:
-        if item.nodeid.startswith(SERIAL) and not item.nodeid.startswith(PARALLEL_AFTER_ALL):
+        if item.nodeid.startswith(SERIAL) and not item.nodeid.startswith(NOT_SERIAL):
             item.add_marker(pytest.mark.serial)
             item.add_marker(pytest.mark.xdist_group(SERIAL_GROUP))

@@ -261,7 +261,7 @@ def test_stripes_reason_for_a_failed_setup_is_the_one_shown(account, client, mon
     customer = account.debtor.stripe_customer_id
 
     def failed_check(self, wanted):
-        return gateway_module._setup(
+        return gateway_module.setup_from(
             {
                 "id": wanted,
                 "status": "requires_payment_method",
