@@ -1,8 +1,8 @@
 """Which tests run alone, not beside others, when the suite runs in parallel (pytest-xdist).
 
 Every test whose node id starts with one of SERIAL, and not with one of NOT_SERIAL, gets the mark
-`serial`. `make test-sqlite` and `make test-postgres` run `-m "not serial"` on a worker per core, then `-m serial` in one process
-with nothing else of the suite running. These are the tests that cannot share the machine: races
+`serial`. `make test-sqlite` and `make test-postgres` run `-m "not serial"` on a worker per core,
+then `-m serial` in one process with nothing else of the suite running. These are the tests that cannot share the machine: races
 and timings that decide what they prove (threads released at once, a slow lock holder, requests
 that both gunicorn workers must answer), servers of their own (gunicorn, a fault proxy) and the
 browser. Each xdist worker has its own localstripe, mail server and database, so nothing else needs
