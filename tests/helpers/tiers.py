@@ -2,11 +2,11 @@
 
 Every test whose node id starts with one of SERIAL, and not with one of NOT_SERIAL, gets the mark
 `serial`. `make test-sqlite` and `make test-postgres` run `-m "not serial"` on a worker per core,
-then `-m serial` in one process with nothing else of the suite running. These are the tests that cannot share the machine: races
-and timings that decide what they prove (threads released at once, a slow lock holder, requests
-that both gunicorn workers must answer), servers of their own (gunicorn, a fault proxy) and the
-browser. Each xdist worker has its own localstripe, mail server and database, so nothing else needs
-to be kept apart.
+then `-m serial` in one process with nothing else of the suite running. These are the tests that
+cannot share the machine: races and timings that decide what they prove (threads released at once, a
+slow lock holder, requests that both gunicorn workers must answer), servers of their own (gunicorn,
+a fault proxy) and the browser. Each xdist worker has its own localstripe, mail server and database,
+so nothing else needs to be kept apart.
 
 They also get `xdist_group("serial")` for `--dist loadgroup`, but pytest-xdist 3.8 does not group
 under pytest 9.2 (it renames `item._nodeid`, and pytest 9.2 reads the node id from elsewhere), so
