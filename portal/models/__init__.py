@@ -7,6 +7,7 @@ from portal.models.contact import OptOut
 from portal.models.drafts import Draft
 from portal.models.events import AppendOnlyError, Event, TimelineHead
 from portal.models.links import MagicLink
+from portal.models.messages import Campaign, Message, MessageStatus
 from portal.models.payments import AttemptStatus, Payment, PaymentAttempt, Purpose
 from portal.models.people import Creditor, Debtor
 from portal.models.plans import (
@@ -31,6 +32,9 @@ from portal.models.sessions import DebtorSession
 
 __all__ = [
     "Account",
+    "Campaign",
+    "Message",
+    "MessageStatus",
     "AccountStatus",
     "AppendOnlyError",
     "AttemptStatus",
