@@ -86,22 +86,41 @@ def forget_old_sessions_task() -> int:
         return sessions.forget_old()
 
 
-class EmailStillFailing(Exception):
-    """Raised so Huey tries the email again later (it is on the timeline each time)."""
+@huey.task()
+def send_message_task(message_id: int, caused_at: str) -> str | None:
+    """Send one message from the outbox, handed over when the transaction that queued it committed.
+
+    It runs in an app context of its own (its own database session): in Huey's immediate mode
+    that is still inside the commit of the cause, whose session can run no more SQL.
+    The moment is the later of the cause's and the clock's, so a cause dated ahead (a test, a
+    command's --now) is judged at its own moment.
+    """
+    from datetime import datetime
+
+    from portal import clock
+    from portal.notify import sender
+
+    with _own_app_context():
+        moment = max(datetime.fromisoformat(caused_at), clock.now())
+        status = sender.send_one(message_id, moment)
+    return status.value if status else None
 
 
-def _resend_options():
-    from portal.notify.resend import RETRIES, RETRY_SECONDS
-
-    return {"retries": RETRIES, "retry_delay": RETRY_SECONDS, "retry_backoff": 2}
-
-
-@huey.task(**_resend_options())
-def resend_email_task(email: str, object_id: int) -> bool:
-    """Try again an email that failed after a payment (a receipt, a plan confirmation)."""
-    from portal.notify.resend import resend
+@huey.periodic_task(crontab(minute="*"))
+def send_outbox_task() -> int:
+    """Send every message whose moment has come (held back for the hour, retries, or any the
+    hand-over missed)."""
+    from portal import clock
+    from portal.notify import sender
 
     with _app_context():
-        if not resend(email, object_id):
-            raise EmailStillFailing(email)
-    return True
+        return sender.send_due(clock.now())
+
+
+def _own_app_context():
+    """A new app context, so a database session of its own, for the running app or a new one."""
+    from flask import current_app
+
+    if has_app_context():
+        return current_app._get_current_object().app_context()
+    return _app_context()

@@ -32,13 +32,9 @@ SHARED = ("accounts", "forms", "models", "timeline", "notify", "extensions", "i1
 
 #: Imports that close a circle today, as (importer, imported). Each is made at call time.
 CIRCLE_EXCEPTIONS = {
-    # Resending a failed email queues a task; the task runner builds the app (portal/__init__),
-    # which imports every feature, several of which send email through notify.
-    ("portal.notify.resend", "portal.tasks"): "notify queues its retries on the task runner",
-    # resend knows how to send each kind again (plan confirmation, receipt); those modules call
-    # resend to record a failed send.
-    ("portal.notify.resend", "portal.notify.plan_emails"): "resend dispatches back to the sender",
-    ("portal.notify.resend", "portal.notify.receipts"): "resend dispatches back to the sender",
+    # The outbox hands each committed message to the task runner, whose send task calls the
+    # outbox's sender; the task runner builds the app (portal/__init__), which imports every feature.
+    ("portal.notify.outbox", "portal.tasks"): "the outbox hands committed messages to the task runner",
     # Finishing an attempt records the payment; recording a payment updates the attempt.
     ("portal.payments.attempts", "portal.payments.recording"): "attempt and payment record each other",
 }

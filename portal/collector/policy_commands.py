@@ -28,6 +28,7 @@ NUMBERS = (
     "grace_days",
     "misses_before_broken",
     "hardship_pause_days",
+    "contact_limit_7d",
 )
 
 

@@ -97,3 +97,18 @@ def _bisect_change(low: datetime, high: datetime, tz: ZoneInfo, offset: timedelt
         else:
             hi = middle
     return datetime.fromtimestamp(hi, UTC)
+
+
+#: The span the contact limit counts over.
+LIMIT_WINDOW = timedelta(days=7)
+
+
+def next_under_limit(sent: list[datetime], now: datetime, limit: int) -> datetime:
+    """The first moment at or after *now* when fewer than *limit* of the messages *sent* fall in
+    the 7 days up to that moment; *now* itself when one more may go now."""
+    now = _utc(now)
+    recent = sorted(_utc(moment) for moment in sent if now - LIMIT_WINDOW < _utc(moment) <= now)
+    if len(recent) < limit:
+        return now
+    # Once the (len - limit + 1) oldest have left the window, limit - 1 remain: one more may go.
+    return recent[len(recent) - limit] + LIMIT_WINDOW

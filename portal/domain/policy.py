@@ -36,6 +36,8 @@ class Policy:
     retry_days: tuple[int, ...] = field(default=(3, 7))
     misses_before_broken: int = 2
     hardship_pause_days: int = 30  # how long a hardship call-back request pauses reminders
+    #: At most this many messages to one person in any 7 days, all channels together.
+    contact_limit_7d: int = 3
 
     def to_dict(self) -> dict:
         data = dataclasses.asdict(self)
@@ -83,6 +85,8 @@ def validate(policy: Policy) -> list[str]:
         problems.append("misses_before_broken must be at least 1")
     if not 1 <= policy.hardship_pause_days <= 365:
         problems.append("hardship_pause_days must be between 1 and 365")
+    if not 1 <= policy.contact_limit_7d <= 50:
+        problems.append("contact_limit_7d must be between 1 and 50")
     return problems
 
 

@@ -15,6 +15,7 @@ from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
+from smtplib import SMTPRecipientsRefused
 
 from flask import current_app
 
@@ -31,8 +32,19 @@ class MailNotSent(Exception):
 
     def __init__(self, error: BaseException):
         super().__init__(type(error).__name__)
-        #: The class of the underlying error (no addresses or content: it goes on the timeline).
-        self.reason = type(error).__name__
+        code = getattr(error, "smtp_code", None)
+        if isinstance(error, SMTPRecipientsRefused):
+            codes = [answer[0] for answer in error.recipients.values()]
+            code = min(codes) if codes else None
+        #: The class of the underlying error and the server's reply code, if any (no addresses or
+        #: content: it goes on the timeline).
+        self.reason = type(error).__name__ + (f" {code}" if code else "")
+        built = not isinstance(error, ValueError | TypeError | MessageError)
+        permanent = isinstance(code, int) and code >= 500
+        #: Trying again later may help (the server was away, or answered 4xx).
+        self.transient = built and not permanent
+        #: The receiving server refused the address for good.
+        self.bounced = permanent and isinstance(error, SMTPRecipientsRefused)
 
 
 @dataclass
@@ -65,8 +77,9 @@ def _sender(configured: str) -> Address:
     return Address(display_name=one_line(name), addr_spec=address)
 
 
-def build(mail: Mail) -> EmailMessage:
+def build(mail: Mail, reference: str | None = None) -> EmailMessage:
     """The message as it goes out: headers, text, optional HTML alternative, attachments.
+    *reference* (the outbox message) goes into the Message-ID, so a reply or a bounce names it.
 
     Raises ValueError for an address that is not one (it could never be delivered).
     """
@@ -75,7 +88,7 @@ def build(mail: Mail) -> EmailMessage:
     message["From"] = _sender(config["MAIL_FROM"])
     message["To"] = Address(addr_spec=mail.to.strip())
     message["Subject"] = one_line(mail.subject)
-    message["Message-ID"] = make_msgid(domain="portal.local")
+    message["Message-ID"] = make_msgid(idstring=reference, domain="portal.local")
     if mail.unsubscribe_url:
         # RFC 2369 names the link; RFC 8058 says a bare POST to it unsubscribes, with no page.
         message["List-Unsubscribe"] = f"<{one_line(mail.unsubscribe_url)}>"
@@ -90,17 +103,18 @@ def build(mail: Mail) -> EmailMessage:
     return message
 
 
-def deliver(mail: Mail) -> None:
-    """Send one message (or print it in development); raises MailNotSent if it did not go."""
+def deliver(mail: Mail, reference: str | None = None) -> str:
+    """Send one message (or print it in development); its Message-ID. Raises MailNotSent if it
+    did not go."""
     config = current_app.config
     try:
-        message = build(mail)
+        message = build(mail, reference)
     except (ValueError, TypeError, MessageError) as error:
         log.warning("email to account holder could not be built: %s", type(error).__name__)
         raise MailNotSent(error) from error
     if not config["SMTP_HOST"]:
         log.info("No SMTP_HOST set; email not sent, printed instead:\n%s", message.as_string())
-        return
+        return message["Message-ID"]
     try:
         with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
             if config["SMTP_STARTTLS"]:
@@ -111,6 +125,7 @@ def deliver(mail: Mail) -> None:
     except (OSError, smtplib.SMTPException) as error:
         log.warning("email to account holder could not be sent: %s", type(error).__name__)
         raise MailNotSent(error) from error
+    return message["Message-ID"]
 
 
 def send(mail: Mail) -> bool:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from portal import timeline
 from portal.domain.policy import Policy
 from portal.extensions import db
 from portal.i18n import person_language
 from portal.models import Plan
-from portal.models.types import utcnow
-from portal.notify import mailer, resend, rules
+from portal.notify import mailer, outbox
 from portal.notify.optout import optout_url
+
+log = logging.getLogger("portal.mail")
 
 
 def retry_wording(policy: Policy) -> str:
@@ -21,50 +23,53 @@ def retry_wording(policy: Policy) -> str:
     return _("%(days)s days after the payment date", days=days) if policy.retry_days else _("later")
 
 
+def confirmation_key(plan_id: int) -> str:
+    return f"plan_confirmation:{plan_id}"
+
+
 def send_confirmation(plan: Plan) -> bool:
-    """Email the agreed plan (debtor-initiated, so contact hours do not apply; opt-outs do).
-
-    It never raises: a confirmation that cannot go is recorded and retried by the task runner.
-    """
-    return confirmation(plan) is resend.Sent.SENT
-
-
-def confirmation(plan: Plan, *, retrying: bool = False) -> resend.Sent:
-    """Send the confirmation once; *retrying* when the task runner tries again."""
-    account_id, plan_id = plan.account_id, plan.id
+    """Queue the agreed plan's email with its calendar file, and commit (debtor-initiated, so
+    contact hours do not apply; opt-outs do); True if it has gone by the time the commit returns.
+    It never raises: the plan is committed already."""
+    plan_id = plan.id
     try:
-        return _send(plan)
-    except Exception as error:  # noqa: BLE001 - the plan is committed; no failure may surface
-        resend.failed(account_id, "plan_confirmation", error, retrying=retrying, plan_id=plan_id)
-        return resend.Sent.FAILED
+        _queue(plan)
+        db.session.commit()
+    except Exception:  # noqa: BLE001 - the plan is committed; no failure may surface
+        db.session.rollback()
+        log.exception("could not queue the confirmation of plan %s", plan_id)
+        return False
+    return emailed(db.session.get(Plan, plan_id))
 
 
-def _send(plan: Plan) -> resend.Sent:
+def emailed(plan: Plan) -> bool:
+    """True once the confirmation email has gone (the page says so only then)."""
+    message = outbox.find(confirmation_key(plan.id))
+    return message is not None and message.status in outbox.GONE
+
+
+def _queue(plan: Plan) -> None:
     from portal.notify.plan_calendar import plan_ics
 
     account = plan.account
-    allowed, reason = rules.email_allowed(account.debtor, account, utcnow(), debtor_initiated=True)
-    if not allowed:
-        timeline.record(account, "plan_confirmation_not_sent", reason=reason, plan_id=plan.id)
-        db.session.commit()
-        return resend.Sent.NOT_ALLOWED
     policy = Policy.from_dict(plan.policy.settings)
     with force_locale(person_language(account.debtor.language)):
-        url = optout_url(account.debtor)
         subject = _("Your payment plan with %(creditor)s", creditor=account.creditor.name)
         text = render_template(
             "emails/plan_confirmation.txt",
             plan=plan,
             policy=policy,
             retry_text=retry_wording(policy),
-            optout_url=url,
+            optout_url=optout_url(account.debtor),
         )
     calendar = mailer.Attachment("payment-plan.ics", plan_ics(plan), "text", "calendar")
-    mailer.deliver(
-        mailer.Mail(
-            to=account.debtor.email, subject=subject, text=text, attachments=[calendar], unsubscribe_url=url
-        )
+    outbox.queue_email(
+        account,
+        "plan_confirmation",
+        key=confirmation_key(plan.id),
+        subject=subject,
+        text=text,
+        attachments=[calendar],
+        debtor_initiated=True,
+        facts={"plan_id": plan.id},
     )
-    timeline.record(account, "plan_confirmation_sent", plan_id=plan.id)
-    db.session.commit()
-    return resend.Sent.SENT

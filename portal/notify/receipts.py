@@ -1,25 +1,25 @@
 """The payment receipt: what it states (once, for the page and both parts of the email), what
-became of its email as the timeline recorded it, and sending it in the debtor's language."""
+became of its email as the outbox has it, and queueing it in the debtor's language."""
 
 from __future__ import annotations
 
 import enum
+import logging
 from dataclasses import dataclass
 
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from portal import timeline
 from portal.domain.money import Money
 from portal.domain.receipts import Recorded, left_after, payment_reference
 from portal.extensions import db
 from portal.i18n import card_description, long_date, money, person_language
-from portal.models import AccountStatus, Event, Payment, Purpose
-from portal.models.types import utcnow
-from portal.notify import mailer, resend, rules
+from portal.models import AccountStatus, MessageStatus, Payment, Purpose
+from portal.notify import outbox, rules
 from portal.notify.optout import optout_url
+
+log = logging.getLogger("portal.mail")
 
 
 @dataclass(frozen=True)
@@ -100,82 +100,74 @@ def facts(payment: Payment) -> Receipt:
 
 
 class Emailed(enum.Enum):
-    """What happened to a receipt's email, as the timeline recorded it."""
+    """What became of a receipt's email, as the outbox has it."""
 
     SENT = "sent"
+    #: Queued and not gone yet: the task runner sends it within a minute or two.
+    SENDING = "sending"
     #: It failed and has not gone since: the task runner is trying again.
     RETRYING = "retrying"
     OPTED_OUT = "opted_out"
     NO_ADDRESS = "no_address"
-    #: Nothing recorded yet (or not sent for another reason): the page claims nothing.
+    #: Nothing queued (or not sent for another reason): the page claims nothing.
     UNKNOWN = "unknown"
 
 
-_EMAIL_KINDS = ("receipt_sent", "receipt_not_sent", "email_failed")
+def receipt_key(payment_id: int) -> str:
+    return f"receipt:{payment_id}"
 
 
 def emailed(payment: Payment) -> Emailed:
-    """What the timeline says became of *payment*'s receipt email; a send anywhere wins."""
-    rows = db.session.scalars(
-        select(Event)
-        .where(Event.account_id == payment.account_id, Event.kind.in_(_EMAIL_KINDS))
-        .order_by(Event.seq)
-    )
-    mine = [
-        e
-        for e in rows
-        if (e.data or {}).get("payment_id") == payment.id
-        and (e.kind != "email_failed" or e.data.get("email") == "receipt")
-    ]
-    if any(e.kind == "receipt_sent" for e in mine):
-        return Emailed.SENT
-    if not mine:
+    """What the outbox says became of *payment*'s receipt email."""
+    message = outbox.find(receipt_key(payment.id))
+    if message is None:
         return Emailed.UNKNOWN
-    last = mine[-1]
-    if last.kind == "email_failed":
-        return Emailed.RETRYING
-    reasons = {rules.OPTED_OUT: Emailed.OPTED_OUT, rules.NO_ADDRESS: Emailed.NO_ADDRESS}
-    return reasons.get(last.data.get("reason"), Emailed.UNKNOWN)
+    if message.status in outbox.GONE:
+        return Emailed.SENT
+    if message.status in outbox.WAITING:
+        return Emailed.RETRYING if message.reason else Emailed.SENDING
+    if message.status is MessageStatus.REFUSED:
+        reasons = {rules.OPTED_OUT: Emailed.OPTED_OUT, rules.NO_ADDRESS: Emailed.NO_ADDRESS}
+        return reasons.get(message.reason, Emailed.UNKNOWN)
+    return Emailed.UNKNOWN
 
 
 def send_receipt(payment: Payment) -> bool:
-    """Email the receipt if the rules allow; note the result (or why not) on the timeline.
+    """Queue the receipt email, in the debtor's language, and commit; True if it has gone by the
+    time the commit returns (with the task runner in immediate mode, as in tests).
 
-    The debtor has just paid, so this answers them: contact hours do not apply, an opt-out does.
-    It never raises: a receipt that cannot go is recorded and retried by the task runner.
+    The debtor has just paid, so this answers them: contact hours do not apply, an opt-out does
+    (the outbox asks the rules when it sends). It never raises: the payment is committed already.
     """
-    return receipt(payment) is resend.Sent.SENT
-
-
-def receipt(payment: Payment, *, retrying: bool = False) -> resend.Sent:
-    """Send the receipt once; *retrying* when the task runner tries again (it then schedules no retry)."""
-    account_id, payment_id = payment.account_id, payment.id
+    payment_id = payment.id
     try:
-        return _send(payment)
-    except Exception as error:  # noqa: BLE001 - the payment is committed; no failure may surface
-        resend.failed(account_id, "receipt", error, retrying=retrying, payment_id=payment_id)
-        return resend.Sent.FAILED
-
-
-def _send(payment: Payment) -> resend.Sent:
-    account = payment.account
-    debtor = account.debtor
-    allowed, reason = rules.email_allowed(debtor, account, utcnow(), debtor_initiated=True)
-    if not allowed:
-        timeline.record(account, "receipt_not_sent", payment_id=payment.id, reason=reason)
+        _queue(payment)
         db.session.commit()
-        return resend.Sent.NOT_ALLOWED
-    unsubscribe = optout_url(debtor)
-    with force_locale(person_language(debtor.language)):
+    except Exception:  # noqa: BLE001 - the payment is committed; no failure may surface
+        db.session.rollback()
+        log.exception("could not queue the receipt of payment %s", payment_id)
+        return False
+    message = outbox.find(receipt_key(payment_id))
+    return message is not None and message.status in outbox.GONE
+
+
+def _queue(payment: Payment) -> None:
+    account = payment.account
+    with force_locale(person_language(account.debtor.language)):
         if account.status is AccountStatus.SETTLED:
             subject = _("Your account with %(creditor)s is settled", creditor=account.creditor.name)
         else:
             subject = _("Receipt for your payment to %(creditor)s", creditor=account.creditor.name)
-        context = {"receipt": facts(payment), "account": account, "optout_url": unsubscribe}
+        context = {"receipt": facts(payment), "account": account, "optout_url": optout_url(account.debtor)}
         text = render_template("emails/receipt.txt", **context)
         html = render_template("emails/receipt.html", **context)
-    mail = mailer.Mail(to=debtor.email, subject=subject, text=text, html=html, unsubscribe_url=unsubscribe)
-    mailer.deliver(mail)
-    timeline.record(account, "receipt_sent", payment_id=payment.id)
-    db.session.commit()
-    return resend.Sent.SENT
+    outbox.queue_email(
+        account,
+        "receipt",
+        key=receipt_key(payment.id),
+        subject=subject,
+        text=text,
+        html=html,
+        debtor_initiated=True,
+        facts={"payment_id": payment.id},
+    )

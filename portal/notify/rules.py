@@ -6,15 +6,19 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from portal.accounts import policies
 from portal.domain import contact
 from portal.extensions import db
-from portal.models import Account, Debtor, OptOut
+from portal.models import Account, Debtor, Message, MessageStatus, OptOut
 
 #: Reason codes, recorded on the timeline when a message is not sent.
 NO_ADDRESS = "no_address"
 OPTED_OUT = "opted_out"
 OUTSIDE_HOURS = "outside_hours"
 ON_HOLD = "on_hold"
+OVER_LIMIT = "contact_limit"
+#: Reasons that pass with time: a message held back for one of them waits for its moment.
+WAIT_REASONS = (OUTSIDE_HOURS, OVER_LIMIT)
 
 EMAIL = "email"
 SMS = "sms"
@@ -56,8 +60,9 @@ def channel_allowed(
     (False, reason code). Every sender of every channel asks here.
 
     Reasons, first match wins: nowhere to send it, the person stopped this channel, the account
-    is on hold (`contact_allowed`), or (except for post, which arrives whenever it arrives) a
-    time outside 08:00–21:00 on their clock.
+    is on hold (`contact_allowed`), (except for post, which arrives whenever it arrives) a
+    time outside 08:00–21:00 on their clock, or (for email and texts) the creditor's limit of
+    messages in 7 days already reached.
     *debtor_initiated* is for answering the person (a receipt right after they paid): that is
     not calling on them, so the contact hours and an account's hold do not apply. An opt-out
     always does.
@@ -75,7 +80,35 @@ def channel_allowed(
         and not contact.within_contact_hours(now, contact_zone(account))
     ):
         return False, OUTSIDE_HOURS
+    if channel in (EMAIL, SMS) and not debtor_initiated and next_under_limit(debtor, account, now) > now:
+        return False, OVER_LIMIT
     return True, ""
+
+
+#: What the contact limit counts: every message that went, or may have gone.
+COUNTED = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.UNCONFIRMED)
+
+
+def next_under_limit(debtor: Debtor, account: Account, now: datetime) -> datetime:
+    """The first moment at or after *now* when one more message may go to *debtor* under the
+    creditor's limit of messages in any 7 days (across channels, counting all the portal sent)."""
+    sent = db.session.scalars(
+        select(Message.sent_at).where(
+            Message.debtor_id == debtor.id,
+            Message.status.in_(COUNTED),
+            Message.sent_at > now - contact.LIMIT_WINDOW,
+        )
+    ).all()
+    return contact.next_under_limit(
+        list(sent), now, policies.rules(policies.current(account.creditor)).contact_limit_7d
+    )
+
+
+def next_moment(debtor: Debtor, account: Account, reason: str, now: datetime) -> datetime:
+    """When a message held back for *reason* (one of WAIT_REASONS) may be tried again."""
+    if reason == OUTSIDE_HOURS:
+        return contact.next_contact_time(now, contact_zone(account))
+    return next_under_limit(debtor, account, now)
 
 
 def contact_allowed(account: Account, *, debtor_initiated: bool = False) -> tuple[bool, str]:

@@ -17,7 +17,7 @@ from portal.extensions import db, limiter
 from portal.forms.checks import CsrfOnly
 from portal.links.access import verified_required
 from portal.models import AttemptStatus, PaymentAttempt, Purpose
-from portal.notify import resend
+from portal.notify import plan_emails
 from portal.payments import service
 from portal.payments.card_pages import after_attempt
 from portal.payments.gateway import CardDeclined, GatewayUnavailable, get_gateway
@@ -146,8 +146,8 @@ def confirmed():
     plan = ledger.active_plan(g.account.id)
     if plan is None:
         return redirect(url_for("debtor.overview"), code=303)
-    # The page says the plan was emailed only if the mail server took it (a failed send is retried).
-    emailed = resend.has_event(g.account.id, "plan_confirmation_sent", plan_id=plan.id)
+    # The page says the plan was emailed only once it has gone (a failed send is retried).
+    emailed = plan_emails.emailed(plan)
     return render_template("plans/confirmed.html", account=g.account, plan=plan, emailed=emailed)
 
 

@@ -93,9 +93,10 @@ def test_a_signed_success_records_one_payment(client, waiting_attempt, mailbox):
     assert attempt.live_account_id is None
     db.session.refresh(waiting_attempt)
     assert waiting_attempt.status is AccountStatus.PAID
-    assert event_kinds(waiting_attempt)[-3:] == [
+    assert event_kinds(waiting_attempt)[-4:] == [
         "payment_succeeded",
         "account_paid",
+        "message_queued",
         "receipt_sent",
     ]
     assert len(mailbox.wait_for(1)) == 1

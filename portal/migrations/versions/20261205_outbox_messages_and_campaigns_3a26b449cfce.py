@@ -6,9 +6,8 @@ Create Date: 2026-12-05 19:03:38.239882
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "3a26b449cfce"

@@ -72,7 +72,7 @@ def test_a_receipt_that_failed_says_it_will_be_tried_again_not_that_it_went(
     account = make_account()
     payment = pay(account)
 
-    def refuse(mail):
+    def refuse(mail, reference=None):
         raise mailer.MailNotSent("connection refused")
 
     monkeypatch.setattr(mailer, "deliver", refuse)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from portal import clock
 from portal.extensions import db
 from portal.models import OptOut, Payment
 from portal.notify import receipts
@@ -78,7 +79,7 @@ def test_an_opted_out_person_gets_no_receipt_and_the_timeline_says_why(pay, mail
 
     assert mailbox.arrived() == []
     (event,) = events(payment.account, "receipt_not_sent")
-    assert event.data == {"payment_id": payment.id, "reason": "opted_out"}
+    assert event.data == {"message_id": event.data["message_id"], "payment_id": payment.id, "reason": "opted_out"}
     assert "receipt_sent" not in event_kinds(payment.account)
 
 
@@ -92,7 +93,7 @@ def test_no_address_is_noted_too(pay, mailbox):
 def test_a_receipt_is_sent_at_night_because_the_person_just_paid(pay, mailbox, monkeypatch):
     payment = pay()
     night = datetime(2027, 1, 15, 8, 0, tzinfo=UTC)  # 03:00 in New York
-    monkeypatch.setattr(receipts, "utcnow", lambda: night)
+    monkeypatch.setattr(clock, "now", lambda: night)
 
     assert receipts.send_receipt(payment) is True
     assert len(mailbox.wait_for(1)) == 1

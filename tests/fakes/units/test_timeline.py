@@ -27,6 +27,7 @@ def test_a_card_payment_leaves_its_events_in_order(make_account, sign_in, client
         "payment_started",
         "payment_succeeded",
         "account_paid",
+        "message_queued",
         "receipt_sent",
     ]
 
@@ -47,6 +48,7 @@ def test_a_decline_then_a_payment_leaves_its_events_in_order(
         "payment_started",
         "payment_succeeded",
         "account_paid",
+        "message_queued",
         "receipt_sent",
     ]
 
