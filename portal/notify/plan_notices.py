@@ -1,4 +1,7 @@
-"""What the runner tells a debtor: a declined payment, a bank check to confirm, a plan that ended."""
+"""What the runner tells a debtor: a declined payment, a bank check to confirm, a plan that ended.
+
+Each is queued in the outbox in the same transaction as the runner's record of what happened.
+"""
 
 from __future__ import annotations
 
@@ -9,36 +12,37 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal import timeline
-from portal.extensions import db
 from portal.i18n import person_language
 from portal.links import service as links
 from portal.models import Account, Instalment, PaymentAttempt, Plan
-from portal.notify import mailer, rules
+from portal.notify import outbox, rules
 from portal.notify.optout import optout_url
 
 
-def _send(account: Account, kind: str, now: datetime, subject_text, template: str, **context) -> bool:
+def _queue(
+    account: Account, kind: str, key: str, now: datetime, subject_text, template: str, **context
+) -> bool:
+    """Queue the notice with a fresh link in the runner's transaction (the caller commits); False
+    when the rules refuse it for good. One held back for the hour waits in the outbox."""
     allowed, reason = rules.email_allowed(account.debtor, account, now)
-    if not allowed:
+    if not allowed and reason not in rules.WAIT_REASONS:
         timeline.record(account, f"{kind}_not_sent", reason=reason)
-        db.session.commit()
         return False
     link = links.issue(account, actor="system")
-    db.session.commit()
     with force_locale(person_language(account.debtor.language)):
-        url = optout_url(account.debtor)
         subject = subject_text()
-        text = render_template(template, link=links.url_for_link(link), optout_url=url, **context)
-    sent = mailer.send(mailer.Mail(to=account.debtor.email, subject=subject, text=text, unsubscribe_url=url))
-    timeline.record(account, f"{kind}_sent" if sent else f"{kind}_failed")
-    db.session.commit()
-    return sent
+        text = render_template(
+            template, link=links.url_for_link(link), optout_url=optout_url(account.debtor), **context
+        )
+    outbox.queue_email(account, kind, key=key, subject=subject, text=text, not_before=now)
+    return True
 
 
 def payment_declined(instalment: Instalment, retry_on: date | None, now: datetime) -> bool:
-    return _send(
+    return _queue(
         instalment.plan.account,
         "decline_notice",
+        f"decline_notice:{instalment.id}:{instalment.attempts}",
         now,
         lambda: _("We could not take your plan payment"),
         "emails/plan_declined.txt",
@@ -48,9 +52,10 @@ def payment_declined(instalment: Instalment, retry_on: date | None, now: datetim
 
 
 def authentication_needed(attempt: PaymentAttempt, instalment: Instalment, now: datetime) -> bool:
-    return _send(
+    return _queue(
         instalment.plan.account,
         "authentication_notice",
+        f"authentication_notice:{attempt.id}",
         now,
         lambda: _("Please confirm your plan payment with your bank"),
         "emails/plan_authentication.txt",
@@ -60,9 +65,10 @@ def authentication_needed(attempt: PaymentAttempt, instalment: Instalment, now: 
 
 
 def plan_broken(plan: Plan, now: datetime) -> bool:
-    return _send(
+    return _queue(
         plan.account,
         "plan_ended_notice",
+        f"plan_ended_notice:{plan.id}",
         now,
         lambda: _("Your payment plan has ended"),
         "emails/plan_broken.txt",

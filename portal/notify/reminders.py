@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal.i18n import long_date, money, person_language
-from portal.models import Instalment
-from portal.notify import mailer
+from portal.models import Instalment, Message
+from portal.notify import outbox
 from portal.notify.optout import optout_url
 
 
-def send_reminder(instalment: Instalment) -> bool:
-    """Email the reminder, in the debtor's language. True when the mail server accepted it.
+def queue_reminder(instalment: Instalment, facts: dict, now: datetime) -> Message:
+    """Queue the reminder, in the debtor's language, once per instalment; the caller commits.
 
-    The caller has already asked `rules.email_allowed` and claimed the instalment.
+    The caller has already asked `rules.email_allowed`; the outbox asks again when it sends.
     """
     plan = instalment.plan
     account = plan.account
@@ -36,5 +38,13 @@ def send_reminder(instalment: Instalment) -> bool:
         }
         text = render_template("emails/reminder.txt", **context)
         html = render_template("emails/reminder.html", **context)
-    mail = mailer.Mail(to=debtor.email, subject=subject, text=text, html=html, unsubscribe_url=unsubscribe)
-    return mailer.send(mail)
+    return outbox.queue_email(
+        account,
+        "reminder",
+        key=f"reminder:{instalment.id}",
+        subject=subject,
+        text=text,
+        html=html,
+        facts=facts,
+        not_before=now,
+    )

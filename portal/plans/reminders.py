@@ -1,10 +1,9 @@
 """Reminding debtors of plan payments a few days before they are taken, once per instalment.
 
 Each instalment is its own transaction. It is locked with SKIP LOCKED (on PostgreSQL) so an
-overlapping run passes over it, and claimed by setting `reminded_at` in a committed, guarded
-UPDATE before the email goes: a second run never sees it unclaimed, on any database. If the mail
-server refuses the email the claim is given back, so a later run tries again. A crash between
-the claim and the send loses that one reminder rather than risking sending it twice.
+overlapping run passes over it; its reminder is queued in the outbox under a key of its own
+("reminder:<instalment id>"), which a second run finds taken, and `reminded_at` is stamped in the
+same transaction so later runs skip it cheaply. The outbox sends it once, and retries a failure.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from portal import timeline
 from portal.domain import contact
 from portal.extensions import db
 from portal.models import Instalment, InstalmentStatus, Plan, PlanStatus
@@ -27,7 +25,8 @@ _ZONE_SLACK = timedelta(days=1)
 
 
 def send_reminders(now: datetime) -> int:
-    """Remind every plan payment due soon whose reminder the rules allow now; the number sent.
+    """Queue a reminder of every plan payment due soon whose reminder the rules allow now; the
+    number queued (the outbox sends them as their transactions commit).
 
     "Soon" is within REMINDER_DAYS_BEFORE days of today on the debtor's clock. Instalments the
     rules hold back (outside contact hours, opted out, no address, an account on hold while a
@@ -93,14 +92,6 @@ def _remind(instalment_id: int, now: datetime, days: int) -> bool:
     if paused(account, now) or not (due_soon and rules.email_allowed(account.debtor, account, now)[0]):
         db.session.rollback()  # nothing recorded: a later run asks again
         return False
-    claimed = db.session.execute(
-        update(Instalment)
-        .where(Instalment.id == instalment_id, Instalment.reminded_at.is_(None))
-        .values(reminded_at=now)
-    ).rowcount
-    db.session.commit()
-    if claimed != 1:
-        return False
     facts = {
         "plan_id": instalment.plan_id,
         "instalment_id": instalment.id,
@@ -108,12 +99,15 @@ def _remind(instalment_id: int, now: datetime, days: int) -> bool:
         "due_date": instalment.due_date.isoformat(),
         "amount": instalment.amount,
     }
-    if reminder_email.send_reminder(instalment):
-        timeline.record(account, "reminder_sent", **facts)
-        db.session.commit()
-        return True
-    # The mail server did not take it: give the claim back so a later run tries again.
-    db.session.execute(update(Instalment).where(Instalment.id == instalment_id).values(reminded_at=None))
-    timeline.record(account, "reminder_failed", **facts)
+    # Guarded, for SQLite where the row lock above is no lock: a run that got here first wins.
+    claimed = db.session.execute(
+        update(Instalment)
+        .where(Instalment.id == instalment_id, Instalment.reminded_at.is_(None))
+        .values(reminded_at=now)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        return False
+    reminder_email.queue_reminder(instalment, facts, now)
     db.session.commit()
-    return False
+    return True

@@ -255,8 +255,8 @@ def _needs_authentication(attempt, instalment, policy: Policy, now: datetime, re
         attempt_id=attempt.id,
         instalment=instalment.number,
     )
-    db.session.commit()
     plan_notices.authentication_needed(attempt, instalment, now)
+    db.session.commit()
     report.needs_authentication += 1
 
 
@@ -274,8 +274,8 @@ def _declined(attempt, instalment, policy: Policy, code: str, now: datetime, rep
         hard=hard,
         retry_on=retry_on.isoformat() if retry_on else None,
     )
-    db.session.commit()
     plan_notices.payment_declined(instalment, retry_on, now)
+    db.session.commit()
     report.declined += 1
 
 
@@ -289,6 +289,6 @@ def _miss(instalment: Instalment, policy: Policy, now: datetime, report: RunRepo
     if broken:
         ledger.end_plan(plan, PlanStatus.BROKEN, "missed_payments")
         report.broken += 1
-    db.session.commit()
     if broken:
         plan_notices.plan_broken(plan, now)
+    db.session.commit()
