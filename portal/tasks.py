@@ -92,8 +92,9 @@ def send_message_task(message_id: int, caused_at: str) -> str | None:
 
     It runs in an app context of its own (its own database session): in Huey's immediate mode
     that is still inside the commit of the cause, whose session can run no more SQL.
-    The moment is the later of the cause's and the clock's, so a cause dated ahead (a test, a
-    command's --now) is judged at its own moment.
+    In Huey's immediate mode (tests, a command's --now) the task runs in the very instant of its
+    cause, so it is judged at the cause's moment; a consumer, which may run it later, judges it at
+    the later of that moment and the clock's (never earlier than now: contact hours are real).
     """
     from datetime import datetime
 
@@ -101,7 +102,8 @@ def send_message_task(message_id: int, caused_at: str) -> str | None:
     from portal.notify import sender
 
     with _own_app_context():
-        moment = max(datetime.fromisoformat(caused_at), clock.now())
+        caused = datetime.fromisoformat(caused_at)
+        moment = caused if huey.immediate else max(caused, clock.now())
         status = sender.send_one(message_id, moment)
     return status.value if status else None
 

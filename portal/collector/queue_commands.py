@@ -15,7 +15,7 @@ from portal.domain import transitions
 from portal.domain.money import Money, MoneyError, parse_major
 from portal.domain.schedules import MAX_PAYMENTS, Frequency
 from portal.extensions import db
-from portal.models import Offer, OfferStatus, RequestKind
+from portal.models import Message, MessageStatus, Offer, OfferStatus, RequestKind
 from portal.notify import offer_emails
 from portal.offers import service as offers
 
@@ -102,15 +102,23 @@ def decide_offer_command(offer_id, decision, reason, amount, frequency, start, n
         raise click.ClickException(
             f"Not changed: offer {offer.id} is {error.current}; it cannot become {error.new}"
         ) from None
+    queued, why = offer_emails.queue_decision(offer, moment)
+    message_id = queued.id if queued else None
     db.session.commit()
     click.echo(f"Offer {offer.id} {offer.status.value}")
-    sent, why = offer_emails.send_decision(offer, moment)
-    if sent:
-        click.echo(f"Emailed {offer.account.debtor.email}")
-    elif why in ("outside_hours", "on_hold", "failed"):
-        click.echo(f"Not emailed now ({why}); it goes out with the next send-reminders run that may send it")
-    else:
-        click.echo(f"Not emailed ({why}); the debtor sees the decision on their account page")
+    click.echo(_email_outcome(message_id, why))
+
+
+def _email_outcome(message_id: int | None, why: str) -> str:
+    """What became of the decision's email, in one line, as the outbox has it now."""
+    if message_id is None:
+        return f"Not emailed ({why}); the debtor sees the decision on their account page"
+    message = db.session.get(Message, message_id)
+    if message.status in (MessageStatus.SENT, MessageStatus.DELIVERED):
+        return f"Emailed {message.to_address}"
+    if message.status is MessageStatus.QUEUED:
+        return f"Not emailed now; it goes out at {message.not_before.isoformat()} (message {message.id})"
+    return f"Not emailed ({message.status.value}: {message.reason}); message {message.id}"
 
 
 #: A counter-offer meets the rules of the debtor's own offer; what the collector is told when not.

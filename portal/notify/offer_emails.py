@@ -9,30 +9,30 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal import timeline
-from portal.extensions import db
 from portal.i18n import person_language
 from portal.links import service as links
-from portal.models import Offer, OfferStatus
-from portal.notify import mailer, rules
+from portal.models import Message, Offer, OfferStatus
+from portal.notify import outbox, rules
 from portal.notify.optout import optout_url
 
 
-def send_decision(offer: Offer, now: datetime) -> tuple[bool, str]:
-    """Email the decision if the contact rules allow it at *now*; (sent, reason it was not).
+def decision_key(offer_id: int) -> str:
+    return f"offer_decision:{offer_id}"
 
-    The debtor asked, but not just now: a person answers later, so the contact hours apply.
-    Every outcome goes on the timeline, with the offer's id, so a held email can go out later.
+
+def queue_decision(offer: Offer, now: datetime) -> tuple[Message | None, str]:
+    """Queue the decision's email with a fresh link, in the decision's transaction (the caller
+    commits): (the message, ""), or (None, the reason) when the rules refuse it for good (an
+    opt-out, no address, a hold), which the timeline then says. The debtor asked, but not just
+    now: a person answers later, so the contact hours apply and the outbox holds it for the morning.
     """
     account = offer.account
     allowed, reason = rules.email_allowed(account.debtor, account, now)
-    if not allowed:
+    if not allowed and reason not in rules.WAIT_REASONS:
         timeline.record(account, "offer_decision_not_sent", offer_id=offer.id, reason=reason)
-        db.session.commit()
-        return False, reason
+        return None, reason
     link = links.issue(account, actor="system")
-    db.session.commit()
     with force_locale(person_language(account.debtor.language)):
-        url = optout_url(account.debtor)
         subjects = {
             OfferStatus.ACCEPTED: _("We have accepted your offer"),
             OfferStatus.COUNTERED: _("We have looked at your offer"),
@@ -43,10 +43,16 @@ def send_decision(offer: Offer, now: datetime) -> tuple[bool, str]:
             offer=offer,
             account=account,
             link=links.url_for_link(link),
-            optout_url=url,
+            optout_url=optout_url(account.debtor),
         )
         subject = subjects[offer.status]
-    sent = mailer.send(mailer.Mail(to=account.debtor.email, subject=subject, text=text, unsubscribe_url=url))
-    timeline.record(account, "offer_decision_sent" if sent else "offer_decision_failed", offer_id=offer.id)
-    db.session.commit()
-    return sent, "" if sent else "failed"
+    message = outbox.queue_email(
+        account,
+        "offer_decision",
+        key=decision_key(offer.id),
+        subject=subject,
+        text=text,
+        facts={"offer_id": offer.id},
+        not_before=now,
+    )
+    return message, ""

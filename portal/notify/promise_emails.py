@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal.i18n import long_date, person_language
 from portal.links import service as links
-from portal.models import SupportRequest
-from portal.notify import mailer
+from portal.models import Message, SupportRequest
+from portal.notify import outbox
 from portal.notify.optout import optout_url
 
 
-def send_promise_reminder(request: SupportRequest, link_url: str) -> bool:
-    """Email the reminder, in the debtor's language. True when the mail server accepted it.
+def reminder_key(request_id: int) -> str:
+    return f"promise_reminder:{request_id}"
 
-    The caller has asked `rules.email_allowed`, claimed the reminder and issued *link_url*.
+
+def queue_promise_reminder(request: SupportRequest, link_url: str, now: datetime) -> Message:
+    """Queue the reminder, in the debtor's language, once per promise; the caller commits.
+
+    The caller has asked `rules.email_allowed` and issued *link_url*.
     """
     account = request.account
     debtor = account.debtor
@@ -30,7 +36,15 @@ def send_promise_reminder(request: SupportRequest, link_url: str) -> bool:
             link=link_url,
             optout_url=unsubscribe,
         )
-    return mailer.send(mailer.Mail(to=debtor.email, subject=subject, text=text, unsubscribe_url=unsubscribe))
+    return outbox.queue_email(
+        account,
+        "promise_reminder",
+        key=reminder_key(request.id),
+        subject=subject,
+        text=text,
+        facts={"request_id": request.id, "promise_date": request.promise_date.isoformat()},
+        not_before=now,
+    )
 
 
 def issue_link(request: SupportRequest) -> str:

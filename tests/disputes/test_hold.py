@@ -4,6 +4,7 @@ Only answers to the debtor (the dispute confirmation, a receipt) still go out.""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -123,7 +124,10 @@ def test_issue_link_command_refuses_an_account_on_hold(runner, make_account, ope
     ("notice", "kind"),
     [
         (lambda inst, now: plan_notices.payment_declined(inst, None, now), "decline_notice"),
-        (lambda inst, now: plan_notices.authentication_needed(None, inst, now), "authentication_notice"),
+        (
+            lambda inst, now: plan_notices.authentication_needed(SimpleNamespace(id=1), inst, now),
+            "authentication_notice",
+        ),
         (lambda inst, now: plan_notices.plan_broken(inst.plan, now), "plan_ended_notice"),
     ],
     ids=["declined", "authentication", "plan-ended"],

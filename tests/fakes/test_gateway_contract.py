@@ -201,8 +201,15 @@ def scenario_cancel_and_refund(gateway, browser):
         _try(gateway.refund, paid.id, 1500, key="r1"),
         _try(gateway.refund, paid.id, 0, key="r0"),
         _try(gateway.retrieve_intent, "pi_nobody"),
-        _try(gateway.create_intent, amount=100, currency="USD", customer_id="cus_nobody", card_id=card,
-             key="x", metadata={}),
+        _try(
+            gateway.create_intent,
+            amount=100,
+            currency="USD",
+            customer_id="cus_nobody",
+            card_id=card,
+            key="x",
+            metadata={},
+        ),
     ]
 
 

@@ -169,7 +169,9 @@ def test_a_second_queue_of_a_receipt_that_went_sends_nothing_twice(
     assert len(events(account, "message_queued")) == 1
 
 
-def test_a_plan_confirmation_that_fails_is_recorded_and_retried(make_account, localstripe, mailbox, smtp_down):
+def test_a_plan_confirmation_that_fails_is_recorded_and_retried(
+    make_account, localstripe, mailbox, smtp_down
+):
     from tests.helpers.plans import make_plan
 
     account = make_account()

@@ -68,4 +68,3 @@ def test_new_events_can_still_be_added(event):
     db.session.commit()
     kinds = db.session.scalars(select(Event.kind).where(Event.account_id == entry.account_id)).all()
     assert kinds == ["link_issued", "note_added"]
-

@@ -1,5 +1,6 @@
 """The email telling a debtor what a person decided about their offer respects contact hours:
-decided at night, it goes out with the first reminder run in the debtor's morning, once."""
+decided at night, it waits in the outbox and goes out with the first run of the outbox's sender
+in the debtor's morning, once."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from portal.domain.schedules import Frequency
 from portal.extensions import db
 from portal.models import OptOut
 from portal.models.types import utcnow
+from portal.notify import sender
 from portal.offers import service as offers
 from portal.plans import reminders
 from tests.helpers.plan_pages import events
@@ -43,15 +45,15 @@ def test_a_decision_outside_contact_hours_waits_for_the_morning(offer, runner, m
     result = _decide_at(runner, offer, today, hour)
 
     assert result.exit_code == 0, result.output
-    assert "Not emailed now (outside_hours)" in result.output
+    morning = at(today + timedelta(days=1) if hour >= 21 else today, 8)
+    assert f"Not emailed now; it goes out at {morning.isoformat()}" in result.output
     assert mailbox.arrived() == []
-    (held,) = events(offer.account, "offer_decision_not_sent")
-    assert held.data == {"offer_id": offer.id, "reason": "outside_hours"}
+    (held,) = events(offer.account, "message_scheduled")
+    assert held.data["reason"] == "outside_hours" and held.data["until"] == morning.isoformat()
 
-    next_day = today + timedelta(days=1)
-    assert reminders.send_reminders(at(next_day, 7, 59)) == 0
-    assert reminders.send_reminders(at(next_day, 8)) == 1
-    assert reminders.send_reminders(at(next_day, 9)) == 0
+    assert sender.send_due(morning - timedelta(minutes=1)) == 0
+    assert sender.send_due(morning) == 1
+    assert sender.send_due(morning + timedelta(hours=1)) == 0
     (mail,) = mailbox.arrived()
     assert mail["Subject"] == "We have accepted your offer"
     assert len(events(offer.account, "offer_decision_sent")) == 1
@@ -64,6 +66,7 @@ def test_a_decision_inside_contact_hours_is_emailed_at_once_and_only_once(offer,
     assert "Emailed jane@example.com" in result.output
     assert len(mailbox.wait_for(1)) == 1
     assert reminders.send_reminders(at(_today(), 20, 30)) == 0
+    assert sender.send_due(at(_today(), 20, 30)) == 0
     assert len(mailbox.arrived()) == 1
 
 
@@ -75,4 +78,5 @@ def test_a_decision_for_someone_who_opted_out_is_not_emailed_later_either(offer,
 
     assert "Not emailed (opted_out); the debtor sees the decision on their account page" in result.output
     assert reminders.send_reminders(at(_today() + timedelta(days=1), 10)) == 0
+    assert sender.send_due(at(_today() + timedelta(days=1), 10)) == 0
     assert mailbox.arrived() == []

@@ -193,7 +193,7 @@ def test_accepting_tells_the_debtor_by_email_and_on_the_overview(account, client
     assert offer.status is OfferStatus.ACCEPTED and offer.decided_at is not None
     (decided,) = events(account, "offer_accepted")
     assert decided.actor == "collector" and decided.data == {"offer_id": offer.id}
-    assert [e.data for e in events(account, "offer_decision_sent")] == [{"offer_id": offer.id}]
+    assert [e.data["offer_id"] for e in events(account, "offer_decision_sent")] == [offer.id]
     (mail,) = mailbox.wait_for(1)
     assert mail["Subject"] == "We have accepted your offer"
     text = body(mail, "plain")

@@ -79,7 +79,11 @@ def test_an_opted_out_person_gets_no_receipt_and_the_timeline_says_why(pay, mail
 
     assert mailbox.arrived() == []
     (event,) = events(payment.account, "receipt_not_sent")
-    assert event.data == {"message_id": event.data["message_id"], "payment_id": payment.id, "reason": "opted_out"}
+    assert event.data == {
+        "message_id": event.data["message_id"],
+        "payment_id": payment.id,
+        "reason": "opted_out",
+    }
     assert "receipt_sent" not in event_kinds(payment.account)
 
 

@@ -278,4 +278,3 @@ def test_the_reminder_days_setting_defaults_to_three_and_reads_the_environment(m
     monkeypatch.setenv("REMINDER_DAYS_BEFORE", "-1")
     with pytest.raises(ConfigError, match="REMINDER_DAYS_BEFORE"):
         load_config()
-

@@ -236,4 +236,3 @@ def test_an_instalment_paid_since_it_was_picked_is_not_charged_again(app, make_a
     assert report.charged == 0 and report.declined == 0
     assert len(_payments(account)) == 1
     assert len(intents_for(fake_gateway, account.debtor.stripe_customer_id)) == 1
-
