@@ -9,6 +9,7 @@ from portal.disputes import service
 from portal.extensions import db
 from portal.models import AccountStatus, DisputeStatus
 from portal.notify import disputes as dispute_emails
+from portal.notify import outbox
 
 
 @click.command("disputes")
@@ -47,6 +48,7 @@ def resolve_command(reference: str, outcome: str | None, note: str):
     except service.AlreadyResolved as error:
         already = f"Dispute {dispute.reference} is already {dispute.status.value}."
         raise click.ClickException(already) from error
+    dispute_emails.queue_outcome(dispute, plan_cancelled=cancelled is not None)
     db.session.commit()
 
     where = f"{account.creditor.slug}/{account.reference}"
@@ -62,8 +64,11 @@ def resolve_command(reference: str, outcome: str | None, note: str):
             click.echo(f"Plan {cancelled.id} cancelled.")
     else:
         click.echo(f"Dispute {dispute.reference} rejected: the hold on account {where} is lifted.")
-    if dispute_emails.send_outcome(dispute, plan_cancelled=cancelled is not None):
+    message = outbox.find(dispute_emails.outcome_key(dispute))
+    if message is not None and message.status in outbox.GONE:
         click.echo("The debtor has been emailed the outcome.")
+    elif message is not None and message.status in outbox.WAITING:
+        click.echo(f"The outcome is queued as message {message.id}; the task runner emails it.")
     else:
         click.echo(
             "The outcome could not be emailed (see `flask --app wsgi timeline` for why); "

@@ -197,9 +197,11 @@ def check():
 
 
 def _open(account, answers: draft.Answers) -> None:
-    """Record the dispute and the hold, and throw the draft away, in one commit; then the email."""
+    """Record the dispute and the hold, queue its confirmation, and throw the draft away, in one
+    commit."""
     try:
         dispute = service.open_dispute(account, answers.reason, answers.details, answers.evidence)
+        dispute_emails.queue_received(dispute)
         RUN.clear(account)
         db.session.commit()
     except Exception:
@@ -207,4 +209,3 @@ def _open(account, answers: draft.Answers) -> None:
         # No dispute points at the document; the draft's pointer is found missing on the next try.
         draft.remove_file(evidence_folder(), answers.evidence)
         raise
-    dispute_emails.send_received(dispute)

@@ -20,7 +20,6 @@ from portal.models import (
     Dispute,
     DisputeReason,
     DisputeStatus,
-    Event,
     Offer,
     Payment,
     Plan,
@@ -179,13 +178,10 @@ def rejection_to_show(account: Account) -> Dispute | None:
 
 
 def confirmation_sent(dispute: Dispute) -> bool:
-    """True when the mail server took the confirmation email: the page says so only then."""
-    sent = db.session.scalars(
-        select(Event.data).where(
-            Event.account_id == dispute.account_id, Event.kind == "dispute_confirmation_sent"
-        )
-    )
-    return any(data.get("reference") == dispute.reference for data in sent)
+    """True once the confirmation email has gone: the page says so only then."""
+    from portal.notify import disputes as dispute_emails
+
+    return dispute_emails.sent(dispute_emails.received_key(dispute))
 
 
 def open_disputes() -> list[Dispute]:

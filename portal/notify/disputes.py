@@ -12,75 +12,86 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from portal import timeline
+from portal import clock, timeline
 from portal.accounts.itemisation import itemise
-from portal.extensions import db
 from portal.i18n import person_language
 from portal.links import service as links
-from portal.models import Dispute, DisputeStatus
-from portal.models.types import utcnow
-from portal.notify import mailer, rules
+from portal.models import Dispute, DisputeStatus, Message
+from portal.notify import outbox, rules
 from portal.notify.optout import optout_url
 
 
-def _allowed(dispute: Dispute, kind: str) -> bool:
-    """Ask the contact rules; when the answer is no, say why on the timeline."""
-    account = dispute.account
-    allowed, reason = rules.email_allowed(account.debtor, account, utcnow(), debtor_initiated=True)
-    if not allowed:
-        timeline.record(account, f"{kind}_not_sent", reference=dispute.reference, reason=reason)
-        db.session.commit()
-    return allowed
+def received_key(dispute: Dispute) -> str:
+    return f"dispute_confirmation:{dispute.reference}"
 
 
-def _deliver(dispute: Dispute, kind: str, subject_text, template: str, **context) -> bool:
+def outcome_key(dispute: Dispute) -> str:
+    return f"dispute_outcome:{dispute.reference}"
+
+
+def _queue(dispute: Dispute, kind: str, key: str, subject_text, template: str, **context) -> Message:
     account = dispute.account
-    debtor = account.debtor
-    with force_locale(person_language(debtor.language)):
-        unsubscribe = optout_url(debtor)
+    with force_locale(person_language(account.debtor.language)):
         subject = subject_text()
-        text = render_template(template, dispute=dispute, account=account, optout_url=unsubscribe, **context)
-    sent = mailer.send(mailer.Mail(to=debtor.email, subject=subject, text=text, unsubscribe_url=unsubscribe))
-    timeline.record(account, f"{kind}_sent" if sent else f"{kind}_failed", reference=dispute.reference)
-    db.session.commit()
-    return sent
+        text = render_template(
+            template, dispute=dispute, account=account, optout_url=optout_url(account.debtor), **context
+        )
+    return outbox.queue_email(
+        account,
+        kind,
+        key=key,
+        subject=subject,
+        text=text,
+        debtor_initiated=True,
+        facts={"reference": dispute.reference},
+    )
 
 
-def send_received(dispute: Dispute) -> bool:
-    """The confirmation: the reference and what happens next, as on the page."""
-    if not _allowed(dispute, "dispute_confirmation"):
-        return False
-    return _deliver(
+def queue_received(dispute: Dispute) -> Message:
+    """The confirmation: the reference and what happens next, as on the page; the caller commits."""
+    return _queue(
         dispute,
         "dispute_confirmation",
+        received_key(dispute),
         lambda: _("We have received your dispute %(reference)s", reference=dispute.reference),
         "emails/dispute_received.txt",
     )
 
 
-def send_outcome(dispute: Dispute, plan_cancelled: bool = False) -> bool:
-    """What we found. A rejection carries the note, the itemisation and a new link to the options."""
+def queue_outcome(dispute: Dispute, plan_cancelled: bool = False) -> Message | None:
+    """What we found; the caller commits. A rejection carries the note, the itemisation and a new
+    link to the options; None (and the timeline says why) when the rules refuse it for good, so
+    no link is made for an email that will never go."""
     if dispute.status is DisputeStatus.OPEN:
         raise ValueError("only a resolved dispute has an outcome to send")
-    if not _allowed(dispute, "dispute_outcome"):
-        return False
     if dispute.status is DisputeStatus.UPHELD:
-        return _deliver(
+        return _queue(
             dispute,
             "dispute_outcome",
+            outcome_key(dispute),
             lambda: _("You do not owe this debt: dispute %(reference)s", reference=dispute.reference),
             "emails/dispute_upheld.txt",
             plan_cancelled=plan_cancelled,
         )
     account = dispute.account
+    allowed, reason = rules.email_allowed(account.debtor, account, clock.now(), debtor_initiated=True)
+    if not allowed:
+        timeline.record(account, "dispute_outcome_not_sent", reference=dispute.reference, reason=reason)
+        return None
     # The hold has lifted, so a link may be issued again: it opens the debtor's options.
     link = links.issue(account, days=current_app.config["LINK_DAYS"], actor="system")
-    db.session.commit()
-    return _deliver(
+    return _queue(
         dispute,
         "dispute_outcome",
+        outcome_key(dispute),
         lambda: _("What we found about your dispute %(reference)s", reference=dispute.reference),
         "emails/dispute_rejected.txt",
         link=links.url_for_link(link),
         itemisation=itemise(account),
     )
+
+
+def sent(key: str) -> bool:
+    """True once the email under *key* has gone: a page or a command says so only then."""
+    message = outbox.find(key)
+    return message is not None and message.status in outbox.GONE

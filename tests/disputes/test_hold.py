@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from portal import clock
 from portal.disputes import service
 from portal.disputes.draft import RUN
 from portal.extensions import db
@@ -148,9 +149,11 @@ def test_the_runners_notices_are_not_sent_and_make_no_link(make_account, mailbox
 def test_the_dispute_confirmation_goes_even_at_night(make_account, mailbox, open_dispute, monkeypatch):
     account = make_account()
     dispute = open_dispute(account)
-    monkeypatch.setattr(dispute_emails, "utcnow", lambda: NIGHT_IN_NEW_YORK)
+    monkeypatch.setattr(clock, "now", lambda: NIGHT_IN_NEW_YORK)
 
-    assert dispute_emails.send_received(dispute) is True
+    dispute_emails.queue_received(dispute)
+    db.session.commit()
+    assert dispute_emails.sent(dispute_emails.received_key(dispute))
 
     (message,) = mailbox.wait_for(1)
     assert message["Subject"] == f"We have received your dispute {dispute.reference}"
@@ -158,7 +161,7 @@ def test_the_dispute_confirmation_goes_even_at_night(make_account, mailbox, open
     assert f"Your dispute reference is {dispute.reference}." in text
     assert "we will not ask you to pay, we will not take any plan payments" in text
     assert "If you choose to pay now anyway, you can." in text
-    assert events(account, "dispute_confirmation_sent")[0].data == {"reference": dispute.reference}
+    assert events(account, "dispute_confirmation_sent")[0].data["reference"] == dispute.reference
 
 
 def test_an_opt_out_still_stops_the_confirmation(make_account, mailbox, open_dispute):
@@ -168,7 +171,9 @@ def test_an_opt_out_still_stops_the_confirmation(make_account, mailbox, open_dis
     db.session.add(OptOut(debtor_id=account.debtor.id, channel="email"))
     db.session.commit()
     dispute = open_dispute(account)
-    assert dispute_emails.send_received(dispute) is False
+    dispute_emails.queue_received(dispute)
+    db.session.commit()
+    assert not dispute_emails.sent(dispute_emails.received_key(dispute))
     assert mailbox.arrived() == []
     assert events(account, "dispute_confirmation_not_sent")[0].data["reason"] == "opted_out"
 
