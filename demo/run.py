@@ -73,9 +73,18 @@ def main() -> None:
     )
     mail = Controller(PrintingMailbox(), hostname="127.0.0.1", port=SMTP_PORT)
     mail.start()
+    # The task runner sends what the outbox queues (and runs the scheduled jobs), as in production.
+    # Its queue file starts empty, so nothing from an earlier demo is sent again.
+    for leftover in instance.glob("tasks.db*"):
+        leftover.unlink()
+    tasks = subprocess.Popen(  # noqa: S603 - the task runner of this project
+        [sys.executable, "-m", "huey.bin.huey_consumer", "portal.tasks.huey", "--workers", "2", "--quiet"],
+        cwd=ROOT,
+    )
 
     def stop(*_):
         stripe.terminate()
+        tasks.terminate()
         mail.stop()
         sys.exit(0)
 
@@ -128,6 +137,7 @@ def main() -> None:
         app.run(host=HOST, port=PORT, debug=False, use_reloader=False)
     finally:
         stripe.terminate()
+        tasks.terminate()
         mail.stop()
 
 

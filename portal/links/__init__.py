@@ -6,7 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the pages that open a link and check identity."""
+    """Register the pages that open a link and check identity, and the writer of link messages."""
+    from portal.links import messages  # noqa: F401 - registers the outbox's writer of link messages
     from portal.links.routes import bp
 
     app.register_blueprint(bp)

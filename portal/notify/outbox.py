@@ -14,7 +14,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import event, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from portal import clock, timeline
@@ -72,34 +73,45 @@ def queue(
     if existing is not None:
         return existing
     moment = not_before or clock.now()
-    message = Message(
-        debtor_id=account.debtor_id,
-        account_id=account.id,
-        campaign_id=campaign_id,
-        channel=channel,
-        kind=kind,
-        language=language,
-        dedupe_key=key,
-        debtor_initiated=debtor_initiated,
-        not_before=moment,
-        subject=subject,
-        body=body,
-        html=html,
-        attachments=[_stored(a) for a in attachments or []] or None,
-        unsubscribe_url=unsubscribe_url,
-        facts=facts or {},
+    values = {
+        "debtor_id": account.debtor_id,
+        "account_id": account.id,
+        "campaign_id": campaign_id,
+        "channel": channel,
+        "kind": kind,
+        "language": language,
+        "dedupe_key": key,
+        "debtor_initiated": debtor_initiated,
+        "not_before": moment,
+        "subject": subject,
+        "body": body,
+        "html": html,
+        "attachments": [_stored(a) for a in attachments or []] or None,
+        "unsubscribe_url": unsubscribe_url,
+        "facts": facts or {},
+    }
+    # ON CONFLICT DO NOTHING, not a savepoint: with two transactions queueing one key at once the
+    # second waits for the first and then finds its row (and SQLite's driver would commit a
+    # savepoint opened outside a transaction).
+    insert = _insert_for(db.session.get_bind().dialect.name)
+    message_id = db.session.scalar(
+        insert(Message)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(Message.id)
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(message)
-            db.session.flush()
-    except IntegrityError:  # queued by someone else since we looked
+    if message_id is None:  # queued already, by this cause earlier or by another at once
         return find(key)
+    message = db.session.get(Message, message_id)
     timeline.record(
         account, "message_queued", message_id=message.id, about=kind, channel=channel, **(facts or {})
     )
     db.session.info.setdefault(_PENDING, []).append((message.id, moment))
     return message
+
+
+def _insert_for(dialect: str):
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
 
 
 def find(key: str) -> Message | None:

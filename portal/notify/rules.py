@@ -89,6 +89,11 @@ def channel_allowed(
 COUNTED = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.UNCONFIRMED)
 
 
+def contact_limit(account: Account) -> int:
+    """The creditor's limit of messages to one person in any 7 days."""
+    return policies.rules(policies.current(account.creditor)).contact_limit_7d
+
+
 def next_under_limit(debtor: Debtor, account: Account, now: datetime) -> datetime:
     """The first moment at or after *now* when one more message may go to *debtor* under the
     creditor's limit of messages in any 7 days (across channels, counting all the portal sent)."""
@@ -99,9 +104,7 @@ def next_under_limit(debtor: Debtor, account: Account, now: datetime) -> datetim
             Message.sent_at > now - contact.LIMIT_WINDOW,
         )
     ).all()
-    return contact.next_under_limit(
-        list(sent), now, policies.rules(policies.current(account.creditor)).contact_limit_7d
-    )
+    return contact.next_under_limit(list(sent), now, contact_limit(account))
 
 
 def next_moment(debtor: Debtor, account: Account, reason: str, now: datetime) -> datetime:

@@ -73,7 +73,13 @@ def send_one(message_id: int, now: datetime) -> MessageStatus | None:
         return _held_back(message, reason, now)
     message.channel = channel
     if message.body is None:
-        outbox.render_late(message, now)
+        try:
+            outbox.render_late(message, now)
+        except Exception as error:  # noqa: BLE001 - a message that cannot be written is failed, not stuck
+            log.exception("could not write message %s", message_id)
+            db.session.rollback()
+            message = db.session.get(Message, message_id)
+            return _failed(message, NotSent(type(error).__name__, transient=False), now)
     message.to_address = debtor.email if channel == rules.EMAIL else debtor.phone
     db.session.commit()  # what is about to be said is on record before it is said
     try:

@@ -11,11 +11,20 @@ from aiosmtpd.controller import Controller
 
 from tests.helpers.servers import free_port
 
+#: Addresses at this domain are refused for good at RCPT, as a server refuses an unknown mailbox.
+REFUSED_DOMAIN = "refused.example"
+
 
 class _Collector:
     def __init__(self):
         self.messages: list[EmailMessage] = []
         self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's hook name
+        if address.lower().endswith("@" + REFUSED_DOMAIN):
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         message = message_from_bytes(envelope.content, policy=policy.default)
