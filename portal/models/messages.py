@@ -58,6 +58,9 @@ class Campaign(db.Model):
     #: How the accounts were chosen, in words (a file's name, "never contacted", ...).
     selection: Mapped[str] = mapped_column(String(200))
     link_days: Mapped[int | None] = mapped_column()
+    #: What makes a run of the command the same campaign (creditor, selection, channel, day): the
+    #: same command run again finds it and queues only what is missing.
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     creditor: Mapped[Creditor] = relationship()

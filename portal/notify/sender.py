@@ -43,26 +43,57 @@ class NotSent(Exception):
         self.bounced = bounced
 
 
+#: How many due messages one sender claims at a time; several senders take different ones.
+BATCH = 50
+
+
 def send_due(now: datetime, limit: int | None = None) -> int:
-    """Send every message whose moment has come; the number that went. Messages whose sender
-    stopped mid-call (lease run out) are marked unconfirmed first."""
+    """Send every message whose moment has come, a claimed batch at a time; the number that went.
+    Messages whose sender stopped mid-call (lease run out) are marked unconfirmed first.
+
+    Several senders may run at once (task runner workers draining a campaign): each batch is
+    claimed with FOR UPDATE SKIP LOCKED, so they take different messages and none is sent twice.
+    """
     _settle_abandoned(now)
-    query = (
-        select(Message.id)
-        .where(Message.status == MessageStatus.QUEUED, Message.not_before <= now)
-        .order_by(Message.not_before, Message.id)
-    )
-    if limit:
-        query = query.limit(limit)
-    ids = db.session.scalars(query).all()
-    db.session.rollback()
-    return sum(1 for message_id in ids if send_one(message_id, now) in outbox.GONE)
+    sent = taken = 0
+    while limit is None or taken < limit:
+        ids = _claim_batch(now, BATCH if limit is None else min(BATCH, limit - taken))
+        if not ids:
+            break
+        taken += len(ids)
+        sent += sum(1 for message_id in ids if _send_claimed(message_id, now) in outbox.GONE)
+    return sent
 
 
 def send_one(message_id: int, now: datetime) -> MessageStatus | None:
     """Send one message if it is due and nobody holds it; its status after, None if not taken."""
     if not _claim(message_id, now):
         return None
+    return _send_claimed(message_id, now)
+
+
+def _claim_batch(now: datetime, size: int) -> list[int]:
+    due = (
+        select(Message.id)
+        .where(Message.status == MessageStatus.QUEUED, Message.not_before <= now)
+        .order_by(Message.not_before, Message.id)
+        .limit(size)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    ids = db.session.scalars(
+        update(Message)
+        .where(Message.id.in_(due), Message.status == MessageStatus.QUEUED)
+        .values(status=MessageStatus.SENDING, lease_until=now + LEASE, tries=Message.tries + 1)
+        .returning(Message.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    db.session.commit()
+    return sorted(ids)
+
+
+def _send_claimed(message_id: int, now: datetime) -> MessageStatus:
+    """Send a message this sender has claimed: ask the rules, write it if need be, send, record."""
     message = db.session.get(Message, message_id)
     account, debtor = message.account, message.debtor
     channel = _channel(message, now)

@@ -25,12 +25,14 @@ def upgrade():
         sa.Column("channel", sa.String(length=10), nullable=False),
         sa.Column("selection", sa.String(length=200), nullable=False),
         sa.Column("link_days", sa.Integer(), nullable=True),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["creditor_id"],
             ["creditors.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("fingerprint"),
     )
     with op.batch_alter_table("campaigns", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_campaigns_creditor_id"), ["creditor_id"], unique=False)
