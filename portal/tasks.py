@@ -96,15 +96,10 @@ def send_message_task(message_id: int, caused_at: str) -> str | None:
     cause, so it is judged at the cause's moment; a consumer, which may run it later, judges it at
     the later of that moment and the clock's (never earlier than now: contact hours are real).
     """
-    from datetime import datetime
-
-    from portal import clock
     from portal.notify import sender
 
     with _own_app_context():
-        caused = datetime.fromisoformat(caused_at)
-        moment = caused if huey.immediate else max(caused, clock.now())
-        status = sender.send_one(message_id, moment)
+        status = sender.send_one(message_id, _moment(caused_at))
     return status.value if status else None
 
 
@@ -117,6 +112,26 @@ def send_outbox_task() -> int:
 
     with _app_context():
         return sender.send_due(clock.now())
+
+
+@huey.task()
+def drain_outbox_task(caused_at: str) -> int:
+    """Send every due message (a campaign asks for several of these at once: each takes its own
+    batches, so they share the work and never send one message twice). The moment is chosen as
+    in `send_message_task`."""
+    from portal.notify import sender
+
+    with _own_app_context():
+        return sender.send_due(_moment(caused_at))
+
+
+def _moment(caused_at: str):
+    from datetime import datetime
+
+    from portal import clock
+
+    caused = datetime.fromisoformat(caused_at)
+    return caused if huey.immediate else max(caused, clock.now())
 
 
 def _own_app_context():

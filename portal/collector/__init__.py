@@ -8,6 +8,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Add the collector's commands to the app's CLI: import, links, timeline, policies, the queue."""
+    from portal.collector.campaign_commands import register_commands as register_campaign_commands
     from portal.collector.commands import register_commands
     from portal.collector.policy_commands import register_commands as register_policy_commands
     from portal.collector.queue_commands import register_commands as register_queue_commands
@@ -19,3 +20,4 @@ def init_app(app: Flask) -> None:
     register_policy_commands(app)
     register_queue_commands(app)
     register_send_commands(app)
+    register_campaign_commands(app)

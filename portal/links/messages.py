@@ -115,3 +115,21 @@ def text_message(account: Account, url: str) -> str:
         if sms_text.segments(wording) <= sms_text.MAX_SEGMENTS:
             return wording
     raise TooLong(f"{sms_text.segments(wordings[-1])} segments")
+
+
+def sample_url() -> str:
+    """A link of the length a real one has, for counting a text message's segments in advance."""
+    from portal.models import MagicLink
+
+    sample = MagicLink(public_id="x" * len(links.new_public_id()))
+    return links.url_for_link(sample)
+
+
+def segments_for(account: Account, url_length: int) -> int:
+    """How many segments the link's text message to *account* would take (its language, its
+    creditor's name); more than MAX_SEGMENTS when no wording fits."""
+    with force_locale(person_language(account.debtor.language)):
+        try:
+            return sms_text.segments(text_message(account, "x" * url_length))
+        except TooLong:
+            return sms_text.MAX_SEGMENTS + 1

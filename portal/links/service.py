@@ -66,7 +66,7 @@ def issue(account: Account, days: int | None = None, actor: str = "collector") -
     if days < 1:
         raise ValueError("a link must be valid for at least one day")
     link = MagicLink(
-        public_id=secrets.token_urlsafe(24),
+        public_id=new_public_id(),
         account=account,
         expires_at=utcnow() + timedelta(days=days),
     )
@@ -76,6 +76,11 @@ def issue(account: Account, days: int | None = None, actor: str = "collector") -
         account, "link_issued", actor=actor, link_id=link.id, expires_at=link.expires_at.isoformat()
     )
     return link
+
+
+def new_public_id() -> str:
+    """A link's opaque random id: 24 random bytes, URL-safe."""
+    return secrets.token_urlsafe(24)
 
 
 def find(public_id: str | None) -> LinkCheck:
