@@ -50,16 +50,23 @@ def funnel(campaign: Campaign, now: datetime) -> Funnel:
     """Count each step of *campaign*'s funnel as of *now*."""
     result = Funnel()
     rows = db.session.execute(
-        select(Message.status, Message.reason, Message.not_before > now, func.count())
+        select(Message.status, Message.reason, func.count())
         .where(Message.campaign_id == campaign.id)
-        .group_by(Message.status, Message.reason, Message.not_before > now)
+        .group_by(Message.status, Message.reason)
     ).all()
-    for status, reason, later, count in rows:
+    result.scheduled = db.session.scalar(
+        select(func.count())
+        .select_from(Message)
+        .where(
+            Message.campaign_id == campaign.id,
+            Message.status == MessageStatus.QUEUED,
+            Message.not_before > now,
+        )
+    )
+    for status, reason, count in rows:
         result.queued += count
-        if status is MessageStatus.QUEUED and later:
-            result.scheduled += count
-        elif status in (MessageStatus.QUEUED, MessageStatus.SENDING):
-            result.waiting += count
+        if status in (MessageStatus.QUEUED, MessageStatus.SENDING):
+            result.waiting += count  # less those scheduled, below
         elif status is MessageStatus.REFUSED:
             result.refused[reason or "unknown"] += count
         elif status in (MessageStatus.FAILED, MessageStatus.BOUNCED):
@@ -70,6 +77,7 @@ def funnel(campaign: Campaign, now: datetime) -> Funnel:
             result.sent += count
         if status is MessageStatus.DELIVERED:
             result.delivered += count
+    result.waiting -= result.scheduled
     links = dict(
         db.session.execute(
             select(Message.link_id, Message.account_id).where(

@@ -127,12 +127,15 @@ def not_contacted_for(creditor: Creditor, days: int, now: datetime) -> Selection
 def start(
     creditor: Creditor, channel: str, selection: Selection, days: int | None, now: datetime
 ) -> Campaign:
-    """The campaign for this command on this day: found if it ran before, else created (uncommitted)."""
+    """The campaign for this command on this day: found if it ran before, else created (the caller
+    commits)."""
     parts = [str(creditor.id), channel, selection.identity, str(days or ""), now.date().isoformat()]
     fingerprint = hashlib.sha256("|".join(parts).encode()).hexdigest()
-    campaign = db.session.scalar(select(Campaign).where(Campaign.fingerprint == fingerprint))
-    if campaign is None:
-        campaign = Campaign(
+    # Two runs of one command at once both reach here: the second insert does nothing, and both
+    # then read the one campaign.
+    db.session.execute(
+        _insert()(Campaign)
+        .values(
             creditor_id=creditor.id,
             channel=channel,
             selection=selection.description[:200],
@@ -140,9 +143,14 @@ def start(
             fingerprint=fingerprint,
             created_at=now,
         )
-        db.session.add(campaign)
-        db.session.flush()
+        .on_conflict_do_nothing(index_elements=["fingerprint"])
+    )
+    campaign = db.session.scalar(select(Campaign).where(Campaign.fingerprint == fingerprint))
     return campaign
+
+
+def _insert():
+    return postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 def message_key(campaign_id: int, account_id: int) -> str:
@@ -157,7 +165,7 @@ def queue(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
     """Queue one link message per account, a chunk per transaction; (queued now, already queued)."""
-    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = _insert()
     ids = list(account_ids)
     campaign_id, channel = campaign.id, campaign.channel
     facts = {"campaign_id": campaign_id, "actor": "campaign"}
