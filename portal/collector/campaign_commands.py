@@ -14,6 +14,7 @@ from portal.collector import campaigns
 from portal.collector.campaign_status import funnel
 from portal.extensions import db
 from portal.models import Campaign, Creditor
+from portal.notify import outbox
 
 
 def _creditor(slug: str) -> Creditor:
@@ -73,18 +74,10 @@ def send_links_command(
         + (f", {before} already queued by an earlier run" if before else "")
     )
     if queued:
-        _drain(workers, moment)
+        outbox.drain(workers, moment)
         click.echo(
             f"Each goes at the first moment the person's rules allow; see `campaign-status {campaign.id}`."
         )
-
-
-def _drain(workers: int, moment) -> None:
-    """Ask the task runner for *workers* senders; each claims its own batches of due messages."""
-    from portal.tasks import drain_outbox_task
-
-    for _ in range(workers):
-        drain_outbox_task(moment.isoformat())
 
 
 def _print_forecast(creditor, channel, selection, moment) -> None:

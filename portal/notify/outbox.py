@@ -153,6 +153,14 @@ def _hand_over(session: Session) -> None:
             log.exception("could not hand message %s to the task runner; the sweep will send it", message_id)
 
 
+def drain(senders: int, moment: datetime) -> None:
+    """Ask the task runner for *senders* senders; each claims its own batches of due messages."""
+    from portal.tasks import drain_outbox_task
+
+    for _ in range(senders):
+        drain_outbox_task(moment.isoformat())
+
+
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_PENDING, None)
