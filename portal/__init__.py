@@ -53,6 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         preferences,
     )
     from portal.notify.optout import bp as optout_bp
+    from portal.notify.sms_webhooks import bp as sms_bp
 
     # The order of registration is the order Flask matches routes in; it is kept as it was.
     links.init_app(app)
@@ -60,6 +61,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     disputes.init_app(app)
     payments.init_app(app)
     app.register_blueprint(optout_bp)
+    app.register_blueprint(sms_bp)
     plans.init_app(app)
     offers.init_app(app)
     affordability.init_app(app)

@@ -120,6 +120,13 @@ def load_config(overrides: dict | None = None) -> dict:
         "SMTP_USERNAME": _env("SMTP_USERNAME"),
         "SMTP_PASSWORD": _env("SMTP_PASSWORD"),
         "SMTP_STARTTLS": _flag("SMTP_STARTTLS", False),
+        # Text messages go through Twilio when these are set; without them a development portal
+        # prints texts and a production one sends none. TWILIO_API_BASE is for tests only.
+        "TWILIO_ACCOUNT_SID": _env("TWILIO_ACCOUNT_SID"),
+        "TWILIO_AUTH_TOKEN": _env("TWILIO_AUTH_TOKEN"),
+        "TWILIO_FROM": _env("TWILIO_FROM"),
+        "TWILIO_MESSAGING_SERVICE_SID": _env("TWILIO_MESSAGING_SERVICE_SID"),
+        "TWILIO_API_BASE": _env("TWILIO_API_BASE"),
         "MAIL_FROM": _env("MAIL_FROM", "Example Recovery Services <help@example.com>"),
         "COLLECTOR_NAME": _env("COLLECTOR_NAME", "Example Recovery Services"),
         "COLLECTOR_ADDRESS": _env("COLLECTOR_ADDRESS", "100 Main Street, Suite 200, Springfield, IL 62701"),
@@ -228,6 +235,16 @@ def _check_production(config: dict) -> None:
     ]
     if missing:
         raise ConfigError("Missing required settings: " + ", ".join(missing))
+    twilio = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN")
+    given = [name for name in twilio if config[name]]
+    sender = config["TWILIO_FROM"] or config["TWILIO_MESSAGING_SERVICE_SID"]
+    if given and (len(given) < len(twilio) or not sender):
+        raise ConfigError(
+            "Text messages need TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM or "
+            "TWILIO_MESSAGING_SERVICE_SID together; set all of them, or none to send no texts."
+        )
+    if config["TWILIO_API_BASE"]:
+        raise ConfigError("TWILIO_API_BASE is only for tests; production talks to Twilio itself.")
 
 
 def _check_catalogs(config: dict) -> None:

@@ -21,6 +21,7 @@ from tests.helpers.mail import MailServer
 from tests.helpers.page_check import PageCheckingClient
 from tests.helpers.servers import LocalStripe
 from tests.helpers.settings import app_config
+from tests.helpers.sms_standin import TwilioStandIn
 from tests.helpers.tiers import mark_serial
 
 # The portal is production unless told otherwise; the tests (and every server or CLI they start,
@@ -60,6 +61,21 @@ def mail_server():
 def mailbox(mail_server):
     mail_server.clear()
     return mail_server
+
+
+@pytest.fixture(scope="session")
+def twilio_standin():
+    server = TwilioStandIn()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def texts(twilio_standin, app):
+    """The app sends texts through the Twilio stand-in (tests/helpers/sms_standin.py), emptied."""
+    twilio_standin.clear()
+    app.config.update(twilio_standin.settings())
+    return twilio_standin
 
 
 @pytest.fixture(scope="session")

@@ -117,3 +117,31 @@ def test_the_instance_folder_can_be_set_for_an_installed_portal(tmp_path):
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == str(tmp_path / "instance")
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"TWILIO_ACCOUNT_SID": "AC1"},
+        {"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "t"},
+        {"TWILIO_AUTH_TOKEN": "t", "TWILIO_FROM": "+15005550006"},
+    ],
+)
+def test_production_refuses_half_the_twilio_settings(monkeypatch, given):
+    """Half a configuration would send no texts and say nothing; it stops start-up instead."""
+    _production(monkeypatch)
+    for name, value in given.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match="Text messages need TWILIO_ACCOUNT_SID"):
+        load_config()
+
+
+def test_production_sends_texts_with_all_twilio_settings_and_never_to_a_test_server(monkeypatch):
+    _production(monkeypatch)
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC1")
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "t")
+    monkeypatch.setenv("TWILIO_MESSAGING_SERVICE_SID", "MG1")
+    assert load_config()["TWILIO_MESSAGING_SERVICE_SID"] == "MG1"
+    monkeypatch.setenv("TWILIO_API_BASE", "http://127.0.0.1:9")
+    with pytest.raises(ConfigError, match="TWILIO_API_BASE is only for tests"):
+        load_config()

@@ -15,7 +15,7 @@ from portal.collector.commands import find_account
 from portal.extensions import db
 from portal.links import messages as link_messages
 from portal.models import Account, Message, MessageStatus
-from portal.notify import outbox, rules, sender
+from portal.notify import outbox, rules, sender, sms
 
 CHANNEL_NAMES = {rules.EMAIL: "email", rules.SMS: "text message"}
 
@@ -33,8 +33,14 @@ def reason_words(reason: str, channel: str, account: Account, now: datetime) -> 
         limit = rules.contact_limit(account)
         at = local_time(rules.next_under_limit(account.debtor, account, now), account)
         return f"over the contact limit of {limit} messages in 7 days; the next may go at {at}"
-    if reason == "no_sms":
+    if reason in ("no_sms", "no_sms_provider"):
         return "text messages are not set up here (see TWILIO_ACCOUNT_SID in the README)"
+    if reason == "not_a_phone_number":
+        return "the phone number on record is not one a text can go to"
+    if reason == f"twilio_{sms.UNSUBSCRIBED}":
+        return "the person replied STOP to our texts (recorded as their opt-out)"
+    if reason.startswith("twilio_") and reason[7:].isdigit() and int(reason[7:]) in sms.UNREACHABLE:
+        return f"the number cannot receive text messages (Twilio error {reason[7:]})"
     return reason
 
 
@@ -85,6 +91,11 @@ def outcome_line(message: Message, account: Account, now: datetime) -> str:
         return (
             f"Queued: message {message.id} by {how}{retry} ({message.reason or 'the task runner sends it'})"
         )
+    if message.status is MessageStatus.UNCONFIRMED:
+        return (
+            f"Unconfirmed: message {message.id} by {how} to {message.to_address} may have gone "
+            "(the provider did not answer); it is not sent again"
+        )
     reason = reason_words(message.reason or "", message.channel, account, now)
     return f"Not sent: message {message.id} by {how}, {message.status.value}: {reason}"
 
@@ -120,7 +131,7 @@ def send_link_command(reference, creditor_slug, channel, days, now):
     db.session.refresh(message)
     line = outcome_line(message, account, moment)
     click.echo(f"{line} ({where})")
-    if message.status in (MessageStatus.REFUSED, MessageStatus.FAILED, MessageStatus.BOUNCED):
+    if message.status not in (*outbox.GONE, *outbox.WAITING):
         raise SystemExit(1)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, render_template
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from portal import timeline
@@ -49,23 +50,39 @@ def read_token(token: str) -> tuple[int, str] | None:
     return debtor_id, channel
 
 
-def record_opt_out(debtor: Debtor, channel: str, actor: str = "debtor") -> bool:
-    """Stop *channel* for *debtor* and note it on each of their accounts; commits.
+def record_opt_out(debtor: Debtor, channel: str, actor: str = "debtor", *, commit: bool = True) -> bool:
+    """Stop *channel* for *debtor* and note it on each of their accounts; commits unless told not to.
 
     True when this call recorded it, False when it was already stopped (asking twice is fine).
     """
     if rules.opted_out(debtor, channel):
         return False
-    db.session.add(OptOut(debtor_id=debtor.id, channel=channel))
+    try:
+        # A savepoint, so that losing the race to another request leaves the caller's work intact.
+        with db.session.begin_nested():
+            db.session.add(OptOut(debtor_id=debtor.id, channel=channel))
+            db.session.flush()
+    except IntegrityError:
+        return False  # two at once: the other one recorded it
     for account in debtor.accounts:
         timeline.record(account, "opted_out", actor=actor, channel=channel)
-    try:
+    if commit:
         db.session.commit()
-    except IntegrityError:
-        # Two clicks at once: the other one recorded it.
-        db.session.rollback()
-        return False
     return True
+
+
+def cancel_opt_out(debtor: Debtor, channel: str, actor: str = "debtor") -> bool:
+    """Let *channel* be used again for *debtor* (they asked for it back); commits.
+
+    True when an opt-out was taken away, False when there was none."""
+    removed = db.session.execute(
+        delete(OptOut).where(OptOut.debtor_id == debtor.id, OptOut.channel == channel)
+    ).rowcount
+    if removed:
+        for account in debtor.accounts:
+            timeline.record(account, "opted_in", actor=actor, channel=channel)
+    db.session.commit()
+    return bool(removed)
 
 
 def _debtor_for(token: str) -> tuple[Debtor, str] | None:

@@ -20,9 +20,10 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from portal import timeline
+from portal.domain import phones
 from portal.extensions import db
 from portal.models import Message, MessageStatus
-from portal.notify import mailer, outbox, rules
+from portal.notify import mailer, optout, outbox, rules, sms
 
 log = logging.getLogger("portal.outbox")
 
@@ -36,11 +37,13 @@ RETRIES = 8
 class NotSent(Exception):
     """A channel did not send: *code* says why, *transient* whether trying again may help."""
 
-    def __init__(self, code: str, *, transient: bool, bounced: bool = False):
+    def __init__(self, code: str, *, transient: bool, bounced: bool = False, maybe_sent: bool = False):
         super().__init__(code)
         self.code = code
         self.transient = transient
         self.bounced = bounced
+        #: The provider may have taken it (no answer came): never sent again, marked unconfirmed.
+        self.maybe_sent = maybe_sent
 
 
 #: How many due messages one sender claims at a time; several senders take different ones.
@@ -156,8 +159,6 @@ def _reachable(message: Message, channel: str, now: datetime) -> bool:
 
 def sms_available() -> bool:
     """True when the portal can send text messages (a provider, or the console in development)."""
-    from portal.notify import sms
-
     return sms.sms_available(current_app.config)
 
 
@@ -192,7 +193,10 @@ def _failed(message: Message, error: NotSent, now: datetime) -> MessageStatus:
     message.lease_until = None
     message.reason = error.code[:60]
     message.status_at = now
-    if error.bounced:
+    if error.maybe_sent:
+        message.status = MessageStatus.UNCONFIRMED
+        message.sent_at = now  # counted against the contact limit: it may have gone
+    elif error.bounced:
         message.status = MessageStatus.BOUNCED
     elif error.transient and message.tries <= RETRIES:
         message.status = MessageStatus.QUEUED
@@ -236,15 +240,22 @@ def _email(message: Message) -> str:
 
 
 def _text(message: Message) -> str:
-    from portal.notify import sms
-
+    number = phones.normalize_phone(message.to_address)
+    if number is None:
+        raise NotSent("not_a_phone_number", transient=False, bounced=True)
+    message.to_address = number
     callback = f"{current_app.config['PORTAL_BASE_URL']}/sms/status"
     try:
-        return sms.sender_from_config(current_app.config).send(
-            message.to_address or "", message.body or "", status_callback=callback
-        )
+        return sms.current_sender().send(number, message.body or "", status_callback=callback)
+    except sms.SmsUnavailable as error:
+        raise NotSent("no_sms_provider", transient=False) from error
     except sms.SmsNotSent as error:
-        raise NotSent(str(error.code), transient=error.transient) from error
+        if error.code == f"twilio_{sms.UNSUBSCRIBED}":
+            # They replied STOP to our number and the carrier holds it: our records follow.
+            optout.record_opt_out(message.debtor, rules.SMS, actor="carrier", commit=False)
+        raise NotSent(
+            error.code, transient=error.transient, bounced=error.unreachable, maybe_sent=error.maybe_sent
+        ) from error
 
 
 def _settle_abandoned(now: datetime) -> None:
