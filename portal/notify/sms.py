@@ -133,6 +133,23 @@ class ConsoleSender:
         return f"console-{self._count}"
 
 
+def signature_valid(token: str, url: str, fields: dict[str, str], signature: str) -> bool:
+    """True when *signature* is Twilio's for a POST of *fields* to *url*, signed with *token*."""
+    from twilio.request_validator import RequestValidator
+
+    return RequestValidator(token).validate(url, fields, signature)
+
+
+def reply_xml(text: str | None) -> str:
+    """The TwiML answer to an inbound text: nothing to send back, or *text* (escaped)."""
+    from twilio.twiml.messaging_response import MessagingResponse
+
+    reply = MessagingResponse()
+    if text:
+        reply.message(text)
+    return str(reply)
+
+
 def twilio_configured(config) -> bool:
     """True when the Twilio settings are all there."""
     return bool(

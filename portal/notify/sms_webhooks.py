@@ -2,7 +2,7 @@
 
 Both are verified with Twilio's signature (HMAC of our URL and the posted fields with the auth
 token) before anything is read. A reply of STOP stops texts to everyone with that number, START
-lets them again; Twilio answers the person itself, so we answer with an empty TwiML response.
+lets them again (Twilio confirms those to the person itself), HELP is answered with who we are.
 """
 
 from __future__ import annotations
@@ -10,13 +10,16 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Response, current_app, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from portal import clock, timeline
 from portal.domain import phones
 from portal.extensions import csrf, db
+from portal.i18n import person_language
 from portal.models import Debtor, Message, MessageStatus
-from portal.notify import optout, rules
+from portal.notify import optout, rules, sms
 
 bp = Blueprint("sms_webhooks", __name__)
 log = logging.getLogger("portal.sms")
@@ -24,6 +27,7 @@ log = logging.getLogger("portal.sms")
 #: Replies that stop or restart texts (the carriers' standard keywords, as Twilio reads them).
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"})
 START_WORDS = frozenset({"START", "UNSTOP", "YES"})
+HELP_WORDS = frozenset({"HELP", "INFO"})
 
 #: Twilio's final statuses and what they make of our message.
 _FINAL = {
@@ -31,19 +35,16 @@ _FINAL = {
     "undelivered": MessageStatus.FAILED,
     "failed": MessageStatus.FAILED,
 }
-_EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
 def _genuine() -> bool:
-    from twilio.request_validator import RequestValidator
-
     token = current_app.config.get("TWILIO_AUTH_TOKEN")
     if not token:
         return False
     # Twilio signs the URL it was given: ours as configured, not as a proxy rewrote it.
     url = current_app.config["PORTAL_BASE_URL"].rstrip("/") + request.full_path.rstrip("?")
     signature = request.headers.get("X-Twilio-Signature", "")
-    return RequestValidator(token).validate(url, request.form.to_dict(), signature)
+    return sms.signature_valid(token, url, request.form.to_dict(), signature)
 
 
 @bp.post("/sms/status")
@@ -91,7 +92,8 @@ def _reason(state: str) -> str | None:
 @bp.post("/sms/inbound")
 @csrf.exempt
 def inbound():
-    """A reply to our number: STOP and START change what we may send; the rest is noted."""
+    """A reply to our number: STOP and START change what we may send, HELP is answered with who
+    we are and how to reach a person; the rest is noted."""
     if not _genuine():
         log.warning("inbound SMS with a bad signature refused")
         return {"error": "invalid signature"}, 403
@@ -105,12 +107,32 @@ def inbound():
         elif word in START_WORDS:
             optout.cancel_opt_out(debtor, rules.SMS, actor="debtor")
             _note(debtor, "sms_start_received")
+        elif word in HELP_WORDS:
+            _note(debtor, "sms_help_received")
         else:
             # The words themselves are not kept on the timeline: a person reads them in Twilio.
             _note(debtor, "sms_received", sid=request.form.get("MessageSid", "")[:40])
     if not people:
-        log.info("a text from a number we do not hold was ignored")
-    return Response(_EMPTY_TWIML, mimetype="text/xml")
+        log.info("a text from a number we do not hold was noted nowhere")
+    if word in HELP_WORDS:
+        return _answer(help_text(people[0].language if people else None))
+    return _answer(None)
+
+
+def help_text(language: str | None) -> str:
+    """Who we are and how to reach a person, in *language*: the answer to HELP."""
+    with force_locale(person_language(language)):
+        return _(
+            "%(collector)s: call %(phone)s or write to %(email)s. Reply STOP to stop texts.",
+            collector=current_app.config["COLLECTOR_NAME"],
+            phone=current_app.config["COLLECTOR_PHONE"],
+            email=current_app.config["COLLECTOR_EMAIL"],
+        )
+
+
+def _answer(text: str | None) -> Response:
+    """TwiML: nothing to send back, or one message."""
+    return Response(sms.reply_xml(text), mimetype="text/xml")
 
 
 def _people_with(number: str) -> list[Debtor]:

@@ -206,7 +206,9 @@ def test_a_stop_reply_stops_texts_and_start_lets_them_again(account, texts, clie
 
     answer = _post(client, texts.reply(url, E164, " stop "))
 
-    assert answer.status_code == 200 and answer.mimetype == "text/xml" and b"<Response>" in answer.data
+    assert (
+        answer.status_code == 200 and answer.mimetype == "text/xml" and answer.data.endswith(b"<Response />")
+    )
     assert rules.opted_out(account.debtor, rules.SMS) and rules.opted_out(other.debtor, rules.SMS)
     assert events(account, "sms_stop_received") and events(other, "sms_stop_received")
     message_id = _text(account)
@@ -218,6 +220,22 @@ def test_a_stop_reply_stops_texts_and_start_lets_them_again(account, texts, clie
     assert not rules.opted_out(account.debtor, rules.SMS)
     assert events(account, "opted_in")[0].data["channel"] == "sms"
     assert _status(_text(account, key="t2")) is MessageStatus.SENT
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [(None, "Example Recovery Services: call 1-800-555-0100"), ("es", "llame al 1-800-555-0100")],
+)
+def test_help_is_answered_with_who_we_are_in_the_persons_language(account, texts, client, language, words):
+    account.debtor.language = language
+    db.session.commit()
+
+    answer = _post(client, texts.reply("http://portal.test/sms/inbound", E164, "help"))
+
+    reply = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "<Message>" in reply and words in reply
+    assert "STOP" in reply and events(account, "sms_help_received")
+    assert not rules.opted_out(account.debtor, rules.SMS)
 
 
 def test_other_replies_are_noted_without_their_words_and_strangers_are_ignored(account, texts, client):
