@@ -96,7 +96,8 @@ def subject() -> str:
 
 def text_message(account: Account, url: str) -> str:
     """The text message in the current language: the fullest wording that fits in
-    `sms_text.MAX_SEGMENTS` segments. Every wording says who writes and how to stop."""
+    `sms_text.MAX_SEGMENTS` segments, then the same wordings without the accents GSM-7 lacks
+    (as Vietnamese is commonly texted). Every wording says who writes and how to stop."""
     collector = current_app.config["COLLECTOR_NAME"]
     wordings = [
         _(
@@ -110,9 +111,10 @@ def text_message(account: Account, url: str) -> str:
             collector=collector,
             url=url,
         ),
+        _("%(collector)s: %(url)s Reply STOP to stop.", collector=collector, url=url),
     ]
-    for wording in wordings:
-        if sms_text.segments(wording) <= sms_text.MAX_SEGMENTS:
+    for wording in [*wordings, *map(sms_text.without_diacritics, wordings)]:
+        if sms_text.fits(wording):
             return wording
     raise TooLong(f"{sms_text.segments(wordings[-1])} segments")
 

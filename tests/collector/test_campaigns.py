@@ -8,10 +8,12 @@ run at once, in the command, as a consumer's workers would.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from portal.domain.sms_text import segments
 from portal.extensions import db
 from portal.models import Campaign, MagicLink, Message, MessageStatus, OptOut
 from portal.notify import sender
@@ -176,3 +178,69 @@ def test_the_funnel_follows_a_link_to_the_payment(three, runner, mailbox, tmp_pa
     assert status["paid"] == "1"
     assert status["collected"] == "$1,060.25"
     assert db.session.get(Message, 1).status in (MessageStatus.SENT, MessageStatus.DELIVERED)
+
+
+def test_a_campaign_by_text_message_sends_each_in_its_language(three, runner, texts, tmp_path):
+    jane, john, ana = three
+    for account, phone in ((jane, "+12175550101"), (john, "+12175550102"), (ana, "+12175550103")):
+        account.debtor.phone = phone
+    db.session.commit()
+    csv_file = _file(tmp_path, "reference\nACC-1\nACC-2\nACC-3\n")
+
+    result = runner.invoke(
+        args=[
+            "send-links",
+            "--creditor",
+            "acme",
+            "--channel",
+            "sms",
+            "--accounts",
+            csv_file,
+            "--now",
+            MORNING,
+        ]
+    )
+
+    assert result.exit_code == 0, result.output
+    bodies = {sent.to: sent.body for sent in texts.sent}
+    assert set(bodies) == {"+12175550101", "+12175550102", "+12175550103"}  # John stopped email only
+    assert "Reply STOP to stop." in bodies["+12175550101"] and "Responda STOP" in bodies["+12175550103"]
+    for account in three:
+        assert events(account, "link_sent")[0].data["channel"] == "sms"
+
+
+def test_a_dry_run_counts_text_segments_in_every_language(make_account, runner, texts):
+    languages = {"ACC-1": None, "ACC-2": "es", "ACC-3": "vi", "ACC-4": "zh_Hant"}
+    for number, (reference, language) in enumerate(languages.items()):
+        account = make_account(reference, email=f"p{number}@example.com", language=language)
+        account.debtor.phone = f"+1217555010{number}"
+    db.session.commit()
+
+    result = runner.invoke(
+        args=[
+            "send-links",
+            "--creditor",
+            "acme",
+            "--channel",
+            "sms",
+            "--never-contacted",
+            "--dry-run",
+            "--now",
+            MORNING,
+        ]
+    )
+
+    assert result.exit_code == 0, result.output
+    counts = {
+        int(m.group(1)): int(m.group(2))
+        for m in re.finditer(r"text messages of (\d+) segments?: (\d+)", result.output)
+    }
+    assert sum(counts.values()) == 4 and max(counts) <= 2, result.output
+    assert texts.sent == [] and db.session.query(Message).count() == 0
+    # What the dry run foresaw is what the texts cost when they went.
+    sent = runner.invoke(
+        args=["send-links", "--creditor", "acme", "--channel", "sms", "--never-contacted", "--now", MORNING]
+    )
+    assert sent.exit_code == 0, sent.output
+    assert Counter(segments(text.body) for text in texts.sent) == counts
+    assert {m.language for m in db.session.scalars(db.select(Message))} == {"en", "es", "vi", "zh_Hant"}

@@ -171,3 +171,75 @@ def test_a_mail_server_that_is_down_leaves_it_queued_for_a_retry(make_account, r
 def test_an_unknown_reference_is_a_clear_error(runner):
     result = runner.invoke(args=["send-link", "NOPE"])
     assert result.exit_code != 0 and "No account with reference 'NOPE'" in result.output
+
+
+# --- By text message, through the real twilio client and a local Twilio stand-in ------------------
+
+STOP_WORDS = {
+    "en": "Reply STOP to stop.",
+    "es": "Responda STOP",
+    "vi": "Trả lời STOP",
+    "zh_Hant": "回覆 STOP",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "es", "vi", "zh_Hant"])
+def test_a_link_by_text_message_is_in_the_persons_language_and_fits_two_segments(
+    make_account, runner, texts, client, language
+):
+    from portal.domain import sms_text
+
+    account = make_account(language=language, creditor_name="Acme Bank of the Northern Plains")
+    account.debtor.phone = "(217) 555-0142"
+    db.session.commit()
+
+    result = _send(runner, "--channel", "sms", "--now", MORNING)
+
+    assert result.exit_code == 0, result.output
+    (message,) = db.session.scalars(db.select(Message)).all()
+    assert result.output.strip() == f"Sent: message {message.id} by text message to +12175550142 (acme/ACC-1)"
+    (sent,) = texts.sent
+    assert sent.to == "+12175550142" and sent.body == message.body
+    assert STOP_WORDS[language] in sent.body and "Example Recovery Services" in sent.body
+    assert sms_text.segments(sent.body) <= 2 and message.segments == sms_text.segments(sent.body)
+    assert message.language == language
+    for word in DISCLOSING[language]:
+        assert word not in sent.body.lower()
+    # The link in the text opens the account.
+    (url,) = re.findall(r"http://portal\.test/l/\S+", sent.body)
+    assert client.get(url.removeprefix("http://portal.test")).status_code == 303  # on to who-are-you
+    # Twilio's signed report of delivery lands on the account's timeline.
+    report = texts.status_callback(sent.sid, "delivered")
+    assert client.post(report.path, data=report.fields, headers=report.headers).status_code == 204
+    db.session.expire_all()
+    assert db.session.get(Message, message.id).status is MessageStatus.DELIVERED
+    assert events(account, "message_delivered")[0].data["message_id"] == message.id
+
+
+def test_a_text_to_someone_who_replied_stop_is_not_sent(make_account, runner, texts, client):
+    account = make_account()
+    account.debtor.phone = "+12175550142"
+    db.session.commit()
+    stop = texts.reply("http://portal.test/sms/inbound", "+12175550142", "STOP")
+    client.post(stop.path, data=stop.fields, headers=stop.headers)
+
+    result = _send(runner, "--channel", "sms", "--now", MORNING)
+
+    assert result.exit_code == 1
+    assert (
+        "Not sent to acme/ACC-1 by text message: the person asked us to stop sending them text messages"
+        in (result.output)
+    )
+    assert texts.sent == [] and _links(account) == []
+
+
+def test_a_text_the_provider_may_have_taken_is_reported_unconfirmed(make_account, runner, texts):
+    account = make_account()
+    account.debtor.phone = "+12175550142"
+    db.session.commit()
+    texts.fail_next("drop")
+
+    result = _send(runner, "--channel", "sms", "--now", MORNING)
+
+    assert result.exit_code == 1
+    assert "may have gone (the provider did not answer); it is not sent again" in result.output

@@ -17,6 +17,7 @@ from portal.domain.sms_text import (
     encoding,
     fits,
     segments,
+    without_diacritics,
 )
 
 basic_text = st.text(alphabet=sorted(GSM_BASIC), max_size=800)
@@ -121,3 +122,19 @@ def test_parts_are_never_fewer_than_the_room_allows(text):
 def test_the_portal_allows_two_parts():
     assert MAX_SEGMENTS == 2
     assert fits("a" * 306) and not fits("a" * 307)
+
+
+def test_vietnamese_without_diacritics_is_gsm_7():
+    folded = without_diacritics("Trả lời STOP để dừng. Đường liên kết an toàn")
+    assert folded == "Tra loi STOP de dung. Duong lien ket an toàn"  # à is in GSM-7
+    assert encoding(folded) == GSM_7
+
+
+def test_folding_keeps_the_letters_gsm_7_has_and_what_has_no_plain_form():
+    assert without_diacritics("más señor, café, über") == "mas señor, café, über"
+    assert without_diacritics("回覆 STOP") == "回覆 STOP"
+
+
+@given(st.text())
+def test_folding_never_makes_a_text_cost_more(text):
+    assert segments(without_diacritics(text)) <= segments(text)

@@ -140,3 +140,29 @@ def test_a_problem_link_does_not_start_a_session(client, make_account, issue_lin
     response = client.get("/start")
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/session-ended")
+
+
+def test_a_link_is_short_enough_for_a_text_message(make_account, issue_link):
+    # The id (32 characters) and a 16-character tag: a two-part text keeps room for its words.
+    assert len(issue_link(make_account()).removeprefix("/l/")) == 49
+
+
+def test_a_link_of_the_first_longer_form_still_opens(client, app, make_account, issue_link):
+    token = issue_link(make_account()).removeprefix("/l/")
+    public_id = token.split(".")[0]
+    old_form = URLSafeSerializer(app.config["SECRET_KEY"], salt=SALT).dumps(public_id)
+
+    assert client.get(f"/l/{old_form}").status_code == 303
+
+
+def test_a_link_tagged_with_another_secret_gets_a_kind_404(client, app, make_account, issue_link):
+    account = make_account()
+    token = issue_link(account).removeprefix("/l/")
+    app.config["SECRET_KEY"] = "another-secret-key"
+    try:
+        forged = issue_link(account).removeprefix("/l/")
+    finally:
+        app.config["SECRET_KEY"] = "test-secret-key"
+
+    assert client.get(f"/l/{forged}").status_code == 404
+    assert client.get(f"/l/{token}").status_code == 303
