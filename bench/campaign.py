@@ -1,6 +1,7 @@
 """Benchmark: a campaign of many accounts, queued and sent, against baselines measured in the same run.
 
     python -m bench.campaign [--accounts 100000] [--send 2000] [--workers 1,2,4] [--database URL]
+                             [--channel email|sms]
 
 It makes a fresh database (PostgreSQL when --database names a server, else a SQLite file), fills
 it with accounts in bulk, then measures:
@@ -10,7 +11,8 @@ it with accounts in bulk, then measures:
   the same width in the same database;
 * sending: messages sent per second by the outbox's senders (1, 2, 4 threads, each with its own
   database session, as task runner workers) to a local SMTP server, against bare smtplib sends of
-  the same messages to the same server;
+  the same messages to the same server; with --channel sms, through the twilio client to the
+  test suite's local Twilio stand-in, against bare twilio client sends to the same stand-in;
 * memory: the process's peak resident memory after queueing and after sending.
 
 Absolute numbers depend on the machine; the ratios are what to compare between runs.
@@ -73,6 +75,7 @@ def _fill(db, count: int) -> list[int]:
                 {
                     "full_name": f"Person {n}",
                     "email": f"person{n}@example.com",
+                    "phone": f"+1217{2_000_000 + n % 8_000_000:07d}",
                     "date_of_birth": date(1980, 1, 1),
                     "created_at": MORNING,
                 }
@@ -136,7 +139,22 @@ def _bare_smtp_rate(port: int, count: int) -> float:
     return count / (time.perf_counter() - started)
 
 
-def run(accounts: int, send: int, workers: list[int], server: str | None) -> dict:
+def _bare_twilio_rate(settings: dict, count: int) -> float:
+    from twilio.rest import Client
+
+    client = Client(settings["TWILIO_ACCOUNT_SID"], settings["TWILIO_AUTH_TOKEN"])
+    client.api.base_url = settings["TWILIO_API_BASE"]
+    started = time.perf_counter()
+    for n in range(count):
+        client.messages.create(
+            to=f"+1217555{n % 10_000:04d}",
+            from_=settings["TWILIO_FROM"],
+            body="A private message: " + "x" * 80,
+        )
+    return count / (time.perf_counter() - started)
+
+
+def run(accounts: int, send: int, workers: list[int], server: str | None, channel: str = "email") -> dict:
     from aiosmtpd.controller import Controller
 
     url, drop = _database(server)
@@ -151,7 +169,14 @@ def run(accounts: int, send: int, workers: list[int], server: str | None) -> dic
     port = free_port()
     smtp = Controller(Sink(), hostname="127.0.0.1", port=port)
     smtp.start()
-    figures: dict = {"database": "PostgreSQL" if server else "SQLite", "accounts": accounts}
+    from tests.helpers.sms_standin import TwilioStandIn
+
+    standin = TwilioStandIn()
+    figures: dict = {
+        "database": "PostgreSQL" if server else "SQLite",
+        "channel": channel,
+        "accounts": accounts,
+    }
     try:
         from flask_migrate import upgrade
         from sqlalchemy import update
@@ -162,7 +187,14 @@ def run(accounts: int, send: int, workers: list[int], server: str | None) -> dic
         from portal.models import Creditor, Message, MessageStatus
         from portal.tasks import huey
 
-        app = create_app({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": port, "PORTAL_BASE_URL": "http://127.0.0.1"})
+        app = create_app(
+            {
+                "SMTP_HOST": "127.0.0.1",
+                "SMTP_PORT": port,
+                "PORTAL_BASE_URL": "http://127.0.0.1",
+                **standin.settings(),
+            }
+        )
         huey.immediate = False
         huey.storage.flush_all()
         with app.app_context():
@@ -171,7 +203,7 @@ def run(accounts: int, send: int, workers: list[int], server: str | None) -> dic
             figures["bare insert rows/s"] = round(_bare_insert_rate(db, accounts))
             creditor = db.session.scalar(db.select(Creditor))
             selection = campaigns.Selection("bench", ids, identity="bench")
-            campaign = campaigns.start(creditor, "email", selection, None, MORNING)
+            campaign = campaigns.start(creditor, channel, selection, None, MORNING)
             db.session.commit()
             started = time.perf_counter()
             queued, _ = campaigns.queue(campaign, ids, MORNING)
@@ -185,7 +217,12 @@ def run(accounts: int, send: int, workers: list[int], server: str | None) -> dic
             figures["peak RSS after queueing MB"] = round(_rss_mb())
             huey.storage.flush_all()
 
-            figures["bare smtplib sends/s"] = round(_bare_smtp_rate(port, min(send, 500)), 1)
+            if channel == "sms":
+                baseline = "bare twilio sends/s"
+                figures[baseline] = round(_bare_twilio_rate(standin.settings(), min(send, 500)), 1)
+            else:
+                baseline = "bare smtplib sends/s"
+                figures[baseline] = round(_bare_smtp_rate(port, min(send, 500)), 1)
             # Only *send* messages are due at a time: the rest wait, as a campaign's morning does.
             db.session.execute(update(Message).values(not_before=datetime(2099, 1, 1, tzinfo=UTC)))
             db.session.commit()
@@ -200,12 +237,15 @@ def run(accounts: int, send: int, workers: list[int], server: str | None) -> dic
                 db.session.commit()
                 rate = _send_with(app, count, len(due))
                 figures[f"sent/s with {count} senders"] = round(rate, 1)
-                figures[f"senders {count} / bare smtplib"] = round(rate / figures["bare smtplib sends/s"], 2)
+                figures[f"senders {count} / {baseline.removesuffix(' sends/s')}"] = round(
+                    rate / figures[baseline], 2
+                )
             figures["peak RSS after sending MB"] = round(_rss_mb())
             db.session.remove()
             db.engine.dispose()
     finally:
         smtp.stop()
+        standin.stop()
         drop()
     return figures
 
@@ -232,6 +272,12 @@ def _send_with(app, workers: int, expected: int) -> float:
         thread.join()
     elapsed = time.perf_counter() - started
     if sum(sent) != expected:
+        from collections import Counter
+
+        from portal.models import Message
+
+        with app.app_context():
+            print(Counter((m.status.value, m.reason) for m in db.session.scalars(db.select(Message))))
         raise SystemExit(f"{sum(sent)} sent of {expected} due: the benchmark is wrong")
     return expected / elapsed
 
@@ -244,10 +290,10 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument(
         "--database", default=os.environ.get("BENCH_POSTGRES_SERVER"), help="postgresql://user@host:port"
     )
+    parser.add_argument("--channel", choices=["email", "sms"], default="email")
     options = parser.parse_args(argv)
-    figures = run(
-        options.accounts, options.send, [int(w) for w in options.workers.split(",")], options.database
-    )
+    workers = [int(w) for w in options.workers.split(",")]
+    figures = run(options.accounts, options.send, workers, options.database, options.channel)
     width = max(len(name) for name in figures)
     for name, value in figures.items():
         print(f"{name:<{width}}  {value}")
