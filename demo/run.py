@@ -37,6 +37,19 @@ class PrintingMailbox:
         return "250 OK"
 
 
+def _start_task_runner(instance: Path):
+    """A Huey consumer sends what the outbox queues (and runs the scheduled jobs), as in production.
+    It starts once the schema exists, on an empty queue file, so nothing from an earlier demo goes."""
+    import subprocess
+
+    for leftover in instance.glob("tasks.db*"):
+        leftover.unlink()
+    return subprocess.Popen(  # noqa: S603 - the task runner of this project
+        [sys.executable, "-m", "huey.bin.huey_consumer", "portal.tasks.huey", "--workers", "2", "--quiet"],
+        cwd=ROOT,
+    )
+
+
 def main() -> None:
     from tests.helpers.servers import LocalStripe, wait_for_http  # noqa: F401 - same helpers as the tests
 
@@ -73,18 +86,12 @@ def main() -> None:
     )
     mail = Controller(PrintingMailbox(), hostname="127.0.0.1", port=SMTP_PORT)
     mail.start()
-    # The task runner sends what the outbox queues (and runs the scheduled jobs), as in production.
-    # Its queue file starts empty, so nothing from an earlier demo is sent again.
-    for leftover in instance.glob("tasks.db*"):
-        leftover.unlink()
-    tasks = subprocess.Popen(  # noqa: S603 - the task runner of this project
-        [sys.executable, "-m", "huey.bin.huey_consumer", "portal.tasks.huey", "--workers", "2", "--quiet"],
-        cwd=ROOT,
-    )
+    tasks = None
 
     def stop(*_):
         stripe.terminate()
-        tasks.terminate()
+        if tasks:
+            tasks.terminate()
         mail.stop()
         sys.exit(0)
 
@@ -128,16 +135,25 @@ def main() -> None:
                 )
                 print(f"    link:   {links.url_for_link(link)}")
                 print(f"    answer: {answer}\n")
+        tasks = _start_task_runner(instance)
+        print("Send a link as a collector would (in another terminal; texts are printed, not sent):")
+        settings = " ".join(
+            f"{name}={os.environ[name]}" for name in ("PORTAL_ENV", "DATABASE_URL", "SMTP_HOST", "SMTP_PORT")
+        )
+        first = rows[0]
+        print(f"  {settings} \\\n    .venv/bin/flask --app wsgi send-link {first['reference']} --channel sms")
+        print("  (--channel email, or send-links --creditor SLUG --never-contacted for a campaign)\n")
         print("Test cards (any future expiry such as 12 / 30, any 3-digit code, any postal code):")
         print("  4242424242424242 pays; 4000002500003155 asks for 3-D Secure; 4000000000000341 is declined.")
         print(
-            f"Emails the portal sends are printed below. Portal: http://{HOST}:{PORT}/  (Ctrl+C stops)\n",
+            f"Emails and text messages the portal sends are printed below. Portal: http://{HOST}:{PORT}/  (Ctrl+C stops)\n",
             flush=True,
         )
         app.run(host=HOST, port=PORT, debug=False, use_reloader=False)
     finally:
         stripe.terminate()
-        tasks.terminate()
+        if tasks:
+            tasks.terminate()
         mail.stop()
 
 

@@ -140,8 +140,13 @@ def test_twilio_saying_the_person_replied_stop_records_their_opt_out(account, te
     assert stopped.actor == "carrier" and stopped.data == {"channel": "sms"}
 
 
-def test_the_console_sender_prints_texts_in_development_and_production_refuses_without_twilio(app):
-    assert isinstance(sms.sender_from_config({"PORTAL_ENV": "development"}), sms.ConsoleSender)
+def test_the_console_sender_prints_texts_in_development_and_production_refuses_without_twilio(app, capsys):
+    console = sms.sender_from_config({"PORTAL_ENV": "development"})
+    assert isinstance(console, sms.ConsoleSender)
+    first = console.send(E164, "Open http://portal.test/l/abc.def Reply STOP to stop.")
+    # The whole text, link included: the developer opens it (the log's filter would hide it).
+    assert "http://portal.test/l/abc.def" in capsys.readouterr().out
+    assert first != console.send(E164, "again")
     assert sms.sms_available({"PORTAL_ENV": "development"})
     assert not sms.sms_available({"PORTAL_ENV": "production"})
     with pytest.raises(sms.SmsUnavailable):
