@@ -7,7 +7,7 @@ POSTGRES_SERVER ?= postgresql://postgres@127.0.0.1:5432
 PYBABEL_EXTRACT := $(BIN)/pybabel extract -F i18n/babel.cfg -k _l -k lazy_gettext --no-location \
 	--sort-output --project debtor-portal --version 0.1 --msgid-bugs-address help@example.com
 
-.PHONY: demo test test-sqlite test-postgres test-browser accessibility reliability install browser translations translations-update lint clean
+.PHONY: bench demo test test-sqlite test-postgres test-browser accessibility reliability install browser translations translations-update lint clean
 
 ## Install everything, then run the portal with demo data, localstripe and a mail catcher.
 demo: install
@@ -90,7 +90,14 @@ translations-update: $(VENV)/.installed
 	$(BIN)/pybabel update -i i18n/messages.pot -d i18n --no-wrap --ignore-obsolete --no-fuzzy-matching
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check portal tests demo setup.py
+	$(BIN)/ruff check portal tests demo bench setup.py
+
+## A campaign of 100,000 accounts on PostgreSQL, by email then by text message: accounts queued a
+## second and messages sent a second with 1, 2 and 4 senders, against bare inserts and bare sends.
+## The figures of a run on this project's machine are in bench/RESULTS.md.
+bench: install
+	$(BIN)/python -m bench.campaign --database $(POSTGRES_SERVER) --channel email
+	$(BIN)/python -m bench.campaign --database $(POSTGRES_SERVER) --channel sms
 
 ## The fast tier alone: tests that need no localstripe, no SMTP server and no browser (the domain,
 ## the form kit, the page check, and the tests that run on tests/fakes/). The list is kept here.

@@ -9,8 +9,8 @@ it with accounts in bulk, then measures:
 * queueing: accounts queued per second by `send-links`'s own code (one link message and one
   timeline event per account), against a bare multi-row INSERT of as many rows into a table of
   the same width in the same database;
-* sending: messages sent per second by the outbox's senders (1, 2, 4 threads, each with its own
-  database session, as task runner workers) to a local SMTP server, against bare smtplib sends of
+* sending: messages sent per second by the outbox's senders (1, 2, 4 processes, as a task
+  runner's workers) to a local SMTP server, against bare smtplib sends of
   the same messages to the same server; with --channel sms, through the twilio client to the
   test suite's local Twilio stand-in, against bare twilio client sends to the same stand-in;
 * memory: the process's peak resident memory after queueing and after sending.
@@ -25,7 +25,6 @@ import os
 import resource
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from datetime import UTC, date, datetime
@@ -251,35 +250,57 @@ def run(accounts: int, send: int, workers: list[int], server: str | None, channe
 
 
 def _send_with(app, workers: int, expected: int) -> float:
+    """Messages a second for *workers* sender processes draining the due messages at once (as a
+    Huey consumer with `-k process`: threads of one process would share one interpreter lock)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    ready, go = context.Barrier(workers + 1), context.Event()
+    counts = context.Queue()
+    settings = {key: app.config[key] for key in _CHILD_SETTINGS}
+    children = [context.Process(target=_drain, args=(settings, ready, go, counts)) for _ in range(workers)]
+    for child in children:
+        child.start()
+    ready.wait(timeout=120)  # every child has built its app and connected: only sending is timed
+    started = time.perf_counter()
+    go.set()
+    sent = sum(counts.get(timeout=600) for _ in children)
+    elapsed = time.perf_counter() - started
+    for child in children:
+        child.join()
+    if sent != expected:
+        raise SystemExit(f"{sent} sent of {expected} due: the benchmark is wrong")
+    return expected / elapsed
+
+
+_CHILD_SETTINGS = (
+    "SQLALCHEMY_DATABASE_URI",
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "PORTAL_BASE_URL",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_FROM",
+    "TWILIO_API_BASE",
+)
+
+
+def _drain(settings: dict, ready, go, counts) -> None:
+    os.environ["PORTAL_ENV"] = "development"
+    sys.path.insert(0, str(ROOT))
+    from portal import create_app
     from portal.extensions import db
     from portal.notify import sender
+    from portal.tasks import huey
 
-    barrier = threading.Barrier(workers + 1)
-    sent = []
-
-    def drain():
-        with app.app_context():
-            barrier.wait()
-            sent.append(sender.send_due(MORNING))
-            db.session.remove()
-
-    threads = [threading.Thread(target=drain) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    if sum(sent) != expected:
-        from collections import Counter
-
-        from portal.models import Message
-
-        with app.app_context():
-            print(Counter((m.status.value, m.reason) for m in db.session.scalars(db.select(Message))))
-        raise SystemExit(f"{sum(sent)} sent of {expected} due: the benchmark is wrong")
-    return expected / elapsed
+    huey.immediate = True  # nothing is handed to a queue from here
+    app = create_app(settings)
+    with app.app_context():
+        db.session.execute(db.text("SELECT 1"))
+        ready.wait(timeout=120)
+        go.wait(timeout=120)
+        counts.put(sender.send_due(MORNING))
+        db.session.remove()
 
 
 def main(argv: list[str] | None = None) -> dict:

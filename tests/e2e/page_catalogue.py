@@ -42,6 +42,8 @@ NOT_PAGES = {
     "plans.calendar": "a calendar file (.ics), checked in tests/plans/test_calendar.py",
     "plans.confirm_payment": "hands the browser to the card page's 3-D Secure check",
     "webhook.stripe_webhook": "Stripe's signed POSTs",
+    "sms_webhooks.status": "Twilio's signed delivery reports (tests/notify/test_sms.py)",
+    "sms_webhooks.inbound": "Twilio's signed replies, answered in TwiML (tests/notify/test_sms.py)",
     "guidance.keep_alive": "the session warning's JSON call",
 }
 
