@@ -13,7 +13,8 @@ it with accounts in bulk, then measures:
   runner's workers) to a local SMTP server, against bare smtplib sends of
   the same messages to the same server; with --channel sms, through the twilio client to the
   test suite's local Twilio stand-in, against bare twilio client sends to the same stand-in;
-* memory: the process's peak resident memory after queueing and after sending.
+* memory: the process's peak resident memory after queueing and after sending, and the largest
+  sender process's.
 
 Absolute numbers depend on the machine; the ratios are what to compare between runs.
 """
@@ -240,6 +241,9 @@ def run(accounts: int, send: int, workers: list[int], server: str | None, channe
                     rate / figures[baseline], 2
                 )
             figures["peak RSS after sending MB"] = round(_rss_mb())
+            figures["peak RSS of a sender process MB"] = round(
+                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            )
             db.session.remove()
             db.engine.dispose()
     finally:

@@ -44,6 +44,9 @@ def _file(tmp_path, text: str) -> str:
     return str(path)
 
 
+BY_SMS = ["send-links", "--creditor", "acme", "--channel", "sms"]
+
+
 def _send_links(runner, *args):
     return runner.invoke(args=["send-links", "--creditor", "acme", "--channel", "email", *args])
 
@@ -187,19 +190,7 @@ def test_a_campaign_by_text_message_sends_each_in_its_language(three, runner, te
     db.session.commit()
     csv_file = _file(tmp_path, "reference\nACC-1\nACC-2\nACC-3\n")
 
-    result = runner.invoke(
-        args=[
-            "send-links",
-            "--creditor",
-            "acme",
-            "--channel",
-            "sms",
-            "--accounts",
-            csv_file,
-            "--now",
-            MORNING,
-        ]
-    )
+    result = runner.invoke(args=[*BY_SMS, "--accounts", csv_file, "--now", MORNING])
 
     assert result.exit_code == 0, result.output
     bodies = {sent.to: sent.body for sent in texts.sent}
@@ -216,19 +207,7 @@ def test_a_dry_run_counts_text_segments_in_every_language(make_account, runner, 
         account.debtor.phone = f"+1217555010{number}"
     db.session.commit()
 
-    result = runner.invoke(
-        args=[
-            "send-links",
-            "--creditor",
-            "acme",
-            "--channel",
-            "sms",
-            "--never-contacted",
-            "--dry-run",
-            "--now",
-            MORNING,
-        ]
-    )
+    result = runner.invoke(args=[*BY_SMS, "--never-contacted", "--dry-run", "--now", MORNING])
 
     assert result.exit_code == 0, result.output
     counts = {
@@ -238,9 +217,7 @@ def test_a_dry_run_counts_text_segments_in_every_language(make_account, runner, 
     assert sum(counts.values()) == 4 and max(counts) <= 2, result.output
     assert texts.sent == [] and db.session.query(Message).count() == 0
     # What the dry run foresaw is what the texts cost when they went.
-    sent = runner.invoke(
-        args=["send-links", "--creditor", "acme", "--channel", "sms", "--never-contacted", "--now", MORNING]
-    )
+    sent = runner.invoke(args=[*BY_SMS, "--never-contacted", "--now", MORNING])
     assert sent.exit_code == 0, sent.output
     assert Counter(segments(text.body) for text in texts.sent) == counts
     assert {m.language for m in db.session.scalars(db.select(Message))} == {"en", "es", "vi", "zh_Hant"}
