@@ -42,6 +42,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         affordability,
         cant_pay,
         collector,
+        console,
         debtor,
         disputes,
         errors,
@@ -70,6 +71,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     guidance.init_app(app)
     errors.init_app(app)
     collector.init_app(app)
+    console.init_app(app)
     return app
 
 

@@ -172,6 +172,15 @@ def load_config(overrides: dict | None = None) -> dict:
         "SESSION_MINUTES": int(_env("SESSION_MINUTES", "30")),
         # How long before the session ends the debtor is warned and offered more time (WCAG 2.2.1).
         "SESSION_WARNING_SECONDS": int(_env("SESSION_WARNING_SECONDS", "120")),
+        # The staff console: its own cookie (path /console), signed out after this long idle, and
+        # after this long whatever happens; sign-in locks for a while after this many failures.
+        "STAFF_COOKIE_NAME": "portal_staff" if development else "__Secure-portal_staff",
+        "STAFF_IDLE_MINUTES": int(_env("STAFF_IDLE_MINUTES", "15")),
+        "STAFF_SESSION_HOURS": int(_env("STAFF_SESSION_HOURS", "10")),
+        "STAFF_LOCK_AFTER": int(_env("STAFF_LOCK_AFTER", "5")),
+        "STAFF_LOCK_MINUTES": int(_env("STAFF_LOCK_MINUTES", "15")),
+        # Days a set-up link from create-staff or reset-staff can be used.
+        "STAFF_SETUP_DAYS": int(_env("STAFF_SETUP_DAYS", "3")),
         # Days to move the portal's clock forward, to watch plans run in a demo or a test.
         "CLOCK_OFFSET_DAYS": int(_env("PORTAL_CLOCK_OFFSET_DAYS", "0")),
         "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token

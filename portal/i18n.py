@@ -18,6 +18,8 @@ LANGUAGE_NAMES = {code: name for code, (_tag, name) in LANGUAGES.items()}
 def select_locale() -> str:
     """An explicit choice from the switch wins, then the account's language, then the browser."""
     supported = current_app.config["SUPPORTED_LOCALES"]
+    if request.path == "/console" or request.path.startswith("/console/"):
+        return "en"  # the staff console is in English for now; its strings still go through Babel
     chosen = session.get("lang")
     if chosen in supported:
         return chosen

@@ -27,6 +27,7 @@ FEATURES = (
     "guidance",
     "links",
     "collector",
+    "console",
 )
 SHARED = ("accounts", "forms", "models", "timeline", "notify", "extensions", "i18n", "clock", "config")
 

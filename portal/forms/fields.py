@@ -68,6 +68,17 @@ class TextAreaField(TextField):
         return typed.replace("\r\n", "\n").strip()
 
 
+class PasswordField(_TypedField):
+    """A secret typed exactly as meant: spaces kept, never sent back in a page."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, keeps_typed=False, **kwargs)
+
+    def pre_validate(self, form):
+        if self.required is not None and not self.data:
+            raise StopValidation(self.required)
+
+
 class MostCharacters:
     """Refuse text longer than *most* characters; *message* may name the limit as %(most)d."""
 

@@ -29,6 +29,7 @@ from portal.models.requests import (
     SupportRequest,
 )
 from portal.models.sessions import DebtorSession
+from portal.models.staff import StaffAudit, StaffRole, StaffSession, StaffUser
 
 __all__ = [
     "Account",
@@ -58,6 +59,10 @@ __all__ = [
     "RequestKind",
     "RequestStatus",
     "SupportRequest",
+    "StaffAudit",
+    "StaffRole",
+    "StaffSession",
+    "StaffUser",
     "UsedSetupIntent",
     "Event",
     "TimelineHead",
