@@ -87,6 +87,7 @@ translations: $(VENV)/.installed
 ## Re-extract the strings and merge them into every catalog.
 translations-update: $(VENV)/.installed
 	$(PYBABEL_EXTRACT) -o i18n/messages.pot .
+	$(subst i18n/babel.cfg,i18n/console.cfg,$(PYBABEL_EXTRACT)) -o i18n/console.pot .
 	$(BIN)/pybabel update -i i18n/messages.pot -d i18n --no-wrap --ignore-obsolete --no-fuzzy-matching
 
 lint: $(VENV)/.installed
