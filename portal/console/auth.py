@@ -15,7 +15,7 @@ from portal.console.access import SESSION_KEY, signed_in, staff
 from portal.console.auth_forms import CodeForm, SignInForm
 from portal.console.blueprint import bp
 from portal.extensions import db, limiter
-from portal.models import StaffUser
+from portal.models import StaffSession, StaffUser
 
 #: Between the password and the code: how long, and how many wrong codes, before starting again.
 PENDING_MINUTES = 5
@@ -173,3 +173,15 @@ def sign_out_everywhere():
     session.clear()
     flash(_("You have signed out on every device and browser."))
     return redirect(url_for("console.sign_in"))
+
+
+@bp.route("/me")
+@signed_in
+def my_account():
+    person = staff()
+    sessions = db.session.scalar(
+        select(func.count())
+        .select_from(StaffSession)
+        .where(StaffSession.staff_id == person.id, StaffSession.ended_at.is_(None))
+    )
+    return render_template("console/my_account.html", sessions=sessions)
