@@ -145,8 +145,11 @@ def main() -> None:
         print("  (--channel email, or send-links --creditor SLUG --never-contacted for a campaign)\n")
         print("Test cards (any future expiry such as 12 / 30, any 3-digit code, any postal code):")
         print("  4242424242424242 pays; 4000002500003155 asks for 3-D Secure; 4000000000000341 is declined.")
+        with app.app_context():
+            _demo_staff()
         print(
-            f"Emails and text messages the portal sends are printed below. Portal: http://{HOST}:{PORT}/  (Ctrl+C stops)\n",
+            "Emails and text messages the portal sends are printed below. "
+            f"Portal: http://{HOST}:{PORT}/  (Ctrl+C stops)\n",
             flush=True,
         )
         app.run(host=HOST, port=PORT, debug=False, use_reloader=False)
@@ -155,6 +158,29 @@ def main() -> None:
         if tasks:
             tasks.terminate()
         mail.stop()
+
+
+#: The demo's staff sign in with this password (a demo only: real staff choose theirs on set-up).
+DEMO_STAFF_PASSWORD = "demo-console-lantern-2026"  # noqa: S105 - printed for the demo
+
+
+def _demo_staff() -> None:
+    """An admin, a supervisor and an agent, set up, and how to sign in as each."""
+    from portal.console import credentials, staff_admin
+    from portal.extensions import db
+    from portal.models import StaffRole
+
+    secret = credentials.new_totp_secret()
+    for role in (StaffRole.ADMIN, StaffRole.SUPERVISOR, StaffRole.AGENT):
+        person, _token = staff_admin.create(f"{role.value}@demo.example", role, [])
+        person.password_hash = credentials.hash_password(DEMO_STAFF_PASSWORD)
+        person.totp_secret = secret  # one key for the three, so one command gives every code
+        person.setup_token_hash = person.setup_expires_at = None
+    db.session.commit()
+    print(f"Staff console: http://{HOST}:{PORT}/console/")
+    print("  sign in as admin@demo.example, supervisor@demo.example or agent@demo.example,")
+    print(f"  password {DEMO_STAFF_PASSWORD}; the code from an authenticator app with the key {secret},")
+    print(f"  or from: .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{secret}').now())\"\n")
 
 
 if __name__ == "__main__":
