@@ -22,6 +22,7 @@ from tests.helpers.page_check import PageCheckingClient
 from tests.helpers.servers import LocalStripe
 from tests.helpers.settings import app_config
 from tests.helpers.sms_standin import TwilioStandIn
+from tests.helpers.staff import console_sign_in, make_staff  # noqa: F401 - fixtures for the console tests
 from tests.helpers.tiers import mark_serial
 
 # The portal is production unless told otherwise; the tests (and every server or CLI they start,

@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.models import StaffAudit, StaffSession, StaffUser
 from portal.models.events import AppendOnlyError
 from portal.models.types import utcnow
-from tests.console.conftest import PASSWORD, code_for, setup_token_from
+from tests.helpers.staff import PASSWORD, code_for, setup_token_from
 
 
 def _audit_kinds(email=None):

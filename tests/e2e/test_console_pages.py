@@ -1,0 +1,185 @@
+"""Every page of the staff console in Chromium at 1280 and 768 px: axe (WCAG 2.2 A/AA) with no
+violations, one h1 that starts the title, landmarks, the skip link first, no sideways scroll;
+pages with an error show a linked error summary. Every console route has a scene or a reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+
+from portal.extensions import db
+from portal.models import Dispute, DisputeReason, Offer, SupportRequest
+from portal.models.requests import RequestKind
+from tests.e2e.conftest import check_page
+from tests.helpers.staff import PASSWORD, unused_code
+
+pytestmark = pytest.mark.e2e
+
+WIDTHS = ({"width": 1280, "height": 900}, {"width": 768, "height": 1024})
+
+#: Console routes that are not pages a person reads, and why.
+NOT_PAGES = {
+    "console.sign_out": "a POST that redirects to the sign-in page",
+    "console.sign_out_everywhere": "a POST that redirects to the sign-in page",
+    "console.send_link": "a POST from the account page; its refusal re-renders the account page (a scene)",
+    "console.add_note": "a POST from the account page; its refusal re-renders the account page (a scene)",
+    "console.set_up_code": "a POST from the set-up page; its answers are the set-up scenes",
+    "console.disable_staff": "a POST from a staff member's page that redirects back to it",
+    "console.reset_staff": "a POST whose answer (the new set-up link) is a scene",
+}
+
+
+@dataclass
+class Scene:
+    name: str
+    endpoint: str
+    path: str
+    staff_cookie: str | None
+    form: dict | None = None  # posted from the page, to show its errors
+
+
+def _cookie(client) -> str:
+    return client.get_cookie("portal_staff", path="/console").value
+
+
+def _scenes(app, make_account, make_staff, console_sign_in) -> list[Scene]:
+    account = make_account()
+    make_account("B-2", full_name="Bo Other", email=None)
+    db.session.add_all(
+        [
+            SupportRequest(
+                account=account, kind=RequestKind.PROMISE, promise_date=date.today(), promise_amount=500
+            ),
+            Offer(
+                account=account, amount=1000, frequency="monthly", start_date=date.today() + timedelta(days=3)
+            ),
+            Dispute(
+                account=account, reference="D-TEST01", reason=DisputeReason.NOT_MINE, details="Not my debt."
+            ),
+        ]
+    )
+    db.session.commit()
+    admin = make_staff("admin@example.com", "admin")
+    agent = make_staff("agent@example.com", "agent")
+    admin_cookie = _cookie(console_sign_in(admin))
+
+    pending = app.test_client()
+    pending.post("/console/sign-in", data={"email": agent.email, "password": PASSWORD})
+    from portal.console import staff_admin
+
+    invited, token = staff_admin.create("new@example.com", staff_admin.StaffRole.AGENT, [])
+    db.session.commit()
+    return [
+        Scene("sign in", "console.sign_in", "/console/sign-in", None),
+        Scene("sign in, wrong", "console.sign_in", "/console/sign-in", None, {"email": "x@example.com"}),
+        Scene("code", "console.second_factor", "/console/sign-in/code", _cookie(pending)),
+        Scene(
+            "code, wrong", "console.second_factor", "/console/sign-in/code", _cookie(pending), {"code": "1"}
+        ),
+        Scene("set up", "console.set_password", f"/console/set-up/{token}", None),
+        Scene(
+            "set up, short", "console.set_password", f"/console/set-up/{token}", None, {"password": "short"}
+        ),
+        Scene("today", "console.today", "/console/", admin_cookie),
+        Scene("find", "console.find", "/console/find?q=doe", admin_cookie),
+        Scene("find, none", "console.find", "/console/find?q=zzz", admin_cookie),
+        Scene("account", "console.account", f"/console/accounts/{account.id}", admin_cookie),
+        Scene("your sign-in", "console.my_account", "/console/me", admin_cookie),
+        Scene("staff", "console.staff_list", "/console/staff", admin_cookie),
+        Scene("staff, invite wrong", "console.staff_list", "/console/staff", admin_cookie, {"email": "bad"}),
+        Scene("staff member", "console.staff_member", f"/console/staff/{agent.id}", admin_cookie),
+    ]
+
+
+def _post_form(page, values: dict) -> None:
+    """Fill what is given and press the form's first button, as a person would."""
+    for name, value in values.items():
+        page.locator(f"main form [name='{name}']").first.fill(value)
+    page.locator("main form button[type=submit]").last.click() if "email" in values and page.url.endswith(
+        "/staff"
+    ) else page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state("load")
+
+
+def test_every_console_page_in_two_widths(
+    app, make_account, make_staff, console_sign_in, live_portal, browser
+):
+    scenes = _scenes(app, make_account, make_staff, console_sign_in)
+    routes = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("console.")}
+    shown = {scene.endpoint for scene in scenes}
+    assert not (routes - shown - NOT_PAGES.keys()), (
+        f"console routes with no scene: {sorted(routes - shown - NOT_PAGES.keys())}"
+    )
+    assert not (NOT_PAGES.keys() - routes), (
+        f"NOT_PAGES names routes that are gone: {NOT_PAGES.keys() - routes}"
+    )
+
+    app.config["WTF_CSRF_ENABLED"] = True  # the browser sends real tokens, as in production
+    failures = []
+    try:
+        for scene in scenes:
+            for viewport in WIDTHS:
+                context = browser.new_context(viewport=viewport, locale="en-US")
+                try:
+                    if scene.staff_cookie:
+                        context.add_cookies(
+                            [
+                                {
+                                    "name": "portal_staff",
+                                    "value": scene.staff_cookie,
+                                    "url": live_portal + "/console",
+                                }
+                            ]
+                        )
+                    page = context.new_page()
+                    page.goto(live_portal + scene.path)
+                    if scene.form:
+                        _post_form(page, scene.form)
+                        summary = page.locator(".error-summary a")
+                        assert summary.count() >= 1, "an error page needs a linked error summary"
+                        target = summary.first.get_attribute("href")
+                        assert page.locator(target).count() == 1, (
+                            f"the summary links to {target}, not on the page"
+                        )
+                    check_page(page, lang="en")
+                except AssertionError as error:
+                    failures.append(f"{scene.name} at {viewport['width']}px: {error}")
+                finally:
+                    context.close()
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert not failures, "\n".join(failures)
+
+
+def test_an_agent_signs_in_with_a_code_finds_an_account_and_sends_a_link_by_keyboard(
+    app, make_account, make_staff, live_portal, browser, mailbox
+):
+    account = make_account()
+    agent = make_staff("agent@example.com", "agent")
+    app.config["WTF_CSRF_ENABLED"] = True
+    context = browser.new_context(viewport=WIDTHS[0], locale="en-US")
+    try:
+        page = context.new_page()
+        page.goto(live_portal + "/console/")
+        page.get_by_label("Email address").fill(agent.email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.keyboard.press("Enter")
+        page.get_by_label("Code from your authenticator app").fill(unused_code(agent))
+        page.keyboard.press("Enter")
+        page.get_by_role("heading", level=1, name="Today").wait_for()
+        page.get_by_role("link", name="Find an account").click()
+        page.get_by_label("Reference, name, email address or phone number").fill("ACC-1")
+        page.keyboard.press("Enter")
+        page.get_by_role("link", name="Jane Doe").click()
+        page.get_by_role("heading", level=1).filter(has_text="Jane Doe").wait_for()
+        page.get_by_label("Email", exact=True).check()
+        page.get_by_role("button", name="Send the link").focus()
+        page.keyboard.press("Enter")
+        page.get_by_role("status").filter(has_text="A new link is queued").wait_for()
+        (mail,) = mailbox.wait_for(1)
+        assert mail["To"] == account.debtor.email
+    finally:
+        context.close()
+        app.config["WTF_CSRF_ENABLED"] = False
