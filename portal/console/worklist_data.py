@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.domain import worklist
 from portal.domain.offers import reply_by
@@ -81,7 +82,11 @@ def next_preferred(
 
 
 def _scoped(query, creditor_ids: Sequence[int]):
-    return query.where(Account.creditor_id.in_(creditor_ids))
+    """*query* limited to these creditors, loading what each line shows in a few batched queries
+    rather than one per line."""
+    return query.where(Account.creditor_id.in_(creditor_ids)).options(
+        selectinload(Account.payments), joinedload(Account.debtor), joinedload(Account.creditor)
+    )
 
 
 def gather(creditor_ids: Sequence[int], now: datetime) -> list[Line]:

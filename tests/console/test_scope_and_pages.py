@@ -120,3 +120,39 @@ def test_today_lists_what_needs_a_person_in_order_with_why(make_account, make_st
     assert page.index("Pat Promise") < page.index("Olive Offer")
     assert "Promised to pay by" in page and "Offer waiting since" in page and "days left to answer" in page
     assert "Xavier Elsewhere" not in page
+
+
+def test_today_takes_the_same_number_of_queries_for_many_accounts_as_for_few(
+    app, make_account, make_staff, console_sign_in
+):
+    from sqlalchemy import event
+
+    client = console_sign_in(make_staff())
+
+    def queries_for_today() -> int:
+        seen = []
+
+        def count(*_args):
+            seen.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get("/console/").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(seen)
+
+    def add(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            account = make_account(f"P-{i}", full_name=f"Person {i}", email=f"p{i}@example.com")
+            db.session.add(
+                SupportRequest(
+                    account=account, kind=RequestKind.PROMISE, promise_date=date.today(), promise_amount=100
+                )
+            )
+        db.session.commit()
+
+    add(2, 0)
+    few = queries_for_today()
+    add(10, 2)
+    assert queries_for_today() == few
