@@ -17,6 +17,9 @@ from portal.models import Account, Creditor, StaffRole, StaffUser
 login_manager = LoginManager()
 #: The key in the staff cookie that holds the session's random id.
 SESSION_KEY = "staff_session"
+#: Posts to the sign-in and set-up pages from one address: enough for typing mistakes, too few
+#: to guess (the lock after STAFF_LOCK_AFTER wrong tries guards each person as well).
+SIGN_IN_RATE = "20 per 10 minute"
 
 
 @login_manager.request_loader

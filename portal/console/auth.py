@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from portal import clock
 from portal.console import audit, credentials, staff_sessions
-from portal.console.access import SESSION_KEY, signed_in, staff
+from portal.console.access import SESSION_KEY, SIGN_IN_RATE, signed_in, staff
 from portal.console.auth_forms import CodeForm, SignInForm
 from portal.console.blueprint import bp
 from portal.extensions import db, limiter
@@ -60,7 +60,7 @@ def _locked(person: StaffUser | None) -> bool:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("20 per 10 minutes", methods=["POST"])
+@limiter.limit(SIGN_IN_RATE, methods=["POST"])
 def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
@@ -107,7 +107,7 @@ def _use_recovery_code(person: StaffUser, code: str) -> bool:
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
-@limiter.limit("20 per 10 minutes", methods=["POST"])
+@limiter.limit(SIGN_IN_RATE, methods=["POST"])
 def second_factor():
     person = _pending()
     if person is None:

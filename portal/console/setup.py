@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.console import audit, credentials, staff_sessions
-from portal.console.access import SESSION_KEY
+from portal.console.access import SESSION_KEY, SIGN_IN_RATE
 from portal.console.auth_forms import NewPasswordForm, SetUpCodeForm
 from portal.console.blueprint import bp
 from portal.extensions import db, limiter
@@ -35,7 +35,7 @@ _PROBLEMS = {
 
 
 @bp.route("/set-up/<token>", methods=["GET", "POST"])
-@limiter.limit("20 per 10 minutes", methods=["POST"])
+@limiter.limit(SIGN_IN_RATE, methods=["POST"])
 def set_password(token: str):
     person = _person_or_404(token)
     form = NewPasswordForm()
@@ -70,7 +70,7 @@ def _second_factor_page(person: StaffUser, token: str, form: SetUpCodeForm):
 
 
 @bp.route("/set-up/<token>/code", methods=["POST"])
-@limiter.limit("20 per 10 minutes")
+@limiter.limit(SIGN_IN_RATE)
 def set_up_code(token: str):
     person = _person_or_404(token)
     if not person.password_hash or not person.totp_secret:
