@@ -10,7 +10,7 @@ recorder would write them, since it always stamps the real time.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -26,18 +26,13 @@ from portal.links import identity_check
 from portal.links import service as links
 from portal.models import InstalmentStatus, MagicLink, Payment, PlanStatus, Purpose
 from portal.models.types import utcnow
-from portal.payments import service as payments
-from portal.payments.gateway import Card
-from tests.fakes.gateway import VISA_OK, FakeGateway
 from tests.helpers.plans import noon, plan_rows
 from tests.helpers.records import events
-from tests.helpers.settings import WEBHOOK_SECRET
+from tests.helpers.results import at, fake_gateway, pay_by_card
+from tests.helpers.results import link as _link
+from tests.helpers.results import paid as _paid
 
 MONDAY = date(2026, 3, 2)
-
-
-def at(day: date, hour: int = 12, *rest: int) -> datetime:
-    return datetime.combine(day, time(hour, *rest), UTC)
 
 
 @pytest.fixture
@@ -52,9 +47,7 @@ def clock(monkeypatch):
 
 @pytest.fixture
 def gateway(app):
-    fake = FakeGateway(webhook_secret=WEBHOOK_SECRET)
-    app.extensions["portal.gateway"] = fake
-    return fake
+    return fake_gateway(app)
 
 
 @pytest.fixture
@@ -62,37 +55,9 @@ def pay(gateway):
     """Pay by card on-session, as the debtor does on the pay page (recorded at the real time)."""
 
     def charge(account, amount: int | None = None, purpose: Purpose = Purpose.FULL) -> Payment:
-        card = Card(gateway.new_card(VISA_OK, payments.customer_for(account)), "Visa", "4242")
-        amount = account.balance.minor if amount is None else amount
-        outcome = payments.pay_by_card(account, payments.Charge(purpose, amount), saved=card)
-        assert outcome.result is payments.Result.SUCCEEDED, outcome
-        return outcome.payment
+        return pay_by_card(gateway, account, amount, purpose)
 
     return charge
-
-
-def _link(account, *, opened=False, confirmed=False):
-    link = links.issue(account)
-    if opened:
-        links.note_opened(link)
-    if confirmed:
-        assert identity_check.answer(link, lambda: True).verdict is identity_check.Verdict.RIGHT
-    db.session.commit()
-    return link
-
-
-def _paid(account, moment: datetime, amount: int, refunded: int = 0) -> Payment:
-    payment = Payment(
-        account_id=account.id,
-        stripe_payment_intent_id=f"pi_{account.id}_{moment.timestamp()}_{amount}",
-        amount=amount,
-        refunded=refunded,
-        currency=account.currency,
-        paid_at=moment,
-    )
-    db.session.add(payment)
-    db.session.commit()
-    return payment
 
 
 def _steps(funnel: results.Funnel) -> dict[str, int]:

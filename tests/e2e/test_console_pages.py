@@ -28,6 +28,7 @@ NOT_PAGES = {
     "console.set_up_code": "a POST from the set-up page; its answers are the set-up scenes",
     "console.disable_staff": "a POST from a staff member's page that redirects back to it",
     "console.reset_staff": "a POST whose answer (the new set-up link) is a scene",
+    "console.results_csv": "a CSV download, not a page",
 }
 
 
@@ -90,6 +91,13 @@ def _scenes(app, make_account, make_staff, console_sign_in) -> list[Scene]:
         Scene("staff", "console.staff_list", "/console/staff", admin_cookie),
         Scene("staff, invite wrong", "console.staff_list", "/console/staff", admin_cookie, {"email": "bad"}),
         Scene("staff member", "console.staff_member", f"/console/staff/{agent.id}", admin_cookie),
+        Scene("results", "console.results", "/console/results", admin_cookie),
+        Scene(
+            "results, bad dates",
+            "console.results",
+            "/console/results?from-day=31&from-month=2&from-year=2026",
+            admin_cookie,
+        ),
     ]
 
 
