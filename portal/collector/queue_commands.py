@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import click
 from flask import Flask
 from sqlalchemy import select
@@ -16,7 +14,7 @@ from portal.domain.money import Money, MoneyError, parse_major
 from portal.domain.schedules import MAX_PAYMENTS, Frequency
 from portal.extensions import db
 from portal.models import Message, MessageStatus, Offer, OfferStatus, RequestKind
-from portal.notify import offer_emails
+from portal.offers import decisions
 from portal.offers import service as offers
 
 
@@ -88,21 +86,21 @@ def decide_offer_command(offer_id, decision, reason, amount, frequency, start, n
         raise click.ClickException(f"No offer {offer_id}")
     if decision is None:
         raise click.ClickException("Choose one of --accept, --decline --reason TEXT or --counter ...")
+    if decision == "decline" and not reason.strip():
+        raise click.ClickException("Say why with --reason: the debtor will read it")
+    terms = _counter_terms(offer, amount, frequency, start) if decision == "counter" else None
     try:
-        if decision == "accept":
-            offers.accept(offer)
-        elif decision == "decline":
-            if not reason.strip():
-                raise click.ClickException("Say why with --reason: the debtor will read it")
-            offers.decline(offer, reason)
-        else:
-            offers.counter(offer, _counter_terms(offer, amount, frequency, start, moment.date()), reason)
+        queued, why = decisions.decide(
+            offer, decisions.Decision(decision), moment, reason=reason, terms=terms
+        )
+    except offer_rules.TermsRefused as refused:
+        db.session.rollback()
+        raise click.ClickException(f"Not changed: {_COUNTER_PROBLEMS[refused.problem]}") from None
     except transitions.TransitionError as error:
         db.session.rollback()
         raise click.ClickException(
             f"Not changed: offer {offer.id} is {error.current}; it cannot become {error.new}"
         ) from None
-    queued, why = offer_emails.queue_decision(offer, moment)
     message_id = queued.id if queued else None
     db.session.commit()
     click.echo(f"Offer {offer.id} {offer.status.value}")
@@ -131,20 +129,15 @@ _COUNTER_PROBLEMS = {
 }
 
 
-def _counter_terms(offer, amount, frequency, start, today: date) -> offers.Terms:
+def _counter_terms(offer, amount, frequency, start) -> offers.Terms:
+    """The counter-offer as typed; the offer rules check it when it is decided."""
     if amount is None or frequency is None or start is None:
         raise click.ClickException("A counter-offer needs --amount, --frequency and --start")
-    account = offer.account
     try:
-        minor = parse_major(amount, account.currency).minor
+        minor = parse_major(amount, offer.account.currency).minor
     except MoneyError as error:
         raise click.ClickException(f"Not changed: {error}") from None
-    terms = offers.Terms(minor, Frequency(frequency), start.date())
-    try:
-        offer_rules.check_terms(terms, account.balance.minor, today)
-    except offer_rules.TermsRefused as refused:
-        raise click.ClickException(f"Not changed: {_COUNTER_PROBLEMS[refused.problem]}") from None
-    return terms
+    return offers.Terms(minor, Frequency(frequency), start.date())
 
 
 @click.command("requests")

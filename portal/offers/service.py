@@ -77,20 +77,24 @@ def make_offer(account: Account, terms: Terms, note: str, affordability: dict | 
     return offer
 
 
-def accept(offer: Offer) -> None:
+# *actor* is who decided, as the timeline names them: "collector" for the command, "staff:<id>"
+# for a person in the console. The decision as a whole (lock, email) is offers/decisions.py.
+
+
+def accept(offer: Offer, actor: str = "collector") -> None:
     move(offer, OfferStatus.ACCEPTED)
-    _decided(offer, "offer_accepted")
+    _decided(offer, "offer_accepted", actor)
 
 
-def decline(offer: Offer, reason: str) -> None:
+def decline(offer: Offer, reason: str, actor: str = "collector") -> None:
     if not reason.strip():
         raise ValueError("a declined offer needs a reason the debtor can read")
     move(offer, OfferStatus.DECLINED)
     offer.decision_note = reason.strip()
-    _decided(offer, "offer_declined")
+    _decided(offer, "offer_declined", actor)
 
 
-def counter(offer: Offer, terms: Terms, reason: str = "") -> None:
+def counter(offer: Offer, terms: Terms, reason: str = "", actor: str = "collector") -> None:
     move(offer, OfferStatus.COUNTERED)
     offer.counter_amount = terms.amount
     offer.counter_frequency = terms.frequency.value
@@ -99,15 +103,16 @@ def counter(offer: Offer, terms: Terms, reason: str = "") -> None:
     _decided(
         offer,
         "offer_countered",
+        actor,
         amount=terms.amount,
         frequency=terms.frequency.value,
         start_date=terms.start.isoformat(),
     )
 
 
-def _decided(offer: Offer, kind: str, **facts) -> None:
+def _decided(offer: Offer, kind: str, actor: str, **facts) -> None:
     offer.decided_at = utcnow()
-    timeline.record(offer.account_id, kind, actor="collector", offer_id=offer.id, **facts)
+    timeline.record(offer.account_id, kind, actor=actor, offer_id=offer.id, **facts)
 
 
 def mark_agreed(offer: Offer, plan_id: int) -> None:

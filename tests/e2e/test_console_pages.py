@@ -68,6 +68,8 @@ def _scenes(app, make_account, make_staff, console_sign_in) -> list[Scene]:
     )
     db.session.commit()
     promise = db.session.scalar(db.select(SupportRequest).where(SupportRequest.account_id == account.id))
+    offer = db.session.scalar(db.select(Offer).where(Offer.account_id == account.id))
+    dispute = db.session.scalar(db.select(Dispute).where(Dispute.account_id == account.id))
     admin = make_staff("admin@example.com", "admin")
     agent = make_staff("agent@example.com", "agent")
     admin_cookie = _cookie(console_sign_in(admin))
@@ -125,6 +127,23 @@ def _scenes(app, make_account, make_staff, console_sign_in) -> list[Scene]:
             "cancel the plan, no reason",
             "console.cancel_plan",
             f"{acc}/plans/{plan.id}/cancel",
+            admin_cookie,
+            {"reason": ""},
+        ),
+        Scene("queues", "console.queues", "/console/queues", admin_cookie),
+        Scene("dispute", "console.dispute", f"/console/disputes/{dispute.id}", admin_cookie),
+        Scene(
+            "dispute, no note",
+            "console.decide_dispute",
+            f"/console/disputes/{dispute.id}",
+            admin_cookie,
+            {"note": ""},
+        ),
+        Scene("offer", "console.offer", f"/console/offers/{offer.id}", admin_cookie),
+        Scene(
+            "offer, nothing chosen",
+            "console.decide_offer",
+            f"/console/offers/{offer.id}",
             admin_cookie,
             {"reason": ""},
         ),
