@@ -11,7 +11,7 @@ import logging
 import re
 
 #: Routes whose next path segment is a secret (see `flask routes`: /l/<token>, /stop/<token>).
-SECRET_PATH_PREFIXES = ("/l/", "/stop/", "/console/set-up/")
+SECRET_PATH_PREFIXES = ("/l/", "/stop/", "/console/set-up/", "/console/import/")
 REDACTED = "[redacted]"
 
 _SECRET_PATH = re.compile(

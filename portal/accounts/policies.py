@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from portal.domain.policy import Policy, PolicyError, check_against_balance, validate
+from portal.domain.policy import Policy, PolicyError, balance_problems, problems_of, read_typed
 from portal.extensions import db
 from portal.models import Account, AccountStatus, Creditor, CreditorPolicy
 from portal.models.types import utcnow
@@ -14,6 +14,14 @@ from portal.models.types import utcnow
 
 class PolicyConflict(PolicyError):
     """Another change to the same creditor's policy was saved at the same moment; nothing was saved."""
+
+
+class NothingToChange(PolicyError):
+    """The change asked for sets nothing new; nothing was saved."""
+
+
+#: The key in a version's settings that says who wrote it; Policy.from_dict ignores it.
+MADE_BY = "made_by"
 
 
 def _newest(creditor_id: int) -> CreditorPolicy | None:
@@ -74,11 +82,54 @@ def lock(creditor: Creditor) -> None:
     db.session.execute(select(Creditor.id).where(Creditor.id == creditor.id).with_for_update())
 
 
-def change(creditor: Creditor, changes: dict) -> CreditorPolicy:
+def made_by(row: CreditorPolicy) -> dict | None:
+    """Who wrote the version ({"actor": "staff:12", "by": email}); None for the defaults and for
+    versions written by set-policy on the server."""
+    return row.settings.get(MADE_BY)
+
+
+def change_typed(
+    creditor: Creditor,
+    given: dict,
+    *,
+    made_by: dict | None = None,
+    based_on: int | None = None,
+    only_differences: bool = False,
+) -> CreditorPolicy:
+    """Write a new version from settings as a person types them (set-policy's options, the
+    console's form): the one way both read, check and save a change.
+
+    *based_on*: the version the person was looking at; PolicyConflict if another was saved since.
+    *only_differences*: drop values equal to the current ones (a form posts every setting).
+    NothingToChange if nothing is left to change; PolicyError naming every bad value.
+    """
+    lock(creditor)  # before reading the currency the amounts are typed in
+    now = rules(current(creditor)).to_dict()
+    changes = read_typed(given, now["currency"])
+    if only_differences:
+        changes = {name: value for name, value in changes.items() if not _same(name, now.get(name), value)}
+    if not changes:
+        raise NothingToChange("nothing to change")
+    return change(creditor, changes, made_by=made_by, based_on=based_on)
+
+
+def _same(name: str, before, after) -> bool:
+    # The order frequencies are listed in means nothing; the order of retry days does.
+    if name == "frequencies":
+        return set(before or ()) == set(after)
+    return before == after
+
+
+def change(
+    creditor: Creditor, changes: dict, *, made_by: dict | None = None, based_on: int | None = None
+) -> CreditorPolicy:
     """Write a new version with *changes* applied; raise PolicyError naming every bad value, or
-    PolicyConflict if another change took the same version number first."""
+    PolicyConflict if another change took the same version number first, or (given *based_on*)
+    if the newest version is not that one. *made_by* is kept with the version (see MADE_BY)."""
     lock(creditor)
     base_row = in_force(creditor)
+    if based_on is not None and base_row.version != based_on:
+        raise PolicyConflict(f"version {base_row.version} was saved after version {based_on}")
     base = rules(base_row).to_dict()
     unknown = sorted(set(changes) - set(base))
     if unknown:
@@ -87,9 +138,10 @@ def change(creditor: Creditor, changes: dict) -> CreditorPolicy:
         policy = Policy.from_dict({**base, **changes})
     except (TypeError, ValueError) as error:
         raise PolicyError(str(error)) from None
-    problems = validate(policy) + check_against_balance(policy, largest_open_balance(creditor))
+    problems = problems_of(policy) + balance_problems(policy, largest_open_balance(creditor))
     if problems:
-        raise PolicyError("; ".join(problems))
+        raise PolicyError.of(problems)
+    settings = policy.to_dict() | ({MADE_BY: made_by} if made_by else {})
     # The number follows the version the change was made from, never a later read of the newest:
     # where the lock does not hold (SQLite), a run that read an older base then conflicts and
     # starts again instead of writing over the change that came between.
@@ -97,7 +149,7 @@ def change(creditor: Creditor, changes: dict) -> CreditorPolicy:
     insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[db.session.get_bind().dialect.name]
     inserted = db.session.execute(
         insert(CreditorPolicy)
-        .values(creditor_id=creditor.id, version=version, settings=policy.to_dict(), created_at=utcnow())
+        .values(creditor_id=creditor.id, version=version, settings=settings, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["creditor_id", "version"])
         .returning(CreditorPolicy.id)
     ).scalar()

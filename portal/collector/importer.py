@@ -9,6 +9,7 @@ line and column name, never by value.
 from __future__ import annotations
 
 import csv
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -24,7 +25,7 @@ from portal.domain.reimport import Incoming, Refused, review_reason
 from portal.extensions import db
 from portal.models import Account, Creditor, Debtor
 
-__all__ = ["ImportFileError", "ImportReport", "import_accounts"]
+__all__ = ["Accepted", "ImportFileError", "ImportReport", "import_accounts"]
 AMOUNT_COLUMNS = ("currency", "principal", "interest", "fees")
 
 
@@ -36,6 +37,40 @@ class Change:
     review: str | None = None
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """A row that was imported: "created", "updated" or "unchanged"."""
+
+    line: int
+    outcome: str
+    account: str  # "creditor/reference"
+    account_id: int
+
+
+@dataclass(frozen=True)
+class _Importer:
+    """Who imports (the timeline's actor, and their address for a staff member) and, for a
+    person limited to one creditor, the only creditor rows may name."""
+
+    actor: str = "collector"
+    by: str | None = None
+    only_creditor: str | None = None
+
+    @property
+    def event_data(self) -> dict:
+        return {"by": self.by} if self.by else {}
+
+
+# Who runs the import in progress, read where each row is written. A context variable rather
+# than one more argument down every row function, so those keep their (row, line) shape.
+_importer: ContextVar[_Importer | None] = ContextVar("importer", default=None)
+_COMMAND = _Importer()
+
+
+def _current() -> _Importer:
+    return _importer.get() or _COMMAND
+
+
 @dataclass
 class ImportReport:
     created: int = 0
@@ -45,6 +80,7 @@ class ImportReport:
     refused: list[tuple[int, str]] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     cleaned: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
+    accepted: list[Accepted] = field(default_factory=list)
 
     @property
     def flagged(self) -> list[Change]:
@@ -62,8 +98,21 @@ class ImportReport:
         return text
 
 
-def import_accounts(stream: TextIO) -> ImportReport:
-    """Read the CSV and upsert every good row; each row commits or fails alone."""
+def import_accounts(
+    stream: TextIO, *, actor: str = "collector", by: str | None = None, only_creditor: str | None = None
+) -> ImportReport:
+    """Read the CSV and upsert every good row; each row commits or fails alone.
+
+    *actor* (and *by*, the person's address) go on each account's timeline; with *only_creditor*
+    (a slug) a row naming any other creditor is rejected."""
+    importing = _importer.set(_Importer(actor, by, only_creditor))
+    try:
+        return _read(stream)
+    finally:
+        _importer.reset(importing)
+
+
+def _read(stream: TextIO) -> ImportReport:
     reader = csv.reader(stream)
     try:
         header = [name.strip().lower() for name in next(reader, [])]
@@ -99,6 +148,10 @@ def _import_row(report: ImportReport, raw: dict, line: int, seen: dict) -> None:
     except RowError as error:
         report.rejected.append((line, str(error)))
         return
+    only = _current().only_creditor
+    if only is not None and row.creditor != only:
+        report.rejected.append((line, "creditor is not the creditor this import is for"))
+        return
     key = (row.creditor, row.reference)
     if key in seen:
         report.rejected.append(
@@ -109,7 +162,7 @@ def _import_row(report: ImportReport, raw: dict, line: int, seen: dict) -> None:
     if row.cleaned:
         report.cleaned.append((line, row.cleaned))
     try:
-        outcome, change = _upsert(row, line)
+        outcome, change, account = _upsert(row, line)
         db.session.commit()
     except Refused as error:
         db.session.rollback()
@@ -122,6 +175,7 @@ def _import_row(report: ImportReport, raw: dict, line: int, seen: dict) -> None:
         report.rejected.append((line, f"the database refused the row ({type(error).__name__})"))
         return
     setattr(report, outcome, getattr(report, outcome) + 1)
+    report.accepted.append(Accepted(line, outcome, f"{row.creditor}/{row.reference}", account.id))
     if change is not None:
         report.changes.append(change)
 
@@ -202,7 +256,8 @@ def _update_person(account: Account, row: AccountRow) -> None:
         account.debtor = _find_person(row) or Debtor(**wanted)
 
 
-def _upsert(row: AccountRow, line: int) -> tuple[str, Change | None]:
+def _upsert(row: AccountRow, line: int) -> tuple[str, Change | None, Account]:
+    importer = _current()
     creditor = _creditor(row)
     account = db.session.scalar(
         select(Account)
@@ -216,8 +271,8 @@ def _upsert(row: AccountRow, line: int) -> tuple[str, Change | None]:
         account = Account(creditor=creditor, debtor=debtor, reference=row.reference, **_account_fields(row))
         db.session.add(account)
         db.session.flush()
-        timeline.record(account, "account_imported", actor="collector")
-        return "created", None
+        timeline.record(account, "account_imported", actor=importer.actor, **importer.event_data)
+        return "created", None, account
     changed = _differences(account.debtor, _person_fields(row)) + _differences(account, _account_fields(row))
     standing = standing_of(account)
     reason = review_reason(
@@ -230,7 +285,7 @@ def _upsert(row: AccountRow, line: int) -> tuple[str, Change | None]:
         ),
     )
     if not changed:
-        return "unchanged", None
+        return "unchanged", None, account
     _update_person(account, row)
     _apply(account, _account_fields(row))
     details = {"changed": sorted(changed)}
@@ -240,6 +295,6 @@ def _upsert(row: AccountRow, line: int) -> tuple[str, Change | None]:
         account.needs_review = True
         account.review_reason = reason
         details["needs_review"] = reason
-    timeline.record(account, "account_updated", actor="collector", **details)
+    timeline.record(account, "account_updated", actor=importer.actor, **details, **importer.event_data)
     label = f"{creditor.slug}/{account.reference}"
-    return "updated", Change(line, label, tuple(sorted(changed)), reason)
+    return "updated", Change(line, label, tuple(sorted(changed)), reason), account

@@ -10,26 +10,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from portal.accounts import policies
-from portal.domain.money import MoneyError, parse_major
-from portal.domain.policy import Policy, PolicyError
-from portal.domain.schedules import Frequency
+from portal.domain.policy import AMOUNTS, FLAGS, NUMBERS, Policy, PolicyError
 from portal.extensions import db
 from portal.models import Creditor
-
-# Amount settings are typed in major units (25.00) and stored in minor units.
-AMOUNTS = ("part_minimum", "instalment_minimum", "down_payment_minimum")
-FLAGS = ("part_payments", "settlement", "instalments", "down_payment_required", "small_final_payment")
-NUMBERS = (
-    "settlement_max_discount_pct",
-    "settlement_days",
-    "max_instalments",
-    "max_duration_days",
-    "first_payment_within_days",
-    "grace_days",
-    "misses_before_broken",
-    "hardship_pause_days",
-    "contact_limit_7d",
-)
 
 
 def _creditor(slug: str) -> Creditor:
@@ -89,34 +72,15 @@ def set_policy_command(creditor_slug, **given):
 
 
 def _set_policy(creditor_slug: str, given: dict):
+    # Read, checked and saved by the one function the console's policy form calls too.
     creditor = _creditor(creditor_slug)
-    policies.lock(creditor)  # before reading the currency the amounts are typed in
-    current = policies.rules(policies.current(creditor))
-    changes = {k: v for k, v in given.items() if v is not None and k not in ("frequencies", "retry_days")}
-    currency = (given.get("currency") or current.currency).upper()
-    changes.pop("currency", None)
-    if given.get("currency"):
-        changes["currency"] = currency
     try:
-        for name in AMOUNTS:
-            if name in changes:
-                changes[name] = parse_major(str(changes[name]), currency).minor
-        if given.get("frequencies") is not None:
-            changes["frequencies"] = [
-                Frequency(f.strip()).value for f in given["frequencies"].split(",") if f.strip()
-            ]
-        if given.get("retry_days") is not None:
-            changes["retry_days"] = [int(d) for d in given["retry_days"].split(",") if d.strip()]
-    except (MoneyError, ValueError) as error:
-        db.session.rollback()
-        raise click.ClickException(f"Not changed: {error}") from None
-    if not changes:
-        db.session.rollback()
-        raise click.ClickException("Nothing to change: give at least one --option value")
-    try:
-        return policies.change(creditor, changes)
+        return policies.change_typed(creditor, given)
     except policies.PolicyConflict:
         raise
+    except policies.NothingToChange:
+        db.session.rollback()
+        raise click.ClickException("Nothing to change: give at least one --option value") from None
     except PolicyError as error:
         db.session.rollback()
         raise click.ClickException(f"Not changed: {error}") from None

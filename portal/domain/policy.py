@@ -3,14 +3,45 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from portal.domain.money import MoneyError, known_currency, parse_major
 from portal.domain.schedules import Frequency, Instalment, schedule, split_by_amount, split_by_count
+
+#: How a person types each setting (set-policy's options, the console's policy form): amounts in
+#: major units of the policy's currency, yes or no, whole numbers, and comma-separated lists.
+AMOUNTS = ("part_minimum", "instalment_minimum", "down_payment_minimum")
+FLAGS = ("part_payments", "settlement", "instalments", "down_payment_required", "small_final_payment")
+NUMBERS = (
+    "settlement_max_discount_pct",
+    "settlement_days",
+    "max_instalments",
+    "max_duration_days",
+    "first_payment_within_days",
+    "grace_days",
+    "misses_before_broken",
+    "hardship_pause_days",
+    "contact_limit_7d",
+)
+LISTS = ("frequencies", "retry_days")
+
+Problem = tuple[str, str]  # (the setting, what is wrong with it)
 
 
 class PolicyError(ValueError):
-    """A policy setting that makes no sense (a discount over 100 %, a negative minimum, ...)."""
+    """A policy setting that makes no sense (a discount over 100 %, a negative minimum, ...).
+
+    *problems* names the setting of each reason, so a form can show each beside its field."""
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()):
+        super().__init__(message)
+        self.problems: tuple[Problem, ...] = tuple(problems) or (("", message),)
+
+    @classmethod
+    def of(cls, problems: Sequence[Problem]) -> PolicyError:
+        return cls("; ".join(text for _setting, text in problems), problems)
 
 
 @dataclass(frozen=True)
@@ -58,45 +89,106 @@ class Policy:
 
 def validate(policy: Policy) -> list[str]:
     """Every reason the policy is unusable, in plain words; empty when it is fine."""
-    problems = []
+    return [text for _setting, text in problems_of(policy)]
+
+
+def problems_of(policy: Policy) -> list[Problem]:
+    """Every reason the policy is unusable, each with the setting it is about."""
+    problems: list[Problem] = []
     if not 0 <= policy.settlement_max_discount_pct <= 100:
-        problems.append("settlement_max_discount_pct must be between 0 and 100")
+        problems.append(
+            ("settlement_max_discount_pct", "settlement_max_discount_pct must be between 0 and 100")
+        )
     if policy.settlement and policy.settlement_days < 1:
-        problems.append("settlement_days must be at least 1")
-    for name in ("part_minimum", "instalment_minimum", "down_payment_minimum"):
+        problems.append(("settlement_days", "settlement_days must be at least 1"))
+    for name in AMOUNTS:
         if getattr(policy, name) < 0:
-            problems.append(f"{name} cannot be negative")
+            problems.append((name, f"{name} cannot be negative"))
     if policy.instalments:
         if not policy.frequencies:
-            problems.append("instalments need at least one frequency")
+            problems.append(("frequencies", "instalments need at least one frequency"))
         if policy.max_instalments < 2:
-            problems.append("max_instalments must be at least 2")
+            problems.append(("max_instalments", "max_instalments must be at least 2"))
         if policy.max_instalments > 360:
-            problems.append("max_instalments must be at most 360")
+            problems.append(("max_instalments", "max_instalments must be at most 360"))
         if policy.max_duration_days < 7:
-            problems.append("max_duration_days must be at least 7")
+            problems.append(("max_duration_days", "max_duration_days must be at least 7"))
         if policy.first_payment_within_days < 0:
-            problems.append("first_payment_within_days cannot be negative")
+            problems.append(("first_payment_within_days", "first_payment_within_days cannot be negative"))
     if policy.grace_days < 0:
-        problems.append("grace_days cannot be negative")
+        problems.append(("grace_days", "grace_days cannot be negative"))
     if any(d < 1 for d in policy.retry_days) or list(policy.retry_days) != sorted(set(policy.retry_days)):
-        problems.append("retry_days must be increasing whole days, e.g. 3,7")
+        problems.append(("retry_days", "retry_days must be increasing whole days, e.g. 3,7"))
     if policy.misses_before_broken < 1:
-        problems.append("misses_before_broken must be at least 1")
+        problems.append(("misses_before_broken", "misses_before_broken must be at least 1"))
     if not 1 <= policy.hardship_pause_days <= 365:
-        problems.append("hardship_pause_days must be between 1 and 365")
+        problems.append(("hardship_pause_days", "hardship_pause_days must be between 1 and 365"))
     if not 1 <= policy.contact_limit_7d <= 50:
-        problems.append("contact_limit_7d must be between 1 and 50")
+        problems.append(("contact_limit_7d", "contact_limit_7d must be between 1 and 50"))
     return problems
 
 
 def check_against_balance(policy: Policy, largest_balance: int) -> list[str]:
     """Minimums no account could ever meet are mistakes, not limits."""
-    problems = []
-    for name in ("part_minimum", "instalment_minimum", "down_payment_minimum"):
+    return [text for _setting, text in balance_problems(policy, largest_balance)]
+
+
+def balance_problems(policy: Policy, largest_balance: int) -> list[Problem]:
+    problems: list[Problem] = []
+    for name in AMOUNTS:
         if largest_balance and getattr(policy, name) > largest_balance:
-            problems.append(f"{name} is above the largest balance owed to this creditor")
+            problems.append((name, f"{name} is above the largest balance owed to this creditor"))
     return problems
+
+
+def read_typed(given: Mapping[str, object], currency: str) -> dict:
+    """The settings in *given*, as a person types them, in the policy's own terms.
+
+    None means "not given". Amounts are major units of the given currency, else of *currency*
+    (the policy's own); frequencies and retry_days are comma-separated; whole numbers may be text.
+    Raises PolicyError naming every value that cannot be read.
+    """
+    changes: dict = {}
+    problems: list[Problem] = []
+    typed_currency = given.get("currency")
+    if typed_currency:
+        currency = str(typed_currency).strip().upper()
+        if known_currency(currency):
+            changes["currency"] = currency
+        else:
+            problems.append(("currency", "currency is not a known ISO 4217 code, such as USD"))
+    amounts_readable = not problems  # in an unknown currency they cannot be read at all
+    for name, value in given.items():
+        if value is None or name in ("currency", *LISTS):
+            continue
+        if name in AMOUNTS:
+            if amounts_readable:
+                try:
+                    changes[name] = parse_major(str(value), currency).minor
+                except MoneyError as error:
+                    problems.append((name, str(error)))
+        elif name in NUMBERS and not isinstance(value, int):
+            try:
+                changes[name] = int(str(value).strip())
+            except ValueError:
+                problems.append((name, f"{name} must be a whole number"))
+        else:
+            changes[name] = value  # yes/no, whole numbers; an unknown name is refused by change
+    if given.get("frequencies") is not None:
+        try:
+            changes["frequencies"] = [
+                Frequency(f.strip()).value for f in str(given["frequencies"]).split(",") if f.strip()
+            ]
+        except ValueError as error:
+            problems.append(("frequencies", str(error)))
+    if given.get("retry_days") is not None:
+        try:
+            changes["retry_days"] = [int(d) for d in str(given["retry_days"]).split(",") if d.strip()]
+        except ValueError:
+            problems.append(("retry_days", "retry_days must be whole days separated by commas, e.g. 3,7"))
+    if problems:
+        raise PolicyError.of(problems)
+    return changes
 
 
 # --- Offers checked against a policy -------------------------------------------------------

@@ -4,6 +4,7 @@ pages with an error show a linked error summary. Every console route has a scene
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -30,6 +31,7 @@ NOT_PAGES = {
     "console.disable_staff": "a POST from a staff member's page that redirects back to it",
     "console.reset_staff": "a POST whose answer (the new set-up link) is a scene",
     "console.results_csv": "a CSV download, not a page",
+    "console.import_rejected": "a CSV download of the rows not imported, not a page",
 }
 
 
@@ -40,6 +42,14 @@ class Scene:
     path: str
     staff_cookie: str | None
     form: dict | None = None  # posted from the page, to show its errors
+
+
+#: One good row and one with a bad amount, for the import result page.
+IMPORT_CSV = (
+    "reference,creditor,full_name,email,phone,date_of_birth,postal_code,currency,principal,interest,fees\n"
+    "N-1,acme,Nia New,nia@example.com,,1990-01-02,60614,USD,100.00,0,0\n"
+    "N-2,acme,Ned New,ned@example.com,,1990-01-02,60614,USD,lots,0,0\n"
+)
 
 
 def _cookie(client) -> str:
@@ -72,7 +82,14 @@ def _scenes(app, make_account, make_staff, console_sign_in) -> list[Scene]:
     dispute = db.session.scalar(db.select(Dispute).where(Dispute.account_id == account.id))
     admin = make_staff("admin@example.com", "admin")
     agent = make_staff("agent@example.com", "agent")
-    admin_cookie = _cookie(console_sign_in(admin))
+    admin_client = console_sign_in(admin)
+    admin_cookie = _cookie(admin_client)
+    csv_file = (io.BytesIO(IMPORT_CSV.encode()), "accounts.csv")
+    answer = admin_client.post(
+        "/console/import", data={"creditor": "acme", "encoding": "auto", "file": csv_file}
+    )
+    assert answer.status_code == 302, answer.text
+    imported = answer.headers["Location"]
 
     pending = app.test_client()
     pending.post("/console/sign-in", data={"email": agent.email, "password": PASSWORD})
@@ -147,6 +164,15 @@ def _scenes(app, make_account, make_staff, console_sign_in) -> list[Scene]:
             admin_cookie,
             {"reason": ""},
         ),
+        Scene("policies", "console.policies", "/console/policies", admin_cookie),
+        Scene("policy", "console.policy", "/console/policies/acme", admin_cookie),
+        Scene("policy, edit", "console.edit_policy", "/console/policies/acme/edit", admin_cookie),
+        Scene(
+            "policy, nothing changed", "console.edit_policy", "/console/policies/acme/edit", admin_cookie, {}
+        ),
+        Scene("import", "console.import_accounts", "/console/import", admin_cookie),
+        Scene("import, no file", "console.import_accounts", "/console/import", admin_cookie, {}),
+        Scene("import result", "console.import_result", imported, admin_cookie),
         Scene("results", "console.results", "/console/results", admin_cookie),
         Scene(
             "results, bad dates",
@@ -199,7 +225,7 @@ def test_every_console_page_in_two_widths(
                         )
                     page = context.new_page()
                     page.goto(live_portal + scene.path)
-                    if scene.form:
+                    if scene.form is not None:
                         _post_form(page, scene.form)
                         summary = page.locator(".error-summary a")
                         assert summary.count() >= 1, "an error page needs a linked error summary"
