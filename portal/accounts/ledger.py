@@ -9,6 +9,7 @@ from portal.accounts import policies
 from portal.domain import transitions
 from portal.extensions import db
 from portal.models import (
+    Account,
     AccountStatus,
     Instalment,
     InstalmentStatus,
@@ -90,6 +91,28 @@ def apply_payment(attempt: PaymentAttempt, payment: Payment) -> None:
         timeline.record(account, "account_paid")
         if plan is not None and plan.status is PlanStatus.ACTIVE:
             end_plan(plan, PlanStatus.COMPLETED, "paid_off")
+
+
+def apply_refund(account: Account, payment: Payment) -> None:
+    """Money given back from *payment* (its `refunded` already counts it), inside the refund's
+    transaction: a paid account owing again is open again; what cannot be undone is flagged.
+
+    An instalment stays paid and a settlement stays settled (neither table moves back), so an
+    account with a plan running or a settlement is flagged for a person to look at.
+    """
+    db.session.flush()
+    db.session.refresh(account)
+    if account.status is AccountStatus.PAID and account.balance.minor > 0:
+        transitions.ACCOUNT.move(account, AccountStatus.OPEN)
+        timeline.record(account, "account_reopened", payment_id=payment.id, owed=account.balance.minor)
+    plan = active_plan(account.id)
+    if plan is not None or account.status is AccountStatus.SETTLED:
+        account.needs_review = True
+        account.review_reason = (
+            "refunded during a plan: its payments no longer match what is owed"
+            if plan is not None
+            else "refunded after a settlement: decide whether the settlement stands"
+        )
 
 
 def instalments_paid(plan: Plan) -> int:

@@ -15,8 +15,10 @@ Where each table's moves are made (each through ``Machine.move`` or ``check``):
 - instalment: ``ledger.apply_payment`` (paid), ``ledger.end_plan`` (cancelled), the runner (missed).
 - offer: ``offers/service.py`` (``move``).
 - dispute: ``disputes/service.py`` (``resolve``).
-- account: created open by the import; ``ledger.apply_payment`` (paid, settled) and
-  ``disputes/service.py`` (closed when a dispute is upheld). The dispute hold is a flag, not a state.
+- account: created open by the import; ``ledger.apply_payment`` (paid, settled),
+  ``disputes/service.py`` (closed when a dispute is upheld) and ``ledger.apply_refund`` (paid back
+  to open when a refund leaves money owed). The dispute hold is a flag, not a state.
+- refund: ``payments/refunds.py``.
 """
 
 from __future__ import annotations
@@ -146,10 +148,23 @@ DISPUTE = _machine(
 ACCOUNT = _machine(
     "account",
     {"open"},
-    {"open": {"paid", "settled", "closed"}, "paid": set(), "settled": set(), "closed": set()},
+    {
+        "open": {"paid", "settled", "closed"},
+        # A supervisor refunded money that had paid it off: it is owed again.
+        "paid": {"open"},
+        "settled": set(),
+        "closed": set(),
+    },
 )
 
 #: A promise to pay or a call-back request: open until a person has dealt with it.
 REQUEST = _machine("support request", {"open"}, {"open": {"done"}, "done": set()})
 
-MACHINES = (ATTEMPT, PLAN, INSTALMENT, OFFER, DISPUTE, ACCOUNT, REQUEST)
+#: A refund a supervisor asked Stripe for: written before Stripe is asked, then its answer.
+REFUND = _machine(
+    "refund",
+    {"pending"},
+    {"pending": {"succeeded", "failed"}, "succeeded": set(), "failed": set()},
+)
+
+MACHINES = (ATTEMPT, PLAN, INSTALMENT, OFFER, DISPUTE, ACCOUNT, REQUEST, REFUND)

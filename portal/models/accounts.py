@@ -97,7 +97,7 @@ class Account(db.Model):
     @property
     def _left_minor(self) -> int:
         return (
-            self.principal + self.interest + self.fees - sum(p.amount for p in self.payments) - self.forgiven
+            self.principal + self.interest + self.fees - sum(p.kept for p in self.payments) - self.forgiven
         )
 
     @property

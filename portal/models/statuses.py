@@ -7,7 +7,7 @@ from sqlalchemy import event
 
 from portal.domain import transitions
 from portal.models.accounts import Account
-from portal.models.payments import PaymentAttempt
+from portal.models.payments import PaymentAttempt, PaymentRefund
 from portal.models.plans import Instalment, Plan
 from portal.models.requests import Dispute, Offer, SupportRequest
 
@@ -19,6 +19,7 @@ MACHINE_OF = {
     Offer: transitions.OFFER,
     Dispute: transitions.DISPUTE,
     SupportRequest: transitions.REQUEST,
+    PaymentRefund: transitions.REFUND,
 }
 
 

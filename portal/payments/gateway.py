@@ -146,12 +146,31 @@ class StripeGateway:
             obj = self._client.v1.payment_intents.cancel(intent_id)
         return intent_from(obj)
 
-    def refund(self, intent_id: str, amount: int, *, key: str) -> str:
+    def refund(self, intent_id: str, amount: int, *, key: str, metadata: dict[str, str] | None = None) -> str:
         """Give back *amount* of a succeeded intent to the card; *key* makes a retry safe. The refund id."""
         params = {"payment_intent": intent_id, "amount": amount}
+        if metadata:
+            params["metadata"] = metadata
         with _translate_errors():
             refund = self._client.v1.refunds.create(params=params, options={"idempotency_key": key})
         return refund.id
+
+    def find_refund(self, intent_id: str, name: str, value: str) -> str | None:
+        """The id of a refund of the intent whose metadata has *name* = *value*, or None.
+
+        Asked before a refund whose first request went unanswered is asked again: a server that
+        does not honour idempotency keys would otherwise refund twice.
+        """
+        params: dict = {"payment_intent": intent_id, "limit": 100}
+        while True:
+            with _translate_errors():
+                page = self._client.v1.refunds.list(params=params)
+            for refund in page.data:
+                if (refund.to_dict().get("metadata") or {}).get(name) == value:
+                    return refund.id
+            if not page.has_more or not page.data:
+                return None
+            params["starting_after"] = page.data[-1].id
 
     def charge_saved_card(
         self,

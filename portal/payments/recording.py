@@ -8,16 +8,21 @@ card at once, and the debtor is told on the receipt page and in the receipt emai
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from portal import timeline
+from portal import clock, timeline
 from portal.accounts import ledger
+from portal.domain import contact
 from portal.domain.charges import split_payment
 from portal.extensions import db
-from portal.models import AttemptStatus, Payment, PaymentAttempt
-from portal.notify import receipts
+from portal.models import Account, AttemptStatus, Payment, PaymentAttempt, Purpose
+from portal.models.payments import OUTSIDE_METHODS
+from portal.notify import receipts, rules
 from portal.payments import attempts
 from portal.payments.gateway import CardDeclined, GatewayUnavailable, Intent, get_gateway
 
@@ -151,3 +156,114 @@ def refund_overpayment(payment: Payment) -> bool:
     db.session.commit()
     db.session.refresh(payment)
     return True
+
+
+class OutsidePaymentRefused(Exception):
+    """Money received outside the portal that cannot be recorded: *reason* is OVER_BALANCE (with
+    what is owed in *owed*) or DUPLICATE (that method and reference are on the account already)."""
+
+    OVER_BALANCE = "over_balance"
+    DUPLICATE = "duplicate"
+
+    def __init__(self, reason: str, owed: int = 0):
+        super().__init__(reason)
+        self.reason = reason
+        self.owed = owed
+
+
+@dataclass(frozen=True)
+class _NoAttempt:
+    """What `ledger.apply_payment` reads of an attempt, for money that came without one: a payment
+    towards the balance, for no instalment and no settlement."""
+
+    account: Account
+    purpose: Purpose = Purpose.PART
+    instalment_id: None = None
+
+
+def local_today(account: Account) -> date:
+    """Today on the account's clock: money cannot have been received after it."""
+    return contact.local_date(clock.now(), rules.contact_zone(account))
+
+
+def received_at(account: Account, received_on: date) -> datetime:
+    """When to say money received on *received_on* (the account's calendar) was paid: now if that
+    is today, else midday that day, so it sorts and counts in the week it came."""
+    today = local_today(account)
+    if received_on > today:
+        raise ValueError("money cannot be received in the future")
+    if received_on == today:
+        return clock.now()
+    zone = ZoneInfo(rules.contact_zone(account))
+    return datetime.combine(received_on, time(12), tzinfo=zone).astimezone(UTC)
+
+
+def _same_reference(account_id: int, method: str, reference: str, but: int) -> bool:
+    found = db.session.scalar(
+        select(Payment.id).where(
+            Payment.account_id == account_id,
+            Payment.method == method,
+            func.lower(Payment.reference) == reference.lower(),
+            Payment.id != but,
+        )
+    )
+    return found is not None
+
+
+def record_outside(
+    account_id: int,
+    *,
+    amount: int,
+    method: str,
+    reference: str,
+    received_on: date,
+    actor: str,
+    by: str | None = None,
+) -> Payment:
+    """Record money a person says arrived outside the portal (a cheque, a bank transfer), applied
+    through the ledger as a card payment is; commits. Raises OutsidePaymentRefused.
+
+    No receipt is sent: the receipt states the card a payment came from (see notify/receipts.py).
+    """
+    if method not in OUTSIDE_METHODS:
+        raise ValueError(f"{method!r} is not a way money comes outside the portal")
+    account = attempts.lock(account_id)
+    payment = Payment(
+        account_id=account.id,
+        amount=amount,
+        currency=account.currency,
+        method=method,
+        reference=reference,
+        paid_at=received_at(account, received_on),
+        refunded=0,
+    )
+    try:
+        db.session.add(payment)
+        # As in record_success: on SQLite the INSERT takes the write lock before anything is read.
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise OutsidePaymentRefused(OutsidePaymentRefused.DUPLICATE) from None
+    if _same_reference(account.id, method, reference, but=payment.id):
+        db.session.rollback()
+        raise OutsidePaymentRefused(OutsidePaymentRefused.DUPLICATE)
+    owed = attempts.owed_now(account) + amount if attempts.is_open(account) else 0
+    if amount > owed:
+        db.session.rollback()
+        raise OutsidePaymentRefused(OutsidePaymentRefused.OVER_BALANCE, owed)
+    data = {"by": by} if by else {}
+    timeline.record(
+        account,
+        "payment_recorded_by_staff",
+        actor=actor,
+        payment_id=payment.id,
+        amount=amount,
+        currency=payment.currency,
+        method=method,
+        reference=reference,
+        received_on=received_on.isoformat(),
+        **data,
+    )
+    ledger.apply_payment(_NoAttempt(account), payment)
+    db.session.commit()
+    return payment

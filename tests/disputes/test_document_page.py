@@ -183,7 +183,11 @@ def test_no_route_serves_evidence(app, client, evidence_dir):
     client.post("/dispute/check")
     (dispute,) = db.session.scalars(select(Dispute)).all()
     assert dispute.evidence_file in _stored(evidence_dir)
-    assert not [rule.rule for rule in app.url_map.iter_rules() if "evidence" in rule.rule]
+    # Only the staff console serves a document, to a signed-in supervisor (tests/console/test_evidence.py).
+    serving = [rule for rule in app.url_map.iter_rules() if "evidence" in rule.rule]
+    assert serving and all(rule.endpoint.startswith("console.") for rule in serving)
+    console = f"/console/accounts/{dispute.account_id}/disputes/{dispute.id}/evidence"
+    assert client.get(console).status_code == 302  # to the console's sign-in, not the file
     for path in (
         f"/evidence/{dispute.evidence_file}",
         f"/instance/evidence/{dispute.evidence_file}",

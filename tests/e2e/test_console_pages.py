@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from portal.extensions import db
-from portal.models import Dispute, DisputeReason, Message, Offer, SupportRequest
+from portal.models import Dispute, DisputeReason, Message, Offer, Payment, SupportRequest
 from portal.models.requests import RequestKind
 from tests.e2e.conftest import check_page
 from tests.helpers.plans import plan_rows
@@ -32,6 +32,11 @@ NOT_PAGES = {
     "console.reset_staff": "a POST whose answer (the new set-up link) is a scene",
     "console.results_csv": "a CSV download, not a page",
     "console.import_rejected": "a CSV download of the rows not imported, not a page",
+    "console.dispute_evidence": "the dispute's document, downloaded as an attachment",
+    "console.issue_link": "a POST whose answer (the link, shown once) re-renders the links page (a scene)",
+    "console.revoke_link": "a POST from the links page that redirects back to it",
+    "console.revoke_links": "a POST from the links page that redirects back to it",
+    "console.refund_again": "a POST from the refund page that redirects back to it",
 }
 
 
@@ -90,6 +95,17 @@ def _scenes(app, make_account, make_staff, console_sign_in) -> list[Scene]:
     )
     assert answer.status_code == 302, answer.text
     imported = answer.headers["Location"]
+    yesterday = date.today() - timedelta(days=1)  # "today" may still be tomorrow on the person's clock
+    cheque = {
+        "amount": "10.00",
+        "received-day": str(yesterday.day),
+        "received-month": str(yesterday.month),
+        "received-year": str(yesterday.year),
+        "method": "cheque",
+        "reference": "CHQ 1",
+    }
+    assert admin_client.post(f"/console/accounts/{account.id}/payments/new", data=cheque).status_code == 302
+    paid = db.session.scalar(db.select(Payment).where(Payment.account_id == account.id))
 
     pending = app.test_client()
     pending.post("/console/sign-in", data={"email": agent.email, "password": PASSWORD})
@@ -164,6 +180,18 @@ def _scenes(app, make_account, make_staff, console_sign_in) -> list[Scene]:
             admin_cookie,
             {"reason": ""},
         ),
+        Scene("links", "console.links_page", f"{acc}/links", admin_cookie),
+        Scene("record a payment", "console.record_payment", f"{acc}/payments/new", admin_cookie),
+        Scene(
+            "record a payment, nothing typed",
+            "console.record_payment",
+            f"{acc}/payments/new",
+            admin_cookie,
+            {},
+        ),
+        Scene("payments", "console.payments", f"{acc}/payments", admin_cookie),
+        Scene("refund", "console.refund_payment", f"{acc}/payments/{paid.id}/refund", admin_cookie),
+        Scene("dispute documents", "console.dispute_documents", f"{acc}/disputes/evidence", admin_cookie),
         Scene("policies", "console.policies", "/console/policies", admin_cookie),
         Scene("policy", "console.policy", "/console/policies/acme", admin_cookie),
         Scene("policy, edit", "console.edit_policy", "/console/policies/acme/edit", admin_cookie),
