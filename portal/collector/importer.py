@@ -9,6 +9,7 @@ line and column name, never by value.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -125,21 +126,29 @@ def _read(stream: TextIO) -> ImportReport:
         raise ImportFileError("the header row lacks columns: " + ", ".join(missing))
     report = ImportReport()
     seen: dict[tuple[str, str], int] = {}
+    for line, values in records(reader):
+        if values is None:
+            report.rejected.append((line, "the line cannot be read as CSV"))
+        elif values:  # a blank line is no row
+            # Values beyond the header's columns are not ours to read; missing ones are empty.
+            _import_row(report, dict(zip(header, values, strict=False)), line, seen)
+    return report
+
+
+def records(reader) -> Iterator[tuple[int, list[str] | None]]:
+    """(line, values) for each record after the header; values is None for one csv cannot read.
+
+    The line is where the record starts, which is what a person finds in the file (a quoted
+    value may run over several lines)."""
     while True:
-        # The line a record starts on, which is what a person finds in the file (a quoted value
-        # may run over several lines).
         line = reader.line_num + 1
         try:
             values = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error:
-            report.rejected.append((line, "the line cannot be read as CSV"))
-            continue
-        if values:  # a blank line is no row
-            # Values beyond the header's columns are not ours to read; missing ones are empty.
-            _import_row(report, dict(zip(header, values, strict=False)), line, seen)
-    return report
+            values = None
+        yield line, values
 
 
 def _import_row(report: ImportReport, raw: dict, line: int, seen: dict) -> None:

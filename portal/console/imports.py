@@ -24,7 +24,7 @@ from flask_login import current_user
 from wtforms.validators import ValidationError
 
 from portal.collector.file_text import ImportFileError, decode
-from portal.collector.importer import ImportReport, import_accounts
+from portal.collector.importer import ImportReport, import_accounts, records
 from portal.console import acting
 from portal.console.access import creditors, signed_in, staff
 from portal.console.blueprint import bp
@@ -240,16 +240,10 @@ def _rows_not_imported(text: str, reasons: dict[int, str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([safe_cell(cell) for cell in [column, *header]])
-    while True:
-        line = reader.line_num + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error:
-            values = []  # the importer could not read it either; its reason says so
+    for line, values in records(reader):
         if line in reasons:
-            writer.writerow([safe_cell(cell) for cell in [reasons[line], *values]])
+            # A line the importer could not read either has no values; its reason says so.
+            writer.writerow([safe_cell(cell) for cell in [reasons[line], *(values or [])]])
     return out.getvalue()
 
 

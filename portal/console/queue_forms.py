@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import StopValidation, ValidationError
 
-from portal.domain.dates import DateProblem
 from portal.domain.offers import Problem
 from portal.domain.schedules import Frequency
 from portal.forms.base import Form
 from portal.forms.choices import RadiosField
 from portal.forms.fields import DayMonthYearField, MoneyField, MostCharacters, TextAreaField
+from portal.offers.forms import START_MESSAGES
 
 #: Longest note or reason; the debtor reads a rejection's note and a decision's reason.
 NOTE_MOST = 2000
@@ -21,13 +21,6 @@ FREQUENCY_LABELS = {
     Frequency.MONTHLY: _l("Every month"),
 }
 
-_USING_NUMBERS = _l("Enter the date using numbers, for example 15 4 2027")
-START_MESSAGES = {
-    DateProblem.MISSING: _l("Enter the date of the first payment"),
-    DateProblem.INCOMPLETE: _USING_NUMBERS,
-    DateProblem.NOT_NUMBERS: _USING_NUMBERS,
-    DateProblem.NOT_REAL: _l("Enter a real date, for example 15 4 2027"),
-}
 
 #: Why the offer rules refuse a counter-offer, and the field each reason is about.
 COUNTER_PROBLEMS = {
