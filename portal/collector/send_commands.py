@@ -29,6 +29,10 @@ def reason_words(reason: str, channel: str, account: Account, now: datetime) -> 
         return f"the person asked us to stop sending them {what}s"
     if reason == rules.ON_HOLD:
         return "the account is on hold while a dispute is reviewed"
+    if reason == rules.PAUSED:
+        until = rules.paused_until(account, now)
+        at = local_time(rules.next_moment(account.debtor, account, reason, now), account)
+        return f"contact is paused to the end of {until.isoformat() if until else 'today'}; it may go at {at}"
     if reason == rules.OVER_LIMIT:
         limit = rules.contact_limit(account)
         at = local_time(rules.next_under_limit(account.debtor, account, now), account)
@@ -69,11 +73,12 @@ def choose_channel(account: Account, asked: str, now: datetime) -> tuple[str, st
 
 
 def _refusal(account: Account, channel: str, now: datetime) -> str:
-    """Why *channel* may not be used for *account* at all now ("" when it may, at once or later)."""
+    """Why *channel* may not be used for *account* at all now ("" when it may, at once or later:
+    outside the hours, or while contact is paused, the message waits for its moment)."""
     if channel == rules.SMS and not sender.sms_available():
         return "no_sms"
     allowed, reason = rules.channel_allowed(account.debtor, account, channel, now)
-    return "" if allowed or reason == rules.OUTSIDE_HOURS else reason
+    return "" if allowed or reason in (rules.OUTSIDE_HOURS, rules.PAUSED) else reason
 
 
 def outcome_line(message: Message, account: Account, now: datetime) -> str:
@@ -82,10 +87,12 @@ def outcome_line(message: Message, account: Account, now: datetime) -> str:
     if message.status in outbox.GONE:
         return f"Sent: message {message.id} by {how} to {message.to_address}"
     if message.status is MessageStatus.QUEUED and message.tries == 0 and message.not_before > now:
-        return (
-            f"Scheduled: message {message.id} by {how} goes at {local_time(message.not_before, account)}, "
-            "the first moment within 08:00-21:00 on the person's clock"
-        )
+        why = "the first moment within 08:00-21:00 on the person's clock"
+        until = rules.paused_until(account, now)
+        if until is not None:
+            why += f" after the pause on contact to the end of {until.isoformat()}"
+        at = local_time(message.not_before, account)
+        return f"Scheduled: message {message.id} by {how} goes at {at}, {why}"
     if message.status in outbox.WAITING:
         retry = f"; it is tried again at {message.not_before.isoformat()}" if message.reason else ""
         return (

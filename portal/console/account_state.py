@@ -1,11 +1,15 @@
 """The account's state, by a person with a reason: pause contact (agents), close the account and
-cancel a plan (supervisors). Each lands on the timeline as done by the signed-in person."""
+cancel a plan (supervisors). Each lands on the timeline as done by the signed-in person; closing
+and cancelling queue the email that tells the debtor in the same transaction."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -14,14 +18,16 @@ from portal import clock
 from portal.accounts import ledger
 from portal.console import acting
 from portal.console.access import account_or_404, requires
+from portal.console.account_view import reason_text
 from portal.console.blueprint import ACCOUNT_ACTIONS, bp
 from portal.domain import contact, transitions
 from portal.extensions import db
 from portal.forms.base import Form
-from portal.forms.choices import RadiosField
+from portal.forms.choices import RadiosField, TickField
 from portal.forms.fields import MostCharacters, TextAreaField
 from portal.i18n import long_date
-from portal.models import Account, AccountStatus, Event, Plan, PlanStatus, StaffRole
+from portal.models import Account, AccountStatus, Event, Message, MessageStatus, Plan, PlanStatus, StaffRole
+from portal.notify import account_notices, outbox
 from portal.notify.rules import contact_zone
 
 ACCOUNT_ACTIONS.extend(
@@ -60,6 +66,49 @@ class PauseForm(Form):
 
 class ReasonForm(Form):
     reason = _reason()
+    #: Left unticked, the debtor is told what happened but not why.
+    show_reason = TickField(_l("Show this reason to the person in the email we send them"))
+
+
+def shown_reason(form: ReasonForm) -> str | None:
+    """The reason the debtor's email may carry: the person's words if they ticked the box."""
+    return form.reason.data if form.show_reason.data else None
+
+
+def told(message: Message | None, refused: str) -> dict:
+    """What the console's event says about telling the debtor: the email queued, or why none was."""
+    if message is None:
+        return {"debtor_told": False, "not_told": refused}
+    return {"debtor_told": True, "message_id": message.id}
+
+
+def told_words(message: Message | None, refused: str, account: Account) -> str:
+    """What became of the email that tells the debtor, read after the commit, for the page."""
+    if message is not None:
+        message = db.session.get(Message, message.id)
+        db.session.refresh(message)
+        if message.status is MessageStatus.REFUSED:
+            refused = message.reason or ""
+    if message is None or message.status is MessageStatus.REFUSED:
+        return _(
+            "The person is not emailed about it: %(reason)s. Tell them yourself.",
+            reason=reason_text(refused),
+        )
+    if message.status in outbox.GONE:
+        return _("The person is emailed about it (message %(id)s).", id=message.id)
+    if message.status is MessageStatus.QUEUED and message.not_before > clock.now():
+        return _(
+            "The email telling the person (message %(id)s) waits until %(when)s, as their contact rules ask.",
+            id=message.id,
+            when=_their_time(message.not_before, account),
+        )
+    return _("The email telling the person (message %(id)s) is on its way.", id=message.id)
+
+
+def _their_time(moment, account: Account) -> str:
+    zone = contact_zone(account)
+    shown = format_datetime(moment, format="medium", tzinfo=ZoneInfo(zone), locale=str(get_locale()))
+    return f"{shown} ({zone})"
 
 
 def hold(row) -> None:
@@ -184,13 +233,21 @@ def close_account(account_id: int):
         db.session.refresh(plan)
         ledger.end_plan(plan, PlanStatus.CANCELLED, "account_closed")
     transitions.ACCOUNT.move(account, AccountStatus.CLOSED)
+    # One email tells of both: the account closed and, if it had one, its plan cancelled.
+    message, refused = account_notices.queue_account_closed(account, shown_reason(form), plan, clock.now())
     acting.record(
-        account, "account_closed", note=form.reason.data, plan_cancelled=plan.id if plan is not None else None
+        account,
+        "account_closed",
+        note=form.reason.data,
+        plan_cancelled=plan.id if plan is not None else None,
+        reason_shown=form.show_reason.data,
+        **told(message, refused),
     )
     db.session.commit()
     flash(_("The account is closed."))
     if plan is not None:
         flash(_("Plan %(id)s is cancelled: no further payment will be taken.", id=plan.id))
+    flash(told_words(message, refused, account))
     return redirect(url_for("console.account", account_id=account.id) + "#timeline")
 
 
@@ -246,10 +303,16 @@ def cancel_plan(account_id: int, plan_id: int):
         )
         return _cancel_page(account, plan, form, [("state", already)], 409)
     ledger.end_plan(plan, PlanStatus.CANCELLED, STAFF_CANCELLED)
-    # The portal has no message for a plan a collector ended (plan_ended_notice says payments were
-    # missed), so nothing is queued; the event says so and the person is told to tell the debtor.
-    acting.record(account, "staff_cancelled_plan", plan_id=plan.id, note=form.reason.data, debtor_told=False)
+    message, refused = account_notices.queue_plan_cancelled(plan, shown_reason(form), clock.now())
+    acting.record(
+        account,
+        "staff_cancelled_plan",
+        plan_id=plan.id,
+        note=form.reason.data,
+        reason_shown=form.show_reason.data,
+        **told(message, refused),
+    )
     db.session.commit()
     flash(_("Plan %(id)s is cancelled: no further payment will be taken.", id=plan.id))
-    flash(_("The portal sends no message about a cancelled plan: tell the person yourself."))
+    flash(told_words(message, refused, account))
     return redirect(url_for("console.account", account_id=account.id) + "#plans")

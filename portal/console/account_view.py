@@ -31,6 +31,7 @@ REASONS = {
     rules.ON_HOLD: _l("the account is on hold while a dispute is reviewed"),
     rules.OUTSIDE_HOURS: _l("outside 08:00–21:00 on the person's clock; it would wait for the morning"),
     rules.OVER_LIMIT: _l("over the creditor's limit of messages in 7 days; it would wait"),
+    rules.PAUSED: _l("contact is paused; it would wait until the day after the pause"),
     "closed": _l("the account is closed"),
     "no_sms": _l("text messages are not set up on this portal"),
 }

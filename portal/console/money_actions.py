@@ -18,6 +18,7 @@ from portal.i18n import money
 from portal.models import Account, Payment, StaffRole
 from portal.models.payments import PaymentRefund, RefundStatus
 from portal.models.types import utcnow
+from portal.notify import receipts
 from portal.payments import recording, refunds
 from portal.payments.recording import OutsidePaymentRefused
 from portal.payments.refunds import RefundRefused
@@ -105,14 +106,30 @@ def record_payment(account_id: int):
         return _record_page(account, form, 409)
     flash(
         _(
-            "Recorded %(amount)s received by %(method)s (reference %(reference)s). It is on the timeline. "
-            "No receipt is emailed for a payment made outside the portal.",
+            "Recorded %(amount)s received by %(method)s (reference %(reference)s). It is on the timeline.",
             amount=_amount(account, payment.amount),
             method=METHOD_NAMES[payment.method],
             reference=payment.reference,
         )
     )
+    flash(_receipt_words(payment))
     return redirect(url_for("console.account", account_id=account.id) + "#payments")
+
+
+def _receipt_words(payment: Payment) -> str:
+    """What became of the receipt email, as the outbox has it now."""
+    emailed = receipts.emailed(payment)
+    if emailed is receipts.Emailed.SENT:
+        return _("The person was emailed a receipt saying how they paid, with the reference.")
+    if emailed is receipts.Emailed.SENDING:
+        return _("A receipt saying how they paid, with the reference, is on its way to the person.")
+    if emailed is receipts.Emailed.RETRYING:
+        return _("The receipt email did not go through yet; it is being tried again.")
+    if emailed is receipts.Emailed.OPTED_OUT:
+        return _("No receipt was emailed: the person asked us to stop emailing them.")
+    if emailed is receipts.Emailed.NO_ADDRESS:
+        return _("No receipt was emailed: we have no email address for the person.")
+    return _("No receipt was emailed; the Messages list shows what was sent.")
 
 
 # --- Refund a payment --------------------------------------------------------------------------------

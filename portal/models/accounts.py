@@ -96,9 +96,7 @@ class Account(db.Model):
 
     @property
     def _left_minor(self) -> int:
-        return (
-            self.principal + self.interest + self.fees - sum(p.kept for p in self.payments) - self.forgiven
-        )
+        return self.principal + self.interest + self.fees - sum(p.kept for p in self.payments) - self.forgiven
 
     @property
     def is_closed(self) -> bool:

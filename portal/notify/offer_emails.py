@@ -14,6 +14,7 @@ from portal.links import service as links
 from portal.models import Message, Offer, OfferStatus
 from portal.notify import outbox, rules
 from portal.notify.optout import optout_url
+from portal.notify.plan_notices import link_days
 
 
 def decision_key(offer_id: int) -> str:
@@ -24,14 +25,15 @@ def queue_decision(offer: Offer, now: datetime) -> tuple[Message | None, str]:
     """Queue the decision's email with a fresh link, in the decision's transaction (the caller
     commits): (the message, ""), or (None, the reason) when the rules refuse it for good (an
     opt-out, no address, a hold), which the timeline then says. The debtor asked, but not just
-    now: a person answers later, so the contact hours apply and the outbox holds it for the morning.
+    now: a person answers later, so the contact hours and a pause apply and the outbox holds it for
+    the morning, or for the day after the pause (its link then lasts that much longer).
     """
     account = offer.account
     allowed, reason = rules.email_allowed(account.debtor, account, now)
     if not allowed and reason not in rules.WAIT_REASONS:
         timeline.record(account, "offer_decision_not_sent", offer_id=offer.id, reason=reason)
         return None, reason
-    link = links.issue(account, actor="system")
+    link = links.issue(account, days=link_days(account, reason, now), actor="system")
     with force_locale(person_language(account.debtor.language)):
         subjects = {
             OfferStatus.ACCEPTED: _("We have accepted your offer"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -23,19 +23,31 @@ def _queue(
     account: Account, kind: str, key: str, now: datetime, subject_text, template: str, **context
 ) -> bool:
     """Queue the notice with a fresh link in the runner's transaction (the caller commits); False
-    when the rules refuse it for good. One held back for the hour waits in the outbox."""
+    when the rules refuse it for good. One held back for the hour or a pause waits in the outbox,
+    its link made to last as much longer as it waits."""
     allowed, reason = rules.email_allowed(account.debtor, account, now)
     if not allowed and reason not in rules.WAIT_REASONS:
         timeline.record(account, f"{kind}_not_sent", reason=reason)
         return False
-    link = links.issue(account, actor="system")
+    url, _expires = fresh_link(account, reason, now)
     with force_locale(person_language(account.debtor.language)):
         subject = subject_text()
-        text = render_template(
-            template, link=links.url_for_link(link), optout_url=optout_url(account.debtor), **context
-        )
+        text = render_template(template, link=url, optout_url=optout_url(account.debtor), **context)
     outbox.queue_email(account, kind, key=key, subject=subject, text=text, not_before=now)
     return True
+
+
+def link_days(account: Account, reason: str, now: datetime) -> int:
+    """The days a notice's link lasts: the usual, counted from when the notice goes, which for one
+    that waits (a pause may last weeks) is later than now."""
+    return current_app.config["LINK_DAYS"] + rules.wait_days(account.debtor, account, reason, now)
+
+
+def fresh_link(account: Account, reason: str, now: datetime) -> tuple[str, datetime]:
+    """A new link for a notice the rules let wait for *reason* ("" for none), issued by the system;
+    its address and when it expires. The caller commits."""
+    link = links.issue(account, days=link_days(account, reason, now), actor="system")
+    return links.url_for_link(link), link.expires_at
 
 
 def payment_declined(instalment: Instalment, retry_on: date | None, now: datetime) -> bool:

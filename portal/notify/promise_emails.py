@@ -14,6 +14,8 @@ from portal.models import Message, SupportRequest
 from portal.notify import outbox
 from portal.notify.optout import optout_url
 
+KIND = "promise_reminder"
+
 
 def reminder_key(request_id: int) -> str:
     return f"promise_reminder:{request_id}"
@@ -38,7 +40,7 @@ def queue_promise_reminder(request: SupportRequest, link_url: str, now: datetime
         )
     return outbox.queue_email(
         account,
-        "promise_reminder",
+        KIND,
         key=reminder_key(request.id),
         subject=subject,
         text=text,

@@ -38,7 +38,7 @@ class Receipt:
         lines = [
             (_("Amount"), money(account.money(payment.amount))),
             (_("Date"), long_date(payment.paid_at)),
-            (_("Paid with"), card_description(payment)),
+            how_paid(payment),
         ]
         if payee:
             lines.append((_("Paid to"), account.creditor.name))
@@ -83,6 +83,25 @@ class Receipt:
                 forgiven=money(account.money(account.forgiven)),
             )
         return _("This payment has been taken off what you owe.")
+
+
+#: How money received outside the portal came (Payment.method), as a receipt says it with its
+#: reference, in the current language.
+_OUTSIDE_WORDS = {
+    "cheque": lambda reference: _("Cheque number %(reference)s", reference=reference),
+    "phone": lambda reference: _("Payment by phone, reference %(reference)s", reference=reference),
+    "bank_transfer": lambda reference: _("Bank transfer, reference %(reference)s", reference=reference),
+    "other": lambda reference: _("Another way, reference %(reference)s", reference=reference),
+}
+
+
+def how_paid(payment: Payment) -> tuple[str, str]:
+    """The receipt's (label, value) line saying how *payment* was made: the card it came from, or
+    for money received outside the portal the way it came, with its reference."""
+    words = _OUTSIDE_WORDS.get(payment.method)
+    if words is None:
+        return _("Paid with"), card_description(payment)
+    return _("How you paid"), words(payment.reference or "")
 
 
 def facts(payment: Payment) -> Receipt:
@@ -136,8 +155,9 @@ def send_receipt(payment: Payment) -> bool:
     """Queue the receipt email, in the debtor's language, and commit; True if it has gone by the
     time the commit returns (with the task runner in immediate mode, as in tests).
 
-    The debtor has just paid, so this answers them: contact hours do not apply, an opt-out does
-    (the outbox asks the rules when it sends). It never raises: the payment is committed already.
+    The debtor has paid (by card just now, or in another way a collector has just recorded), so
+    this answers them: contact hours and a pause do not apply, an opt-out does (the outbox asks
+    the rules when it sends). It never raises: the payment is committed already.
     """
     payment_id = payment.id
     try:

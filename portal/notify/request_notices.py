@@ -59,7 +59,8 @@ def _remind_promise(request_id: int, now: datetime) -> bool:
         # A longer pause since (a hardship request) holds this reminder back too.
         and (paused is None or paused <= request.pause_until)
         and outbox.find(key) is None
-        and rules.email_allowed(account.debtor, account, now)[0]
+        # The promise's own pause ends today: its reminder is what the pause was waiting for.
+        and rules.email_allowed(account.debtor, account, now, kind=promise_emails.KIND)[0]
     )
     if not (due and _lock(request_id) and outbox.find(key) is None):
         db.session.rollback()  # nothing recorded: a later run asks again

@@ -6,8 +6,8 @@ never hold it at once. Its text is committed before the provider is called, and 
 called at most once per claim: a runner that stops between the call and the record leaves the
 message "sending" until its lease runs out, and the sweep then marks it unconfirmed instead of
 sending it again (for a text message the provider's status callback may still settle it).
-A message the rules hold back for the hour or the contact limit waits for its moment; one they
-refuse (an opt-out, no address, an account on hold) is refused with the reason. A transient
+A message the rules hold back for the hour, the contact limit or a pause on contact waits for its
+moment; one they refuse (an opt-out, no address, an account on hold) is refused with the reason. A transient
 failure is tried again with back-off; a permanent one (a bounce, an invalid number) is final.
 """
 
@@ -101,7 +101,7 @@ def _send_claimed(message_id: int, now: datetime) -> MessageStatus:
     account, debtor = message.account, message.debtor
     channel = _channel(message, now)
     allowed, reason = rules.channel_allowed(
-        debtor, account, channel, now, debtor_initiated=message.debtor_initiated
+        debtor, account, channel, now, debtor_initiated=message.debtor_initiated, kind=message.kind
     )
     if not allowed:
         return _held_back(message, reason, now)

@@ -223,7 +223,8 @@ def record_outside(
     """Record money a person says arrived outside the portal (a cheque, a bank transfer), applied
     through the ledger as a card payment is; commits. Raises OutsidePaymentRefused.
 
-    No receipt is sent: the receipt states the card a payment came from (see notify/receipts.py).
+    Then the debtor's receipt is queued, as after a card payment: it says how the money came and
+    its reference (see notify/receipts.py), and a lost email never loses the payment.
     """
     if method not in OUTSIDE_METHODS:
         raise ValueError(f"{method!r} is not a way money comes outside the portal")
@@ -266,4 +267,5 @@ def record_outside(
     )
     ledger.apply_payment(_NoAttempt(account), payment)
     db.session.commit()
+    receipts.send_receipt(payment)
     return payment

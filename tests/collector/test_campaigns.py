@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -221,3 +221,30 @@ def test_a_dry_run_counts_text_segments_in_every_language(make_account, runner, 
     assert sent.exit_code == 0, sent.output
     assert Counter(segments(text.body) for text in texts.sent) == counts
     assert {m.language for m in db.session.scalars(db.select(Message))} == {"en", "es", "vi", "zh_Hant"}
+
+
+def test_a_campaign_leaves_a_paused_account_for_the_day_after_its_pause(three, runner, mailbox, tmp_path):
+    jane, _john, ana = three
+    jane.reminders_paused_until = date(2027, 1, 20)  # a collector paused contact, or she promised
+    db.session.commit()
+    csv_file = _file(tmp_path, "reference\nACC-1\nACC-3\n")
+
+    dry = _send_links(runner, "--accounts", csv_file, "--dry-run", "--now", MORNING)
+    assert dry.exit_code == 0, dry.output
+    assert "  wait: paused by email: 1" in dry.output and "  send now by email: 1" in dry.output
+
+    result = _send_links(runner, "--accounts", csv_file, "--now", MORNING)
+
+    assert result.exit_code == 0, result.output
+    assert [m["To"] for m in mailbox.wait_for(1)] == ["ana@example.com"]
+    (waiting,) = db.session.scalars(db.select(Message).where(Message.account_id == jane.id)).all()
+    day_after = datetime(2027, 1, 21, 13, 0, tzinfo=UTC)  # 08:00 in New York on the 21st
+    assert waiting.status is MessageStatus.QUEUED and waiting.not_before == day_after
+    assert events(jane, "message_scheduled")[0].data["reason"] == "paused"
+    assert not db.session.scalars(db.select(MagicLink).where(MagicLink.account_id == jane.id)).all()
+    campaign = db.session.scalars(db.select(Campaign)).one()
+    assert _status(runner, campaign.id)["scheduled"] == "1"
+
+    assert sender.send_due(datetime(2027, 1, 20, 23, 0, tzinfo=UTC)) == 0  # still the 20th there
+    assert sender.send_due(day_after) == 1
+    assert sorted(m["To"] for m in mailbox.wait_for(2)) == ["ana@example.com", "jane@example.com"]

@@ -6,13 +6,14 @@ subject and preview say nothing about money or the account."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from portal.collector.send_commands import reason_words
 from portal.extensions import db
 from portal.models import MagicLink, Message, MessageStatus, OptOut
-from portal.notify import sender
+from portal.notify import rules, sender
 from tests.helpers.mail import body
 from tests.helpers.records import events
 
@@ -243,3 +244,23 @@ def test_a_text_the_provider_may_have_taken_is_reported_unconfirmed(make_account
 
     assert result.exit_code == 1
     assert "may have gone (the provider did not answer); it is not sent again" in result.output
+
+
+def test_during_a_pause_the_link_is_scheduled_for_the_day_after_it(make_account, runner, mailbox):
+    account = make_account()
+    account.reminders_paused_until = date(2027, 1, 20)
+    db.session.commit()
+
+    result = _send(runner, "--channel", "email", "--now", MORNING)
+
+    assert result.exit_code == 0, result.output
+    assert "Scheduled:" in result.output
+    assert "goes at 08:00 on 2027-01-21 (America/New_York)" in result.output
+    assert "after the pause on contact to the end of 2027-01-20" in result.output
+    assert mailbox.arrived() == [] and _links(account) == []
+    assert sender.send_due(datetime(2027, 1, 21, 13, 0, tzinfo=UTC)) == 1
+    assert len(mailbox.wait_for(1)) == 1 and len(_links(account)) == 1
+    # The reason in a collector's words, wherever a command reports it.
+    assert reason_words(rules.PAUSED, rules.EMAIL, account, datetime(2027, 1, 15, 14, 0, tzinfo=UTC)) == (
+        "contact is paused to the end of 2027-01-20; it may go at 08:00 on 2027-01-21 (America/New_York)"
+    )

@@ -17,6 +17,7 @@ from portal.accounts import ledger
 from portal.extensions import db
 from portal.models import AccountStatus, InstalmentStatus, Message, PlanStatus
 from portal.plans import reminders
+from tests.helpers.mail import body
 from tests.helpers.plans import plan_rows
 from tests.helpers.records import count, events
 
@@ -71,6 +72,16 @@ def test_a_pause_stops_the_plan_reminders_and_keeps_a_longer_pause(
         "note": "In hospital.",
     }
 
+    # The account page says what the rules now answer for email and texts, and the pause page
+    # says what waits.
+    assert (
+        "contact is paused; it would wait until the day after the pause"
+        in client.get(f"/console/accounts/{paused.id}").text
+    )
+    pause_page = client.get(f"/console/accounts/{paused.id}/pause").text
+    assert "Emails and text messages we start wait until after January 29, 2027." in pause_page
+    assert "no email or text message that we start goes out" in pause_page
+
     # The unpaused account's payment on Sunday is reminded; the paused one's is not.
     assert reminders.send_reminders(FRIDAY_NOON) == 1
     db.session.expire_all()
@@ -111,7 +122,7 @@ def test_pausing_is_scoped_and_refused_on_a_closed_account(make_account, make_st
 
 
 def test_a_supervisor_closes_the_account_and_its_plan_with_a_reason(
-    make_account, make_staff, console_sign_in
+    make_account, make_staff, console_sign_in, at, mailbox
 ):
     account = make_account()
     plan = _plan(account, date.today() + timedelta(days=5))
@@ -122,21 +133,41 @@ def test_a_supervisor_closes_the_account_and_its_plan_with_a_reason(
 
     boss = make_staff("boss@example.com", "supervisor")
     client = console_sign_in(boss)
+    at(FRIDAY_NOON)
     assert "Close the account" in client.get(f"/console/accounts/{account.id}").text
     page = client.get(f"/console/accounts/{account.id}/close").text
     assert f"Its active plan {plan.id} is cancelled with it" in page
+    assert "The person is emailed in their language that the account is closed" in page
     missing = client.post(f"/console/accounts/{account.id}/close", data={"reason": " "})
     assert missing.status_code == 400 and "Write the reason" in missing.text
+    assert count(Message) == 0
     closed = client.post(f"/console/accounts/{account.id}/close", data={"reason": "Debtor deceased."})
     assert closed.status_code == 302
     db.session.refresh(account), db.session.refresh(plan)
     assert account.status is AccountStatus.CLOSED
     assert plan.status is PlanStatus.CANCELLED and plan.active_account_id is None
     assert {i.status for i in plan.instalments} == {InstalmentStatus.CANCELLED}
+    (message,) = db.session.scalars(select(Message)).all()
+    assert message.kind == "account_closed_notice" and message.debtor_initiated is False
     (closing,) = events(account, "account_closed")
     assert closing.actor == f"staff:{boss.id}"
-    assert closing.data == {"by": boss.email, "note": "Debtor deceased.", "plan_cancelled": plan.id}
+    assert closing.data == {
+        "by": boss.email,
+        "note": "Debtor deceased.",
+        "plan_cancelled": plan.id,
+        "reason_shown": False,
+        "debtor_told": True,
+        "message_id": message.id,
+    }
     assert [e.data["reason"] for e in events(account, "plan_cancelled")] == ["account_closed"]
+    # One email tells of both, without the reason the supervisor did not tick to show.
+    (mail,) = mailbox.wait_for(1)
+    assert mail["Subject"] == "Your account is closed"
+    text = body(mail, "plain")
+    assert "We have closed your account ACC-1 with Acme Bank." in text
+    assert "We have also ended your payment plan. No more payments will be taken." in text
+    assert "deceased" not in text and "Why:" not in text
+    assert f"message {message.id}" in client.get(f"/console/accounts/{account.id}").text
 
     again = client.post(f"/console/accounts/{account.id}/close", data={"reason": "Twice."})
     assert again.status_code == 409 and "the account was already closed" in again.text
@@ -156,8 +187,8 @@ def test_closing_is_scoped_to_the_supervisors_creditors(make_account, make_staff
 # --- Cancel a plan -----------------------------------------------------------------------------
 
 
-def test_a_supervisor_cancels_a_plan_with_a_reason_and_the_debtor_is_not_messaged(
-    make_account, make_staff, console_sign_in
+def test_a_supervisor_cancels_a_plan_with_a_reason_and_the_debtor_is_emailed(
+    make_account, make_staff, console_sign_in, at, mailbox
 ):
     account = make_account()
     plan = _plan(account, date.today() + timedelta(days=5))
@@ -174,8 +205,11 @@ def test_a_supervisor_cancels_a_plan_with_a_reason_and_the_debtor_is_not_message
 
     boss = make_staff("boss@example.com", "supervisor")
     client = console_sign_in(boss)
+    at(FRIDAY_NOON)
     page = client.get(f"/console/accounts/{account.id}/plans/cancel").text
     assert f'action="/console/accounts/{account.id}/plans/{plan.id}/cancel"' in page
+    assert "The person is emailed in their language that the plan is cancelled" in page
+    assert 'name="show_reason"' in page
     missing = client.post(f"/console/accounts/{account.id}/plans/{plan.id}/cancel", data={})
     assert missing.status_code == 400 and "Write the reason" in missing.text
     done = client.post(
@@ -188,21 +222,28 @@ def test_a_supervisor_cancels_a_plan_with_a_reason_and_the_debtor_is_not_message
     assert account.status is AccountStatus.OPEN
     (ended,) = events(account, "plan_cancelled")
     assert ended.data == {"plan_id": plan.id, "reason": "staff_cancelled"}
+    (message,) = db.session.scalars(select(Message)).all()
+    assert message.kind == "plan_cancelled_notice" and message.debtor_initiated is False
     (by_staff,) = events(account, "staff_cancelled_plan")
     assert by_staff.actor == f"staff:{boss.id}"
     assert by_staff.data == {
         "by": boss.email,
         "plan_id": plan.id,
         "note": "Asked to pay by cheque.",
-        "debtor_told": False,
+        "reason_shown": False,
+        "debtor_told": True,
+        "message_id": message.id,
     }
-    # The portal has no message for a plan a collector ended; the page says to tell them.
-    assert count(Message) == 0
+    (mail,) = mailbox.wait_for(1)
+    assert mail["Subject"] == "Your payment plan has been cancelled"
+    assert "cheque" not in body(mail, "plain") and "Why:" not in body(mail, "plain")
     followed = client.get(f"/console/accounts/{account.id}").text
-    assert "tell the person yourself" in followed
+    assert f"The person is emailed about it (message {message.id})." in followed
+    assert "tell the person yourself" not in followed
 
     again = client.post(f"/console/accounts/{account.id}/plans/{plan.id}/cancel", data={"reason": "Twice."})
     assert again.status_code == 409 and f"plan {plan.id} was already cancelled" in again.text
+    assert count(Message) == 1
     assert (
         "This account has no active plan." in client.get(f"/console/accounts/{account.id}/plans/cancel").text
     )
@@ -286,6 +327,8 @@ def test_two_supervisors_cancelling_one_plan_at_once_cancel_it_once(
     assert len(events(account, "staff_cancelled_plan")) == 1
     db.session.refresh(plan)
     assert plan.status is PlanStatus.CANCELLED
+    # The debtor is told once: the refused request queued nothing.
+    assert count(Message, Message.kind == "plan_cancelled_notice") == 1
 
 
 @pytest.mark.serial
@@ -307,3 +350,10 @@ def test_cancelling_the_plan_while_another_closes_the_account_ends_it_once(
     assert len(events(account, "plan_cancelled")) == 1
     db.session.refresh(account), db.session.refresh(plan)
     assert account.status is AccountStatus.CLOSED and plan.status is PlanStatus.CANCELLED
+    # One closing email; a plan email only if the cancel came first (then the closing one does
+    # not speak of the plan again).
+    cancelled_first = answers[0].status_code == 302
+    assert count(Message, Message.kind == "account_closed_notice") == 1
+    assert count(Message, Message.kind == "plan_cancelled_notice") == (1 if cancelled_first else 0)
+    closing = events(account, "account_closed")[0]
+    assert closing.data["plan_cancelled"] == (None if cancelled_first else plan.id)

@@ -11,13 +11,14 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import AccountStatus, Message, Payment, PlanStatus, Purpose
+from portal.models import AccountStatus, Message, OptOut, Payment, PlanStatus, Purpose
 from portal.models.payments import PaymentRefund, RefundStatus
 from portal.payments import reconcile, recording, service
 from portal.payments.attempts import Charge
 from portal.payments.gateway import Card, CardDeclined, GatewayUnavailable, StripeGateway
 from portal.payments.reconcile import Kind
 from tests.conftest import POSTGRES_SERVER
+from tests.helpers.mail import body
 from tests.helpers.plans import plan_rows, saved_card, stripe_client
 from tests.helpers.records import count, event_kinds, events, payments_for
 
@@ -63,7 +64,7 @@ def _fresh(row):
 
 
 def test_an_agent_records_a_cheque_and_the_balance_and_timeline_follow(
-    make_account, make_staff, console_sign_in
+    make_account, make_staff, console_sign_in, mailbox
 ):
     account = make_account()
     person = make_staff()
@@ -85,9 +86,19 @@ def test_an_agent_records_a_cheque_and_the_balance_and_timeline_follow(
     (event,) = events(account, "payment_recorded_by_staff")
     assert event.actor == f"staff:{person.id}" and event.data["by"] == person.email
     assert event.data["payment_id"] == payment.id and event.data["reference"] == "CHQ 0042"
-    # The receipt states the card a payment came from, so none is sent for a cheque.
-    assert count(Message) == 0
-    assert "No receipt is emailed" in client.get(f"/console/accounts/{account.id}").text
+    # The person gets a receipt that says how they paid, with the reference, instead of a card.
+    (message,) = db.session.scalars(select(Message)).all()
+    assert message.kind == "receipt" and message.debtor_initiated is True
+    (mail,) = mailbox.wait_for(1)
+    assert mail["Subject"] == "Receipt for your payment to Acme Bank"
+    text, html = body(mail, "plain"), body(mail, "html")
+    assert "We received your payment of $100.00 to Acme Bank." in text
+    assert "How you paid: Cheque number CHQ 0042" in text and "Paid with" not in text
+    assert '<th scope="row" style="text-align: left; padding: 4px 12px 4px 0;">How you paid</th>' in html
+    assert "<td>Cheque number CHQ 0042</td>" in html
+    assert "Left to pay: $960.25" in text
+    followed = client.get(f"/console/accounts/{account.id}").text
+    assert "The person was emailed a receipt saying how they paid, with the reference." in followed
 
 
 def test_money_received_earlier_is_dated_that_day_and_a_future_day_is_refused(
@@ -106,6 +117,61 @@ def test_money_received_earlier_is_dated_that_day_and_a_future_day_is_refused(
     (payment,) = payments_for(account)
     assert payment.paid_at.date() == earlier
     assert events(account, "payment_recorded_by_staff")[0].data["received_on"] == earlier.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("method", "language", "subject", "line"),
+    [
+        (
+            "bank_transfer",
+            "es",
+            "Recibo de su pago a Acme Bank",
+            "Cómo pagó: Transferencia bancaria, referencia R-7",
+        ),
+        (
+            "phone",
+            "vi",
+            "Biên nhận khoản thanh toán của bạn cho Acme Bank",
+            "Thanh toán qua điện thoại, mã số R-7",
+        ),
+        ("other", "zh_Hant", "您支付給Acme Bank款項的收據", "您的付款方式: 其他付款方式，參考編號 R-7"),
+    ],
+)
+def test_the_receipt_says_how_it_was_paid_in_the_persons_language(
+    make_account, make_staff, console_sign_in, mailbox, method, language, subject, line
+):
+    account = make_account(language=language)
+    client = console_sign_in(make_staff())
+    answer = client.post(
+        f"/console/accounts/{account.id}/payments/new", data=_outside(method=method, reference="R-7")
+    )
+    assert answer.status_code == 302
+    (mail,) = mailbox.wait_for(1)
+    assert mail["Subject"] == subject
+    assert line in body(mail, "plain")
+
+
+def test_a_receipt_goes_during_a_pause_and_not_to_someone_who_stopped_emails(
+    make_account, make_staff, console_sign_in, mailbox
+):
+    paused = make_account()
+    paused.reminders_paused_until = date.today() + timedelta(days=30)
+    stopped = make_account("ACC-2", full_name="Sam Other", email="sam@example.com")
+    db.session.add(OptOut(debtor_id=stopped.debtor_id, channel="email"))
+    db.session.commit()
+    client = console_sign_in(make_staff())
+
+    # The person paid: the receipt answers them, so a pause on contact does not hold it.
+    assert client.post(f"/console/accounts/{paused.id}/payments/new", data=_outside()).status_code == 302
+    assert [m["To"] for m in mailbox.wait_for(1)] == ["jane@example.com"]
+    assert events(paused, "message_scheduled") == []
+
+    answer = client.post(f"/console/accounts/{stopped.id}/payments/new", data=_outside())
+    assert answer.status_code == 302
+    page = client.get(answer.headers["Location"]).text
+    assert "No receipt was emailed: the person asked us to stop emailing them." in page
+    assert events(stopped, "receipt_not_sent")[0].data["reason"] == "opted_out"
+    assert len(mailbox.arrived()) == 1
 
 
 def test_bad_answers_are_400_and_record_nothing(make_account, make_staff, console_sign_in):
