@@ -108,6 +108,15 @@ def account_or_404(account_id: int) -> Account:
     return account
 
 
+def of_account_or_404(model, row_id: int, account: Account):
+    """The *model* row with *row_id* if it belongs to *account*; another account's id is "not
+    found", like any id the person may not see."""
+    row = db.session.scalar(select(model).where(model.id == row_id, model.account_id == account.id))
+    if row is None:
+        abort(404)
+    return row
+
+
 def creditor_or_404(slug: str) -> Creditor:
     creditor = db.session.scalar(select(Creditor).where(Creditor.slug == slug))
     if creditor is None or creditor.id not in creditor_ids():

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from portal import clock
 from portal.accounts import ledger
 from portal.console import acting
-from portal.console.access import account_or_404, requires
+from portal.console.access import account_or_404, of_account_or_404, requires
 from portal.console.account_view import reason_text
 from portal.console.blueprint import ACCOUNT_ACTIONS, bp
 from portal.domain import contact, transitions
@@ -254,14 +254,6 @@ def close_account(account_id: int):
 # --- Cancel a plan -----------------------------------------------------------------------------
 
 
-def _plan_or_404(account: Account, plan_id: int) -> Plan:
-    """The plan, if it is this account's; another account's plan id is "not found"."""
-    plan = db.session.scalar(select(Plan).where(Plan.id == plan_id, Plan.account_id == account.id))
-    if plan is None:
-        abort(404)
-    return plan
-
-
 def _cancel_page(account, plan, form=None, errors=None, status=200):
     page = render_template(
         "console/cancel_plan.html",
@@ -286,7 +278,7 @@ def plan_to_cancel(account_id: int):
 @requires(StaffRole.SUPERVISOR)
 def cancel_plan(account_id: int, plan_id: int):
     account = account_or_404(account_id)
-    plan = _plan_or_404(account, plan_id)
+    plan = of_account_or_404(Plan, plan_id, account)
     form = ReasonForm()
     if not form.is_submitted():
         return _cancel_page(account, plan)

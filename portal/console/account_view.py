@@ -20,6 +20,7 @@ from portal.models import (
     OptOut,
     PaymentAttempt,
     Plan,
+    StaffUser,
     SupportRequest,
 )
 from portal.notify import rules
@@ -71,6 +72,9 @@ class AccountView:
     offers: list[Offer]
     requests: list[SupportRequest]
     events: list[Event]
+    #: The address of each staff member named as an event's actor ("staff:12"), for events
+    #: written by services that record the actor alone.
+    staff_names: dict[str, str]
 
 
 def channel_answers(account: Account, now: datetime, sms_ready: bool) -> list[ChannelAnswer]:
@@ -107,4 +111,17 @@ def gather(account: Account, now: datetime, sms_ready: bool) -> AccountView:
         offers=_all(Offer, account.id, Offer.created_at.desc()),
         requests=_all(SupportRequest, account.id, SupportRequest.created_at.desc()),
         events=events,
+        staff_names=_staff_names(events),
     )
+
+
+def _staff_names(events: list[Event]) -> dict[str, str]:
+    ids = {
+        int(e.actor.split(":", 1)[1])
+        for e in events
+        if e.actor.startswith("staff:") and e.actor[6:].isdigit()
+    }
+    if not ids:
+        return {}
+    rows = db.session.execute(select(StaffUser.id, StaffUser.email).where(StaffUser.id.in_(ids)))
+    return {f"staff:{staff_id}": email for staff_id, email in rows}

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.console import acting
-from portal.console.access import account_or_404, requires
+from portal.console.access import account_or_404, of_account_or_404, requires
 from portal.console.account_state import hold, local_today, staff_pause_until
 from portal.console.blueprint import ACCOUNT_ACTIONS, bp
 from portal.console.call_forms import (
@@ -219,16 +219,6 @@ def record_call(account_id: int):
 # --- Promises and call-back requests ------------------------------------------------------------
 
 
-def _request_or_404(account: Account, request_id: int) -> SupportRequest:
-    """The request, if it is this account's; another account's request id is "not found"."""
-    found = db.session.scalar(
-        select(SupportRequest).where(SupportRequest.id == request_id, SupportRequest.account_id == account.id)
-    )
-    if found is None:
-        abort(404)
-    return found
-
-
 def _request_page(account, support_request=None, form=None, errors=None, status=200):
     open_requests = []
     if support_request is None:
@@ -270,7 +260,7 @@ def open_requests(account_id: int):
 @requires(StaffRole.AGENT)
 def close_request(account_id: int, request_id: int):
     account = account_or_404(account_id)
-    support_request = _request_or_404(account, request_id)
+    support_request = of_account_or_404(SupportRequest, request_id, account)
     form = CloseRequestForm(support_request.kind)
     if not form.is_submitted():
         return _request_page(account, support_request)

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.console import acting
-from portal.console.access import account_or_404, requires
+from portal.console.access import account_or_404, of_account_or_404, requires
 from portal.console.blueprint import ACCOUNT_ACTIONS, bp
 from portal.disputes import evidence
 from portal.disputes.blueprint import evidence_folder
@@ -43,10 +43,8 @@ def dispute_documents(account_id: int):
 @requires(StaffRole.SUPERVISOR)
 def dispute_evidence(account_id: int, dispute_id: int):
     account = account_or_404(account_id)
-    dispute = db.session.scalar(
-        select(Dispute).where(Dispute.id == dispute_id, Dispute.account_id == account.id)
-    )
-    if dispute is None or not dispute.evidence_file:
+    dispute = of_account_or_404(Dispute, dispute_id, account)
+    if not dispute.evidence_file:
         abort(404)
     match = STORED_NAME.fullmatch(dispute.evidence_file)
     if match is None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.console import acting
-from portal.console.access import account_or_404, signed_in
+from portal.console.access import account_or_404, of_account_or_404, signed_in
 from portal.console.account_view import LinkRow
 from portal.console.blueprint import ACCOUNT_ACTIONS, bp
 from portal.extensions import db
@@ -101,11 +101,7 @@ def issue_link(account_id: int):
 def revoke_link(account_id: int, link_id: int):
     account = account_or_404(account_id)
     _checked()
-    link = db.session.scalar(
-        select(MagicLink).where(MagicLink.id == link_id, MagicLink.account_id == account.id)
-    )
-    if link is None:
-        abort(404)
+    link = of_account_or_404(MagicLink, link_id, account)
     if link.revoked_at is not None:
         flash(
             _(

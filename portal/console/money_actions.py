@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.console import acting
-from portal.console.access import account_or_404, requires, signed_in, staff
+from portal.console.access import account_or_404, of_account_or_404, requires, signed_in, staff
 from portal.console.blueprint import ACCOUNT_ACTIONS, bp
 from portal.console.money_forms import METHOD_NAMES, OutsidePaymentForm, RefundForm
 from portal.extensions import db
@@ -145,15 +145,6 @@ def payments(account_id: int):
     return render_template("console/payments.html", account=account, payments=rows, method_name=method_name)
 
 
-def _payment_or_404(account: Account, payment_id: int) -> Payment:
-    payment = db.session.scalar(
-        select(Payment).where(Payment.id == payment_id, Payment.account_id == account.id)
-    )
-    if payment is None:
-        abort(404)
-    return payment
-
-
 def _refund_page(account: Account, payment: Payment, form: RefundForm | None = None, status: int = 200):
     form = form or RefundForm(account.currency, formdata=None)
     form.how_much.choices = [
@@ -191,7 +182,7 @@ def _outside_words(payment: Payment) -> str:
 @requires(StaffRole.SUPERVISOR)
 def refund_payment(account_id: int, payment_id: int):
     account = account_or_404(account_id)
-    payment = _payment_or_404(account, payment_id)
+    payment = of_account_or_404(Payment, payment_id, account)
     form = RefundForm(account.currency)
     if not form.is_submitted():
         return _refund_page(account, payment)
@@ -211,7 +202,7 @@ def refund_payment(account_id: int, payment_id: int):
             **_who(),
         )
     except RefundRefused as refused:
-        account, payment = account_or_404(account_id), _payment_or_404(account, payment_id)
+        account, payment = account_or_404(account_id), of_account_or_404(Payment, payment_id, account)
         field, message = _refusal(account, payment, refused.reason)
         form.add_error(getattr(form, field), message)
         return _refund_page(account, payment, form, 409)
@@ -225,7 +216,7 @@ def refund_payment(account_id: int, payment_id: int):
 @requires(StaffRole.SUPERVISOR)
 def refund_again(account_id: int, payment_id: int, refund_id: int):
     account = account_or_404(account_id)
-    payment = _payment_or_404(account, payment_id)
+    payment = of_account_or_404(Payment, payment_id, account)
     refund = db.session.get(PaymentRefund, refund_id)
     if refund is None or refund.payment_id != payment.id:
         abort(404)
@@ -282,7 +273,7 @@ def _refusal(account: Account, payment: Payment, reason: str) -> tuple[str, str]
 
 def _after_asking(account: Account, payment: Payment, asked: refunds.Asked, form: RefundForm):
     refund = asked.refund
-    account, payment = account_or_404(account.id), _payment_or_404(account, payment.id)
+    account, payment = account_or_404(account.id), of_account_or_404(Payment, payment.id, account)
     if asked.outcome == refunds.SUCCEEDED:
         flash(
             _(

@@ -601,3 +601,22 @@ def test_two_supervisors_resolving_one_dispute_at_once_resolve_it_once(
             )
             == 1
         )
+
+
+def test_the_account_page_names_the_supervisor_behind_a_decision(make_account, make_staff, console_sign_in):
+    import re
+    from datetime import date, timedelta
+
+    from portal.models import Offer
+
+    account = make_account()
+    offer = Offer(
+        account=account, amount=1000, frequency="monthly", start_date=date.today() + timedelta(days=3)
+    )
+    db.session.add(offer)
+    db.session.commit()
+    boss = make_staff("boss@example.com", "supervisor")
+    client = console_sign_in(boss)
+    assert client.post(f"/console/offers/{offer.id}", data={"decision": "accept"}).status_code == 302
+    page = client.get(f"/console/accounts/{account.id}").text
+    assert re.search(r"<strong>offer_accepted</strong> by boss@example\.com", page), page
