@@ -187,3 +187,29 @@ def test_the_audit_log_is_append_only(app, make_staff):
     with pytest.raises(AppendOnlyError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_sign_in_posts_from_one_address_are_throttled(database_url, localstripe, mail_server):
+    from portal import create_app
+    from portal.console.access import SIGN_IN_RATE
+    from tests.helpers.settings import app_config
+
+    allowed = int(SIGN_IN_RATE.split()[0])
+    app = create_app(
+        {
+            **app_config(database_url, localstripe, mail_server),
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    with app.app_context():
+        client = app.test_client()
+        answers = [
+            client.post(
+                "/console/sign-in", data={"email": f"x{n}@example.com", "password": "wrong-password-1"}
+            ).status_code
+            for n in range(allowed + 1)
+        ]
+        assert answers == [200] * allowed + [429]
+        db.session.remove()
+        db.engine.dispose()
