@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from portal.domain.money import Money
 from portal.domain.receipts import Recorded, left_after, payment_reference
 from portal.extensions import db
 from portal.i18n import card_description, long_date, money, person_language
 from portal.models import AccountStatus, MessageStatus, Payment, Purpose
+from portal.models.payments import PaymentRefund, RefundStatus
 from portal.notify import outbox, rules
 from portal.notify.optout import optout_url
 
@@ -60,9 +62,15 @@ class Receipt:
 
     @property
     def refund_note(self) -> str | None:
-        """What happens to the part paid beyond what was owed, if any."""
-        refunded = self.payment.refunded
-        if not refunded:
+        """What happens to the part paid beyond what was owed, if any. Refunds staff made later are
+        not that part: the console tells the person of those in their own email."""
+        by_staff = db.session.scalar(
+            select(func.coalesce(func.sum(PaymentRefund.amount), 0)).where(
+                PaymentRefund.payment_id == self.payment.id, PaymentRefund.status == RefundStatus.SUCCEEDED
+            )
+        )
+        refunded = self.payment.refunded - by_staff
+        if refunded <= 0:
             return None
         return _(
             "You paid more than you owed, so we are giving %(amount)s back to your card. "
