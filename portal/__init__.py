@@ -40,6 +40,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from portal import (
         affordability,
+        api,
         cant_pay,
         collector,
         console,
@@ -52,6 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         payments,
         plans,
         preferences,
+        webhooks,
     )
     from portal.notify.optout import bp as optout_bp
     from portal.notify.sms_webhooks import bp as sms_bp
@@ -72,6 +74,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.init_app(app)
     collector.init_app(app)
     console.init_app(app)
+    api.init_app(app)
+    webhooks.init_app(app)
     return app
 
 

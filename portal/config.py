@@ -165,6 +165,16 @@ def load_config(overrides: dict | None = None) -> dict:
         # How many proxies in front of the portal set X-Forwarded-For/-Proto; 0 trusts no such header.
         "TRUSTED_PROXY_HOPS": int(_env("TRUSTED_PROXY_HOPS", "0")),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        # Limited answers say how much of the budget is left, in the IETF RateLimit fields' names.
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_HEADER_LIMIT": "RateLimit-Limit",
+        "RATELIMIT_HEADER_REMAINING": "RateLimit-Remaining",
+        "RATELIMIT_HEADER_RESET": "RateLimit-Reset",
+        # Each API key's budget (Flask-Limiter notation); see portal/api/blueprint.py.
+        "API_RATE_LIMIT": _env("API_RATE_LIMIT", "600 per minute"),
+        # Seconds a webhook delivery waits to connect, then for the answer (portal/webhooks/delivery.py).
+        "WEBHOOK_CONNECT_TIMEOUT": float(_env("WEBHOOK_CONNECT_TIMEOUT", "3")),
+        "WEBHOOK_READ_TIMEOUT": float(_env("WEBHOOK_READ_TIMEOUT", "10")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Production cookies travel over HTTPS only, whatever the environment says.

@@ -141,3 +141,25 @@ def _own_app_context():
     if has_app_context():
         return current_app._get_current_object().app_context()
     return _app_context()
+
+
+@huey.task()
+def deliver_webhooks_task(delivery_ids: list[int]) -> int:
+    """Deliver the webhook messages a transaction wrote, handed over when it committed (in an
+    app context of its own, as `send_message_task`: in immediate mode the cause is mid-commit)."""
+    from portal import clock
+    from portal.webhooks import delivery
+
+    with _own_app_context():
+        return delivery.deliver_due(clock.now(), delivery_ids)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def deliver_webhooks_due_task() -> int:
+    """Deliver every webhook message that is due (retries, messages waiting behind an earlier one,
+    any the hand-over missed) and send any disabled-endpoint notice still owed."""
+    from portal import clock
+    from portal.webhooks import delivery
+
+    with _app_context():
+        return delivery.sweep(clock.now())

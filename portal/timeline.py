@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 
 from sqlalchemy import bindparam, insert, select, text, update
 
-from portal.domain.timeline_chain import GENESIS, Break, Head, Link, find_breaks, link_hash, normalized
+from portal.domain.timeline_chain import (
+    GENESIS,
+    Break,
+    Head,
+    Link,
+    canonical_json,
+    canonical_time,
+    find_breaks,
+    link_hash,
+    normalized,
+)
 from portal.extensions import db
 from portal.models import Account, Creditor, Event, TimelineHead
 from portal.models.types import utcnow
@@ -19,6 +29,28 @@ _NEXT = text(
     "RETURNING length, hash"
 )
 _BATCH = 200
+
+#: Functions told of every event appended, in the appending transaction, as a list of
+#: (account_id, seq, kind, data): how webhooks out learn of outcomes without the features
+#: knowing about them. Registered once at start-up (`observe`), each with the kinds it wants
+#: (None: every kind), so a million imported accounts are not read back for nobody.
+_observers: list[tuple[Callable, frozenset[str] | None]] = []
+
+
+def observe(observer: Callable, kinds: Collection[str] | None = None) -> None:
+    """Call *observer(events)* with every batch of events appended, inside the same transaction;
+    with *kinds*, only events of those kinds need reach it (it must still ignore others)."""
+    if all(known is not observer for known, _kinds in _observers):
+        _observers.append((observer, frozenset(kinds) if kinds is not None else None))
+
+
+def _listening(kind: str) -> list[Callable]:
+    return [observer for observer, kinds in _observers if kinds is None or kind in kinds]
+
+
+def _tell(events: list[tuple[int, int, str, dict]], observers: list[Callable] | None = None) -> None:
+    for observer in observers if observers is not None else [observer for observer, _ in _observers]:
+        observer(events)
 
 
 def record(account: Account | int, kind: str, actor: str = "system", **data) -> Event:
@@ -52,6 +84,7 @@ def record(account: Account | int, kind: str, actor: str = "system", **data) -> 
         hash=digest,
     )
     db.session.add(entry)
+    _tell([(account_id, seq, kind, data)])
     return entry
 
 
@@ -107,7 +140,93 @@ def record_many(entries: list[tuple[int, str, str, dict]]) -> int:
     new = [{"account_id": a, "length": heads[a][0], "hash": heads[a][1]} for a in ids if a not in known]
     if new:
         db.session.execute(insert(TimelineHead), new)
+    _tell([(row["account_id"], row["seq"], row["kind"], row["data"]) for row in rows])
     return len(rows)
+
+
+#: One event per account named by a query, chained in SQL exactly as `link_hash` chains it in
+#: Python: the canonical JSON of the body (keys sorted, no spaces, ASCII), SHA-256, hex.
+_APPEND_EACH = """
+WITH source AS ({source}),
+numbered AS ({numbered}),
+hashed AS (
+    SELECT numbered.*, encode(sha256(convert_to(
+        '{{"account":' || account_id || ',"actor":' || %(actor_json)s || ',"at":"' || %(at)s
+        || '","data":' || data || ',"kind":' || %(kind_json)s || ',"prev":"' || prev_hash
+        || '","seq":' || seq || '}}', 'UTF8')), 'hex') AS hash
+    FROM numbered
+),
+appended AS (
+    INSERT INTO events (account_id, seq, kind, actor, data, created_at, prev_hash, hash)
+    SELECT account_id, seq, %(kind)s, %(actor)s, data::json, %(created_at)s, prev_hash, hash FROM hashed
+)
+INSERT INTO timeline_heads (account_id, length, hash)
+SELECT account_id, seq, hash FROM hashed
+{upsert}
+"""
+_CONTINUED = (
+    "SELECT source.account_id, source.data, coalesce(h.length, 0) + 1 AS seq, "
+    "coalesce(h.hash, %(genesis)s) AS prev_hash "
+    "FROM source LEFT JOIN timeline_heads h ON h.account_id = source.account_id"
+)
+#: Accounts with no timeline yet (made in this transaction): each starts at 1, after GENESIS.
+_STARTED = "SELECT account_id, data, 1 AS seq, %(genesis)s AS prev_hash FROM source"
+_UPSERT = "ON CONFLICT (account_id) DO UPDATE SET length = excluded.length, hash = excluded.hash"
+# A window of ids at a time: with the primary key's range PostgreSQL reads just those rows
+# (given only "id > :after ... LIMIT", it may scan the whole table for each page).
+_TOLD = text(
+    "SELECT id, account_id, seq, data FROM events WHERE id BETWEEN :low AND :high "
+    "AND created_at = :created_at AND kind = :kind AND actor = :actor ORDER BY id"
+)
+_TOLD_PAGE = 1000
+_LAST_ID = "SELECT coalesce(max(id), 0) FROM events"
+
+
+def record_each(
+    source: str, params: dict, kind: str, actor: str, *, locked: bool = False, first: bool = False
+) -> int:
+    """PostgreSQL: append one *kind* event to every account the SQL *source* names, in the
+    current transaction, in set-based SQL (an import of a million accounts); the number appended.
+
+    *source* selects (account_id, data), each account once, where data is the event's data as
+    canonical JSON text (`timeline_chain.canonical_json`), e.g. built in SQL from ASCII column
+    names and numbers. The chain is the one `record` writes: the accounts are locked in id order
+    first (unless the caller says they are *locked* already, or new in this transaction),
+    each continues from its head, and all events carry one time, as `record_many`'s do. With
+    *first*, the accounts are ones this transaction made: each timeline starts here.
+    """
+    connection = db.session.connection()
+    if not locked:
+        connection.exec_driver_sql(
+            "SELECT count(*) FROM (SELECT a.id FROM accounts a "  # noqa: S608 - the caller's own SQL
+            f"WHERE a.id IN (SELECT account_id FROM ({source}) s) ORDER BY a.id FOR UPDATE) locked",
+            params,
+        )
+    created_at = utcnow()
+    listening = _listening(kind)
+    after = connection.exec_driver_sql(_LAST_ID).scalar() if listening else 0
+    values = {
+        **params,
+        "genesis": GENESIS,
+        "actor": actor,
+        "actor_json": canonical_json(actor),
+        "kind": kind,
+        "kind_json": canonical_json(kind),
+        "at": canonical_time(created_at),
+        "created_at": created_at,
+    }
+    statement = _APPEND_EACH.format(
+        source=source, numbered=_STARTED if first else _CONTINUED, upsert="" if first else _UPSERT
+    )
+    appended = connection.exec_driver_sql(statement, values).rowcount
+    if listening:  # told a page at a time, so a million events never sit in memory at once
+        last = connection.exec_driver_sql(_LAST_ID).scalar()
+        for low in range(after + 1, last + 1, _TOLD_PAGE):
+            window = {"low": low, "high": low + _TOLD_PAGE - 1, "created_at": created_at}
+            page = db.session.execute(_TOLD, {**window, "kind": kind, "actor": actor}).all()
+            if page:
+                _tell([(row.account_id, row.seq, kind, row.data) for row in page], listening)
+    return appended
 
 
 @dataclass(frozen=True)

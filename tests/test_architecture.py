@@ -28,8 +28,20 @@ FEATURES = (
     "links",
     "collector",
     "console",
+    "api",
 )
-SHARED = ("accounts", "forms", "models", "timeline", "notify", "extensions", "i18n", "clock", "config")
+SHARED = (
+    "accounts",
+    "forms",
+    "models",
+    "timeline",
+    "notify",
+    "webhooks",
+    "extensions",
+    "i18n",
+    "clock",
+    "config",
+)
 
 #: Imports that close a circle today, as (importer, imported). Each is made at call time.
 CIRCLE_EXCEPTIONS = {
@@ -38,6 +50,8 @@ CIRCLE_EXCEPTIONS = {
     ("portal.notify.outbox", "portal.tasks"): "the outbox hands committed messages to the task runner",
     # Finishing an attempt records the payment; recording a payment updates the attempt.
     ("portal.payments.attempts", "portal.payments.recording"): "attempt and payment record each other",
+    # The same hand-over for webhooks out: deliveries a transaction wrote go to the task runner.
+    ("portal.webhooks.observer", "portal.tasks"): "webhook deliveries are handed to the task runner",
 }
 
 #: Imports from a shared room up into a feature, as (importer, imported), kept for now.

@@ -1,13 +1,14 @@
 """Promises to pay and hardship call-back requests: both pause reminders and wait in the
-collector's queue."""
+collector's queue until a person closes them with an outcome."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal import timeline
+from portal.domain import transitions
 from portal.domain.policy import Policy
 from portal.extensions import db
 from portal.models import Account, RequestKind, RequestStatus, SupportRequest
@@ -17,6 +18,11 @@ EXPLANATION_MAX = 2000
 #: The days and times of day a debtor can ask to be called, as stored.
 CALL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 CALL_TIMES = ("morning", "afternoon", "evening")
+#: How a promise or a call-back request may end, by its kind; "other" needs a note saying how.
+OUTCOMES = {
+    RequestKind.PROMISE: ("paid", "not_paid", "other"),
+    RequestKind.HARDSHIP: ("talked", "unreachable", "other"),
+}
 
 
 def promise_window(policy: Policy, today: date) -> tuple[date, date]:
@@ -104,3 +110,41 @@ def open_requests() -> list[SupportRequest]:
         .where(SupportRequest.status == RequestStatus.OPEN)
         .order_by(SupportRequest.created_at, SupportRequest.id)
     ).all()
+
+
+class AlreadyClosed(Exception):
+    """The request was closed already (perhaps by someone else a moment ago); nothing changed."""
+
+
+def close(request: SupportRequest, outcome: str, note: str, *, actor: str, **facts) -> None:
+    """Close an open promise or call-back request with its outcome, as *actor*; the caller commits.
+
+    The one way the console's page and the API close one. ValueError for an outcome the request's
+    kind does not have, or "other" without a note; AlreadyClosed when it is no longer open (two
+    people closing it at once: the second waits for the first, then finds it closed).
+    """
+    if outcome not in OUTCOMES[request.kind]:
+        raise ValueError(f"a {request.kind.value} request ends as one of {', '.join(OUTCOMES[request.kind])}")
+    if outcome == "other" and not note.strip():
+        raise ValueError("say how it ended in the note")
+    # A write, not SELECT ... FOR UPDATE, so that SQLite (which ignores FOR UPDATE) holds too.
+    db.session.execute(
+        update(SupportRequest)
+        .where(SupportRequest.id == request.id)
+        .values(status=SupportRequest.status)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(request)
+    if request.status is not RequestStatus.OPEN:
+        raise AlreadyClosed(f"request {request.id} is {request.status.value}")
+    transitions.REQUEST.move(request, RequestStatus.DONE)
+    timeline.record(
+        request.account_id,
+        "request_closed",
+        actor=actor,
+        request_id=request.id,
+        request_kind=request.kind.value,
+        outcome=outcome,
+        note=note,
+        **facts,
+    )

@@ -235,7 +235,7 @@ class Forecast:
 def forecast(creditor: Creditor, channel: str, account_ids: Iterable[int], now: datetime) -> Forecast:
     """For a dry run: per account, would the message go now, wait for its moment, or be refused
     (by reason); and for text messages, how many segments each would take."""
-    from portal.collector.send_commands import choose_channel
+    from portal.links.sending import choose_channel
 
     result = Forecast()
     url_length = len(link_messages.sample_url())

@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import sys
 
 import click
 from flask import Flask
 from sqlalchemy import select
 
-from portal.collector.file_text import ImportFileError, decode
+from portal.collector.file_text import ImportFileError, open_text
 from portal.collector.importer import import_accounts
 from portal.extensions import db
 from portal.links import identity_check
@@ -43,17 +46,34 @@ def find_account(reference: str, creditor_slug: str | None) -> Account:
     default=None,
     help="The file's encoding when it is not UTF-8 and has no byte-order mark, e.g. latin-1.",
 )
-def import_accounts_command(file, encoding):
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write every row not imported, updated or cleaned to this CSV file, by line.",
+)
+def import_accounts_command(file, encoding, report_path):
     """Import or update accounts from a CSV file (UTF-8, or as its byte-order mark or --encoding says).
 
-    Prints what it changed, cleaned and flagged for review on stdout, and what it rejected or
-    refused on stderr, by line and column name only.
+    Reads the file as a stream, whatever its size; shows progress on a terminal. Prints what it
+    changed, cleaned and flagged for review on stdout, and what it rejected or refused on stderr,
+    by line and column name only (the first KEEP of each; --report writes them all), then a
+    summary: created, updated, unchanged, rejected, seconds.
     """
-    try:
-        text = decode(file.read(), encoding)
-        report = import_accounts(io.StringIO(text, newline=""))
-    except ImportFileError as error:
-        raise click.ClickException(str(error)) from None
+    with contextlib.ExitStack() as stack:
+        report_to = None
+        if report_path:
+            report_to = stack.enter_context(open(report_path, "w", newline="", encoding="utf-8"))  # noqa: SIM115
+        progress = _progress(stack, file)
+        try:
+            text = open_text(file, encoding)
+            try:
+                report = import_accounts(text, report_to=report_to, progress=progress)
+            finally:
+                text.detach()  # the file stays click's to close
+        except ImportFileError as error:
+            raise click.ClickException(str(error)) from None
     for line, columns in report.cleaned:
         click.echo(f"line {line}: cleaned {', '.join(columns)}: line breaks or control characters removed")
     for change in report.changes:
@@ -63,7 +83,34 @@ def import_accounts_command(file, encoding):
         click.echo(f"line {line}: rejected: {reason}", err=True)
     for line, reason in report.refused:
         click.echo(f"line {line}: refused, nothing changed: {reason}", err=True)
-    click.echo(report.summary())
+    more = report.rejected_count + report.refused_count - len(report.rejected) - len(report.refused)
+    if more:
+        where = f"in {report_path}" if report_path else "with --report PATH"
+        click.echo(f"... and {more} more rows not imported: see them all {where}", err=True)
+    click.echo(f"{report.summary()} in {report.seconds:.1f} seconds")
+
+
+def _on_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def _progress(stack: contextlib.ExitStack, file):
+    """A progress bar on stderr by bytes read, when stderr is a terminal; else None."""
+    if not _on_terminal():
+        return None
+    try:
+        size = os.fstat(file.fileno()).st_size
+    except (OSError, io.UnsupportedOperation):
+        return None
+    bar = stack.enter_context(click.progressbar(length=size, label="Importing", file=sys.stderr))
+    done = [0]
+
+    def advance() -> None:
+        position = file.tell()
+        bar.update(position - done[0])
+        done[0] = position
+
+    return advance
 
 
 @click.command("issue-link")

@@ -1,26 +1,33 @@
 """Import accounts from CSV: upsert by creditor + reference; bad rows are reported, good ones kept.
 
-Every row is checked before it reaches the database, and each row commits or fails alone. What an
-import may change on an account with payments, a plan or a dispute is decided by
-portal/domain/reimport.py; the report lists what was changed, flagged, cleaned and refused, by
-line and column name, never by value.
+The file is read as a stream, record by record (csv_records.py bounds each one), and every row
+is checked in Python before it reaches the database (csv_rows.py). On PostgreSQL the checked
+rows are copied into a staging table and applied in set-based SQL (bulk_postgres.py); elsewhere
+they are applied one by one, a savepoint each, committed in batches. What an import may change
+on an account with payments, a plan or a dispute is decided by portal/domain/reimport.py; such
+rows always take the one-by-one path below. The report counts every outcome and writes each
+note (by line and column name, never by value) to a report file as it happens.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TextIO
 
+from psycopg import DatabaseError
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal import timeline
 from portal.accounts import policies
-from portal.collector.csv_rows import AccountRow, RowError, missing_columns, parse_row
+from portal.collector.csv_records import Records
+from portal.collector.csv_rows import AccountRow, RowError, missing_columns, parse_clean_row
 from portal.collector.file_text import ImportFileError
+from portal.collector.import_report import KEEP, Accepted, Change, ImportReport, ReportWriter
 from portal.collector.standing import standing_of
 from portal.domain.reimport import Incoming, Refused, review_reason
 from portal.extensions import db
@@ -28,24 +35,11 @@ from portal.models import Account, Creditor, Debtor
 
 __all__ = ["Accepted", "ImportFileError", "ImportReport", "import_accounts"]
 AMOUNT_COLUMNS = ("currency", "principal", "interest", "fees")
-
-
-@dataclass(frozen=True)
-class Change:
-    line: int
-    account: str  # "creditor/reference", the handle the other collector commands take
-    columns: tuple[str, ...]
-    review: str | None = None
-
-
-@dataclass(frozen=True)
-class Accepted:
-    """A row that was imported: "created", "updated" or "unchanged"."""
-
-    line: int
-    outcome: str
-    account: str  # "creditor/reference"
-    account_id: int
+#: Rows applied between commits on the one-by-one path.
+BATCH = 500
+#: Records read between calls of the caller's progress function.
+PROGRESS_EVERY = 2000
+DUPLICATE = "the reference appears twice for this creditor (first on line {first})"
 
 
 @dataclass(frozen=True)
@@ -72,121 +66,136 @@ def _current() -> _Importer:
     return _importer.get() or _COMMAND
 
 
-@dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[tuple[int, str]] = field(default_factory=list)
-    refused: list[tuple[int, str]] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
-    cleaned: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)
-    accepted: list[Accepted] = field(default_factory=list)
-
-    @property
-    def flagged(self) -> list[Change]:
-        return [change for change in self.changes if change.review]
-
-    def summary(self) -> str:
-        text = (
-            f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
-            f"rejected {len(self.rejected)}"
-        )
-        if self.refused:
-            text += f", refused {len(self.refused)}"
-        if self.flagged:
-            text += f", flagged for review {len(self.flagged)}"
-        return text
-
-
 def import_accounts(
-    stream: TextIO, *, actor: str = "collector", by: str | None = None, only_creditor: str | None = None
+    stream: TextIO,
+    *,
+    actor: str = "collector",
+    by: str | None = None,
+    only_creditor: str | None = None,
+    report_to: TextIO | None = None,
+    keep: int | None = KEEP,
+    progress: Callable[[], None] | None = None,
 ) -> ImportReport:
-    """Read the CSV and upsert every good row; each row commits or fails alone.
+    """Read the CSV and upsert every good row; a bad row is reported and the rest still import.
 
     *actor* (and *by*, the person's address) go on each account's timeline; with *only_creditor*
-    (a slug) a row naming any other creditor is rejected."""
-    importing = _importer.set(_Importer(actor, by, only_creditor))
-    try:
-        return _read(stream)
-    finally:
-        _importer.reset(importing)
+    (a slug) a row naming any other creditor is rejected. Every note is written to *report_to*
+    (CSV) as it happens; the report returned keeps the first *keep* of each kind (None: all).
+    *progress* is called now and then as the file is read."""
+    started = time.perf_counter()
+    with importing_as(actor, by, only_creditor):
+        report = ImportReport(keep=keep, writer=ReportWriter(report_to) if report_to is not None else None)
+        records = Records(stream)
+        header = [name.strip().lower() for name in records.header()]
+        missing = missing_columns(header)
+        if missing:
+            raise ImportFileError("the header row lacks columns: " + ", ".join(missing))
+        rows = _checked(records, header, report, progress)
+        if _set_based():
+            from portal.collector import bulk_postgres
 
-
-def _read(stream: TextIO) -> ImportReport:
-    reader = csv.reader(stream)
-    try:
-        header = [name.strip().lower() for name in next(reader, [])]
-    except csv.Error:
-        raise ImportFileError("the header row cannot be read as CSV") from None
-    if not header:
-        raise ImportFileError("the file is empty: expected a header row")
-    missing = missing_columns(header)
-    if missing:
-        raise ImportFileError("the header row lacks columns: " + ", ".join(missing))
-    report = ImportReport()
-    seen: dict[tuple[str, str], int] = {}
-    for line, values in records(reader):
-        if values is None:
-            report.rejected.append((line, "the line cannot be read as CSV"))
-        elif values:  # a blank line is no row
-            # Values beyond the header's columns are not ours to read; missing ones are empty.
-            _import_row(report, dict(zip(header, values, strict=False)), line, seen)
+            try:
+                bulk_postgres.load(rows, report)
+            except (SQLAlchemyError, DatabaseError) as error:
+                # The checks leave nothing for the database to refuse; if it does, the whole
+                # transaction is gone. Its text holds values, so only its kind is said.
+                db.session.rollback()
+                raise ImportFileError(
+                    f"the database refused the import ({type(error).__name__}); nothing was imported"
+                ) from None
+        else:
+            _one_by_one(rows, report)
+    report.seconds = time.perf_counter() - started
     return report
 
 
-def records(reader) -> Iterator[tuple[int, list[str] | None]]:
-    """(line, values) for each record after the header; values is None for one csv cannot read.
-
-    The line is where the record starts, which is what a person finds in the file (a quoted
-    value may run over several lines)."""
-    while True:
-        line = reader.line_num + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error:
-            values = None
-        yield line, values
+def _set_based() -> bool:
+    """True on PostgreSQL: rows are staged with COPY and applied in set-based SQL."""
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
-def _import_row(report: ImportReport, raw: dict, line: int, seen: dict) -> None:
-    try:
-        row = parse_row(raw)
-    except RowError as error:
-        report.rejected.append((line, str(error)))
-        return
+def _checked(
+    records: Records, header: list[str], report: ImportReport, progress
+) -> Iterator[tuple[int, AccountRow]]:
+    """(line, row) for every row that passes the checks; the others are reported as they come."""
     only = _current().only_creditor
-    if only is not None and row.creditor != only:
-        report.rejected.append((line, "creditor is not the creditor this import is for"))
-        return
-    key = (row.creditor, row.reference)
-    if key in seen:
-        report.rejected.append(
-            (line, f"the reference appears twice for this creditor (first on line {seen[key]})")
-        )
-        return
-    seen[key] = line
-    if row.cleaned:
-        report.cleaned.append((line, row.cleaned))
+    for count, (line, values, reason) in enumerate(records, 1):
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress()
+        if values is None:
+            report.reject(line, reason)
+        elif values:  # a blank line is no row
+            # Values beyond the header's columns are not ours to read; missing ones are empty.
+            raw = dict(zip(header, values, strict=False))
+            try:
+                row = parse_clean_row(raw)
+            except RowError as error:
+                report.reject(
+                    line,
+                    str(error),
+                    (raw.get("creditor") or "").strip(),
+                    (raw.get("reference") or "").strip(),
+                )
+                continue
+            if only is not None and row.creditor != only:
+                report.reject(
+                    line, "creditor is not the creditor this import is for", row.creditor, row.reference
+                )
+                continue
+            yield line, row
+    if progress is not None:
+        progress()
+
+
+def _one_by_one(rows: Iterator[tuple[int, AccountRow]], report: ImportReport) -> None:
+    """Apply each row in its own savepoint, committing every BATCH rows."""
+    seen: dict[tuple[str, str], int] = {}
+    pending = 0
+    for line, row in rows:
+        if pending == 0:
+            _take_write_lock()
+        key = (row.creditor, row.reference)
+        if key in seen:
+            report.reject(line, DUPLICATE.format(first=seen[key]), *key)
+            continue
+        seen[key] = line
+        if row.cleaned:
+            report.clean(line, row.cleaned, *key)
+        apply_row(report, row, line)
+        pending += 1
+        if pending >= BATCH:
+            db.session.commit()
+            pending = 0
+    db.session.commit()
+
+
+def _take_write_lock() -> None:
+    """On SQLite, begin the batch holding the write lock. A savepoint begins a transaction that
+    reads first; a second import's would then fail at once on its first write ("database is
+    locked") rather than wait its turn, as it does when its transaction starts as a writer."""
+    connection = db.session.connection().connection.driver_connection
+    if db.session.get_bind().dialect.name == "sqlite" and not connection.in_transaction:
+        connection.execute("BEGIN IMMEDIATE")
+
+
+def apply_row(report: ImportReport, row: AccountRow, line: int) -> None:
+    """Upsert one checked row in a savepoint of the current transaction, and note the outcome."""
     try:
-        outcome, change, account = _upsert(row, line)
-        db.session.commit()
+        with db.session.begin_nested():
+            outcome, change, account = _upsert(row, line)
     except Refused as error:
-        db.session.rollback()
-        report.refused.append((line, str(error)))
+        report.refuse(line, str(error), row.creditor, row.reference)
         return
     except SQLAlchemyError as error:
         # A safety net: the checks above should leave nothing for the database to refuse. The
         # error's text holds the row's values, so only its kind is reported.
-        db.session.rollback()
-        report.rejected.append((line, f"the database refused the row ({type(error).__name__})"))
+        report.reject(
+            line, f"the database refused the row ({type(error).__name__})", row.creditor, row.reference
+        )
         return
-    setattr(report, outcome, getattr(report, outcome) + 1)
-    report.accepted.append(Accepted(line, outcome, f"{row.creditor}/{row.reference}", account.id))
+    report.accept(Accepted(line, outcome, f"{row.creditor}/{row.reference}", account.id))
     if change is not None:
-        report.changes.append(change)
+        report.change(change, row.creditor, row.reference)
 
 
 def _creditor(row: AccountRow) -> Creditor:
@@ -307,3 +316,14 @@ def _upsert(row: AccountRow, line: int) -> tuple[str, Change | None, Account]:
     timeline.record(account, "account_updated", actor=importer.actor, **details, **importer.event_data)
     label = f"{creditor.slug}/{account.reference}"
     return "updated", Change(line, label, tuple(sorted(changed)), reason), account
+
+
+@contextmanager
+def importing_as(actor: str, by: str | None = None, only_creditor: str | None = None) -> Iterator[None]:
+    """Rows applied inside (apply_row) are written as *actor*, as import_accounts writes them:
+    how the API applies the rows of one request in that request's transaction."""
+    token = _importer.set(_Importer(actor, by, only_creditor))
+    try:
+        yield
+    finally:
+        _importer.reset(token)

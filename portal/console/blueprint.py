@@ -21,6 +21,7 @@ NAVIGATION = (
     ("console.policies", _l("Policies"), StaffRole.AGENT),
     ("console.import_accounts", _l("Import"), StaffRole.AGENT),
     ("console.staff_list", _l("Staff"), StaffRole.ADMIN),
+    ("console.connections", _l("Connections"), StaffRole.ADMIN),
     ("console.my_account", _l("Your sign-in"), StaffRole.AGENT),
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
+from portal.cant_pay.service import OUTCOMES as REQUEST_ENDINGS
 from portal.forms.base import Form
 from portal.forms.choices import RadiosField, TickField
 from portal.forms.fields import MostCharacters, TextAreaField
@@ -26,19 +27,19 @@ OUTCOME_FACTS = {value: (conversation, connected) for value, _label, conversatio
 OUTCOME_LABELS = {value: label for value, label, *_facts in OUTCOMES}
 
 #: How a promise or a call-back request ended, by the request's kind.
-REQUEST_OUTCOMES = {
-    RequestKind.PROMISE: (
-        ("paid", _l("Paid as promised")),
-        ("not_paid", _l("Not paid")),
-        ("other", _l("Something else (say what in the note)")),
-    ),
-    RequestKind.HARDSHIP: (
-        ("talked", _l("Called back and talked")),
-        ("unreachable", _l("Could not reach them")),
-        ("other", _l("Something else (say what in the note)")),
-    ),
+#: How a promise or call-back may end, in the words the closing form shows; the values are the
+#: service's own (portal/cant_pay/service.py OUTCOMES), which the API takes too.
+REQUEST_OUTCOME_LABELS = {
+    "paid": _l("Paid as promised"),
+    "not_paid": _l("Not paid"),
+    "talked": _l("Called back and talked"),
+    "unreachable": _l("Could not reach them"),
+    "other": _l("Something else (say what in the note)"),
 }
-REQUEST_OUTCOME_LABELS = {value: label for pairs in REQUEST_OUTCOMES.values() for value, label in pairs}
+REQUEST_OUTCOMES = {
+    kind: tuple((value, REQUEST_OUTCOME_LABELS[value]) for value in values)
+    for kind, values in REQUEST_ENDINGS.items()
+}
 
 
 def _note(label):

@@ -16,8 +16,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal import clock
+from portal.cant_pay import service as cant_pay
 from portal.console import acting
-from portal.console.access import account_or_404, of_account_or_404, requires
+from portal.console.access import account_or_404, of_account_or_404, requires, staff
 from portal.console.account_state import hold, local_today, staff_pause_until
 from portal.console.blueprint import ACCOUNT_ACTIONS, bp
 from portal.console.call_forms import (
@@ -27,7 +28,7 @@ from portal.console.call_forms import (
     CallForm,
     CloseRequestForm,
 )
-from portal.domain import calls, transitions
+from portal.domain import calls
 from portal.extensions import db
 from portal.i18n import long_date
 from portal.models import Account, Event, RequestKind, RequestStatus, StaffRole, SupportRequest
@@ -267,20 +268,14 @@ def close_request(account_id: int, request_id: int):
     if not form.validate():
         return _request_page(account, support_request, form, form.error_summary(), 400)
     hold(account)
-    hold(support_request)
-    if support_request.status is not RequestStatus.OPEN:
+    try:
+        cant_pay.close(
+            support_request, form.outcome.data, form.note.data, actor=acting.actor(), by=staff().email
+        )
+    except cant_pay.AlreadyClosed:
         db.session.rollback()
         already = _("Nothing was changed: this request was closed already; the timeline says how.")
         return _request_page(account, support_request, form, [("state", already)], 409)
-    transitions.REQUEST.move(support_request, RequestStatus.DONE)
-    acting.record(
-        account,
-        "request_closed",
-        request_id=support_request.id,
-        request_kind=support_request.kind.value,
-        outcome=form.outcome.data,
-        note=form.note.data,
-    )
     db.session.commit()
     flash(_("Closed: %(outcome)s.", outcome=REQUEST_OUTCOME_LABELS[form.outcome.data]))
     return redirect(url_for("console.account", account_id=account.id) + "#requests")

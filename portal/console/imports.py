@@ -8,14 +8,15 @@ only ever sends the random part, checked against a pattern, so no path comes fro
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import io
 import json
 import os
 import re
 import secrets
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -23,8 +24,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.validators import ValidationError
 
-from portal.collector.file_text import ImportFileError, decode
-from portal.collector.importer import ImportReport, import_accounts, records
+from portal.collector.csv_records import Records
+from portal.collector.file_text import ImportFileError, open_text
+from portal.collector.import_report import safe_cell
+from portal.collector.importer import ImportReport, import_accounts
 from portal.console import acting
 from portal.console.access import creditors, signed_in, staff
 from portal.console.blueprint import bp
@@ -35,8 +38,6 @@ from portal.forms.files import FileField
 #: How long a result and its rows not imported are kept.
 KEEP_SECONDS = 24 * 60 * 60
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{24}$")
-#: A spreadsheet reads a cell starting with one of these as a formula (OWASP's list).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: The start of an .xlsx (or any zip) file: a common upload that is no CSV at all.
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -99,21 +100,25 @@ def import_page():
         return _render_form(form, status=400)
     creditor = next(c for c in creditors() if c.slug == form.creditor.data)
     upload = form.file.data
-    data = upload.read()
-    text = _text(form, data)
-    if text is None:
-        return _render_form(form, status=400)
+    encoding = None if form.encoding.data == "auto" else form.encoding.data
+    # The upload is read as a stream (the importer's memory stays flat), twice: once to import,
+    # once to copy out the rows not imported.
     try:
-        report = import_accounts(
-            io.StringIO(text, newline=""), actor=acting.actor(), by=staff().email, only_creditor=creditor.slug
-        )
+        with _text(form, upload.stream, encoding) as text:
+            if text is None:
+                return _render_form(form, status=400)
+            report = import_accounts(
+                text, actor=acting.actor(), by=staff().email, only_creditor=creditor.slug, keep=None
+            )
     except ImportFileError as error:
         form.add_error(form.file, _("Nothing was imported: %(reason)s.", reason=str(error)))
         return _render_form(form, status=400)
     token = secrets.token_urlsafe(18)
     name = Path(upload.filename or "").name[:100]
     _save(token, "json", json.dumps(_result(report, creditor.name, name)))
-    _save(token, "csv", _rows_not_imported(text, _reasons(report)))
+    upload.stream.seek(0)
+    with _text(form, upload.stream, encoding) as text, _saving(token, "csv") as out:
+        _rows_not_imported(text, _reasons(report), out)
     flash(_("The file was read and every good row imported; what happened to each row is below."))
     return redirect(url_for("console.import_result", token=token))
 
@@ -155,9 +160,11 @@ def _too_large(error):
     return _render_form(form, status=413)
 
 
-def _text(form: ImportForm, data: bytes) -> str | None:
-    """The file's text; None, with the reason beside the file field, when it is not text."""
-    if data.startswith(ZIP_MAGIC):
+@contextlib.contextmanager
+def _text(form: ImportForm, stream: BinaryIO, encoding: str | None):
+    """The upload as text to stream; None, with the reason beside the file field, when it is not
+    text. The upload itself is left open, to be read again."""
+    if stream.read(len(ZIP_MAGIC)) == ZIP_MAGIC:
         form.add_error(
             form.file,
             _(
@@ -165,9 +172,11 @@ def _text(form: ImportForm, data: bytes) -> str | None:
                 "“CSV UTF-8” in your spreadsheet program and upload that file."
             ),
         )
-        return None
+        yield None
+        return
+    stream.seek(0)
     try:
-        return decode(data, None if form.encoding.data == "auto" else form.encoding.data)
+        text = open_text(stream, encoding)
     except ImportFileError as error:
         # The importer's words name the command's --encoding option; this page has its own.
         where = re.search(r"line \d+", str(error))
@@ -179,7 +188,12 @@ def _text(form: ImportForm, data: bytes) -> str | None:
                 where=where.group(0) if where else _("at its start"),
             ),
         )
-        return None
+        yield None
+        return
+    try:
+        yield text
+    finally:
+        text.detach()
 
 
 # --- What the result page and the download hold -------------------------------------------
@@ -211,7 +225,7 @@ def _result(report: ImportReport, creditor_name: str, file_name: str) -> dict:
         "created": report.created,
         "updated": report.updated,
         "unchanged": report.unchanged,
-        "flagged": len(report.flagged),
+        "flagged": report.flagged_count,
         "accepted": accepted,
         "not_imported": sorted(not_imported, key=lambda row: row["line"]),
     }
@@ -223,28 +237,24 @@ def _reasons(report: ImportReport) -> dict[int, str]:
     return reasons
 
 
-def safe_cell(value: str) -> str:
-    """The cell as text a spreadsheet shows, never runs: a leading apostrophe before a formula."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
-def _rows_not_imported(text: str, reasons: dict[int, str]) -> str:
+def _rows_not_imported(text, reasons: dict[int, str], out) -> None:
     """The rows not imported as they were in the file, each after its reason.
 
     The file is read again exactly as the importer reads it, so the lines are the report's.
     The reason comes first, so it heads its column however many values a row has.
     """
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, [])
+    reader = Records(text)
+    try:
+        header = reader.header()
+    except ImportFileError:
+        header = []
     column = "import_reason" if "reason" in (name.strip().lower() for name in header) else "reason"
-    out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([safe_cell(cell) for cell in [column, *header]])
-    for line, values in records(reader):
+    for line, values, _reason in reader:
         if line in reasons:
             # A line the importer could not read either has no values; its reason says so.
             writer.writerow([safe_cell(cell) for cell in [reasons[line], *(values or [])]])
-    return out.getvalue()
 
 
 # --- Kept on the server for a day ----------------------------------------------------------
@@ -264,11 +274,18 @@ def _path(token: str, suffix: str) -> Path:
 
 
 def _save(token: str, suffix: str, text: str) -> None:
+    with _saving(token, suffix) as file:
+        file.write(text)
+
+
+@contextlib.contextmanager
+def _saving(token: str, suffix: str):
+    """A new file for *token*, open for writing text."""
     # Readable by the portal's own user only: the rows hold names, addresses and amounts owed.
     _folder().mkdir(mode=0o700, parents=True, exist_ok=True)
     handle = os.open(_path(token, suffix), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-        file.write(text)
+        yield file
 
 
 def _load(token: str, suffix: str) -> str:

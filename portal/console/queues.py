@@ -11,7 +11,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal import clock
@@ -21,6 +21,7 @@ from portal.console.account_view import reason_text
 from portal.console.blueprint import bp
 from portal.console.queue_forms import COUNTER_PROBLEMS, FREQUENCY_LABELS, DisputeForm, OfferForm
 from portal.console.worklist_data import next_preferred
+from portal.disputes import decisions as dispute_decisions
 from portal.disputes import service as disputes
 from portal.domain import offers as offer_rules
 from portal.domain.schedules import Frequency
@@ -39,7 +40,6 @@ from portal.models import (
     StaffRole,
     SupportRequest,
 )
-from portal.notify import disputes as dispute_emails
 from portal.notify.rules import contact_zone
 from portal.offers import decisions
 from portal.offers import service as offers
@@ -177,19 +177,6 @@ def dispute(dispute_id: int):
     return _dispute_page(_dispute_or_404(dispute_id))
 
 
-def _hold(dispute: Dispute) -> None:
-    """Hold the dispute's row until the commit and read it afresh, so two supervisors resolving
-    it at once resolve it once: the second waits here, then finds it resolved."""
-    # A write, not SELECT ... FOR UPDATE, so that SQLite (which ignores FOR UPDATE) holds too.
-    db.session.execute(
-        update(Dispute)
-        .where(Dispute.id == dispute.id)
-        .values(status=Dispute.status)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(dispute)
-
-
 @bp.route("/disputes/<int:dispute_id>", methods=["POST"])
 @requires(StaffRole.SUPERVISOR)
 def decide_dispute(dispute_id: int):
@@ -197,12 +184,9 @@ def decide_dispute(dispute_id: int):
     form = DisputeForm()
     if not form.validate_on_submit():
         return _dispute_page(dispute, form, form.error_summary(), 400)
-    _hold(dispute)
-    account = dispute.account
-    status_before = account.status
-    # As `resolve-dispute` does: resolve, queue the outcome's email, one commit.
+    # As `resolve-dispute` does: hold it, resolve, queue the outcome's email, one commit.
     try:
-        cancelled = disputes.resolve(
+        decided = dispute_decisions.decide(
             dispute, DisputeStatus(form.outcome.data), form.note.data, actor=acting.actor()
         )
     except disputes.AlreadyResolved:
@@ -213,8 +197,8 @@ def decide_dispute(dispute_id: int):
             status=dispute.status.value,
         )
         return _dispute_page(dispute, form, [("decided", already)], 409)
-    message = dispute_emails.queue_outcome(dispute, plan_cancelled=cancelled is not None)
     db.session.commit()
+    status_before, cancelled, message = decided.status_before, decided.cancelled, decided.message
     if dispute.status is DisputeStatus.REJECTED:
         flash(
             _(

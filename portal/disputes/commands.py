@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from portal.disputes import service
+from portal.disputes import decisions, service
 from portal.extensions import db
 from portal.models import AccountStatus, DisputeStatus
 from portal.notify import disputes as dispute_emails
@@ -42,14 +42,14 @@ def resolve_command(reference: str, outcome: str | None, note: str):
     if dispute is None:
         raise click.ClickException(f"No dispute with reference {reference!r}")
     account = dispute.account
-    status_before = account.status
     try:
-        cancelled = service.resolve(dispute, DisputeStatus(outcome), note.strip())
+        decided = decisions.decide(dispute, DisputeStatus(outcome), note.strip())
     except service.AlreadyResolved as error:
+        db.session.rollback()
         already = f"Dispute {dispute.reference} is already {dispute.status.value}."
         raise click.ClickException(already) from error
-    dispute_emails.queue_outcome(dispute, plan_cancelled=cancelled is not None)
     db.session.commit()
+    status_before, cancelled = decided.status_before, decided.cancelled
 
     where = f"{account.creditor.slug}/{account.reference}"
     if dispute.status is DisputeStatus.UPHELD:

@@ -31,6 +31,9 @@ from portal.models.requests import (
 from portal.models.sessions import DebtorSession
 from portal.models.staff import StaffAudit, StaffRole, StaffSession, StaffUser
 
+# The API's keys and kept answers, and webhooks out: imported so Alembic sees their tables.
+from portal.models import api, webhooks  # noqa: F401, E402  isort: skip
+
 __all__ = [
     "Account",
     "Campaign",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 from sqlalchemy import text
@@ -81,3 +82,8 @@ def snapshot(app):
         }
 
     return take
+
+
+def untimed(output: str) -> str:
+    """The command's output without the seconds its summary ends with (they vary by run)."""
+    return re.sub(r" in \d+\.\d seconds$", "", output.strip(), flags=re.M)

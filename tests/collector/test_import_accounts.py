@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from portal.collector.importer import ImportFileError, import_accounts
 from portal.extensions import db
 from portal.models import Account, Creditor, Debtor, Event
-from tests.collector.conftest import COLUMNS, account_row
+from tests.collector.conftest import COLUMNS, account_row, untimed
 
 
 def _accounts() -> list[Account]:
@@ -37,7 +37,7 @@ def test_command_imports_good_rows_and_prints_a_summary(runner, write_csv):
     )
     result = _import(runner, path)
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "created 2, updated 0, unchanged 0, rejected 0"
+    assert untimed(result.stdout) == "created 2, updated 0, unchanged 0, rejected 0"
     assert result.stderr == ""
     assert [a.reference for a in _accounts()] == ["A-1", "A-2"]
     assert _event_kinds() == ["account_imported", "account_imported"]
@@ -72,13 +72,13 @@ def test_reimporting_the_same_file_changes_nothing(runner, write_csv, snapshot):
     ]
     path = write_csv(rows)
     first = _import(runner, path)
-    assert first.stdout.strip() == "created 3, updated 0, unchanged 0, rejected 0"
+    assert untimed(first.stdout) == "created 3, updated 0, unchanged 0, rejected 0"
     before = snapshot()
 
     again = _import(runner, path)
 
     assert again.exit_code == 0, again.output
-    assert again.stdout.strip() == "created 0, updated 0, unchanged 3, rejected 0"
+    assert untimed(again.stdout) == "created 0, updated 0, unchanged 3, rejected 0"
     assert snapshot() == before
 
 
@@ -98,19 +98,19 @@ def test_reimporting_one_person_known_differently_by_two_creditors_changes_nothi
             ),
         ]
     )
-    assert _import(runner, path).stdout.strip() == "created 2, updated 0, unchanged 0, rejected 0"
+    assert untimed(_import(runner, path).stdout) == "created 2, updated 0, unchanged 0, rejected 0"
     before = snapshot()
 
     again = _import(runner, path)
 
-    assert again.stdout.strip() == "created 0, updated 0, unchanged 2, rejected 0"
+    assert untimed(again.stdout) == "created 0, updated 0, unchanged 2, rejected 0"
     assert snapshot() == before
 
 
 def test_a_changed_row_updates_the_account_and_notes_it(runner, write_csv):
     _import(runner, write_csv([account_row(reference="A-1", principal="1000.00")]))
     result = _import(runner, write_csv([account_row(reference="A-1", principal="900.00")]))
-    assert result.stdout.strip().splitlines() == [
+    assert untimed(result.stdout).splitlines() == [
         "line 2: updated acme/A-1: principal",
         "created 0, updated 1, unchanged 0, rejected 0",
     ]
@@ -144,7 +144,7 @@ def test_a_bad_row_is_reported_by_line_and_the_good_rows_still_import(runner, wr
     result = _import(runner, path)
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "created 2, updated 0, unchanged 0, rejected 1"
+    assert untimed(result.stdout) == "created 2, updated 0, unchanged 0, rejected 1"
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("line 3: rejected: ")
     assert reason in line
@@ -162,7 +162,7 @@ def test_a_reference_twice_in_one_file_keeps_the_first_and_rejects_the_second(ru
     )
     result = _import(runner, path)
 
-    assert result.stdout.strip() == "created 2, updated 0, unchanged 0, rejected 1"
+    assert untimed(result.stdout) == "created 2, updated 0, unchanged 0, rejected 1"
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("line 4: rejected: ")
     assert "the reference appears twice for this creditor (first on line 2)" in line
@@ -179,7 +179,7 @@ def test_the_same_reference_at_two_creditors_is_two_accounts(runner, write_csv):
         ]
     )
     result = _import(runner, path)
-    assert result.stdout.strip() == "created 2, updated 0, unchanged 0, rejected 0"
+    assert untimed(result.stdout) == "created 2, updated 0, unchanged 0, rejected 0"
 
 
 def test_every_bad_row_is_reported_in_one_run(runner, write_csv):
@@ -193,7 +193,7 @@ def test_every_bad_row_is_reported_in_one_run(runner, write_csv):
     result = _import(runner, path)
     lines = result.stderr.strip().splitlines()
     assert [line.split(":")[0] for line in lines] == ["line 2", "line 4"]
-    assert result.stdout.strip() == "created 1, updated 0, unchanged 0, rejected 2"
+    assert untimed(result.stdout) == "created 1, updated 0, unchanged 0, rejected 2"
 
 
 def test_missing_header_columns_is_a_clear_error_and_imports_nothing(runner, write_csv):

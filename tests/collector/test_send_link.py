@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from portal.collector.send_commands import reason_words
 from portal.extensions import db
+from portal.links.sending import reason_words
 from portal.models import MagicLink, Message, MessageStatus, OptOut
 from portal.notify import rules, sender
 from tests.helpers.mail import body

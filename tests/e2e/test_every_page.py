@@ -98,8 +98,13 @@ def test_every_page_in_every_width(
 ):
     built = scenes(app, make_account, issue_link, localstripe, runner, lang)
 
-    # The staff console has its own sweep (tests/e2e/test_console_pages.py).
-    routes = {rule.endpoint for rule in app.url_map.iter_rules() if not rule.endpoint.startswith("console.")}
+    # The staff console has its own sweep (tests/e2e/test_console_pages.py); the JSON API
+    # (blueprints api_*, and its document) has no pages: its contract test is tests/api/test_contract.py.
+    routes = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if not rule.endpoint.startswith(("console.", "api_", "api-docs."))
+    }
     shown = {scene.endpoint for scene in built}
     assert not (routes - shown - NOT_PAGES.keys()), (
         f"routes with no scene: {sorted(routes - shown - NOT_PAGES.keys())}"

@@ -21,4 +21,7 @@ def app_config(url: str, localstripe, mail_server) -> dict:
         "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": mail_server.port,
+        # Webhooks out to an address nothing answers (tests/api/seeding.py) fail fast.
+        "WEBHOOK_CONNECT_TIMEOUT": 0.5,
+        "WEBHOOK_READ_TIMEOUT": 2,
     }

@@ -35,6 +35,17 @@ SERIAL = (
     "tests/plans/test_policy_first_version.py::test_two_first_visits_at_once_share_one_default_version",
     "tests/plans/test_runner.py::test_concurrent_runners_charge_each_instalment_once",
     "tests/payments/test_reconcile.py::test_two_runs_and_the_webhook_at_once_fix_each_difference_once",
+    # The API: requests released together with one Idempotency-Key, one reference, one decision.
+    "tests/api/test_idempotency.py::test_two_requests_with_one_key_at_once_make_one_link",
+    "tests/api/test_account_writes_race.py",
+    "tests/api/test_disputes_api.py::test_two_requests_deciding_one_dispute_at_once_decide_it_once",
+    "tests/api/test_offers_api.py::test_two_requests_deciding_one_offer_at_once_decide_it_once",
+    "tests/api/test_callbacks_api.py::test_two_requests_closing_one_call_back_at_once_close_it_once",
+    "tests/api/test_policies_api.py::test_two_changes_at_once_are_saved_one_after_the_other",
+    "tests/api/test_policies_api.py::test_two_changes_based_on_one_version_at_once_save_one",
+    "tests/collector/test_import_race.py::test_two_imports_of_overlapping_files_at_once_create_each_account_once",
+    # Webhook deliverers draining at once.
+    "tests/webhooks/test_delivery_race.py::test_deliverers_at_once_send_each_message_once_in_order",
 )
 
 
