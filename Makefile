@@ -99,6 +99,7 @@ lint: $(VENV)/.installed
 bench: install
 	$(BIN)/python -m bench.campaign --database $(POSTGRES_SERVER) --channel email
 	$(BIN)/python -m bench.campaign --database $(POSTGRES_SERVER) --channel sms
+	$(BIN)/python -m bench.import_accounts --database $(POSTGRES_SERVER) --rows 1000000
 
 ## The fast tier alone: tests that need no localstripe, no SMTP server and no browser (the domain,
 ## the form kit, the page check, and the tests that run on tests/fakes/). The list is kept here.
