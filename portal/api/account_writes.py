@@ -15,6 +15,7 @@ from portal.api.fields import Amount
 from portal.api.idempotency import writes
 from portal.api.link_routes import actor
 from portal.collector import importer
+from portal.collector.bulk_postgres import CREDITOR_LOCK_SPACE
 from portal.collector.csv_rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, RowError, parse_clean_row
 from portal.collector.import_report import ImportReport
 from portal.extensions import db
@@ -101,7 +102,10 @@ def _hold_creditor() -> None:
     """Upserts of one creditor take turns (PostgreSQL), so two requests creating the same
     reference at once give one account, not a refusal by the unique index."""
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(14, :id)"), {"id": creditor().id})
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :id)"),
+            {"space": CREDITOR_LOCK_SPACE, "id": creditor().id},
+        )
 
 
 def _apply(items: list[dict]) -> tuple[ImportReport, list[dict]]:
