@@ -37,6 +37,7 @@ NOT_PAGES = {
     "console.revoke_link": "a POST from the links page that redirects back to it",
     "console.revoke_links": "a POST from the links page that redirects back to it",
     "console.refund_again": "a POST from the refund page that redirects back to it",
+    "console.revoke_api_key": "a POST from the connections page that redirects back to it",
 }
 
 
@@ -112,6 +113,10 @@ def _scenes(app, make_account, make_staff, console_sign_in) -> list[Scene]:
     from portal.console import staff_admin
 
     invited, token = staff_admin.create("new@example.com", staff_admin.StaffRole.AGENT, [])
+    db.session.commit()
+    from portal.api import keys as api_keys
+
+    api_keys.create(account.creditor, "Collection system")
     db.session.commit()
     acc = f"/console/accounts/{account.id}"
     return [
@@ -202,6 +207,7 @@ def _scenes(app, make_account, make_staff, console_sign_in) -> list[Scene]:
         Scene("import, no file", "console.import_accounts", "/console/import", admin_cookie, {}),
         Scene("import result", "console.import_result", imported, admin_cookie),
         Scene("results", "console.results", "/console/results", admin_cookie),
+        Scene("connections", "console.connections", "/console/connections", admin_cookie),
         Scene(
             "results, bad dates",
             "console.results",
