@@ -38,6 +38,9 @@ class Account(db.Model):
     forgiven: Mapped[int] = mapped_column(default=0)
     original_creditor: Mapped[str | None] = mapped_column(String(200))
     itemization_date: Mapped[date | None] = mapped_column(Date)
+    #: What the debt is for ("Emergency room visit"), and when the service was given, from the import.
+    description: Mapped[str | None] = mapped_column(String(500))
+    service_date: Mapped[date | None] = mapped_column(Date)
     #: IANA zone for contact hours; empty falls back to the creditor's.
     timezone: Mapped[str | None] = mapped_column(String(64))
     #: True while a dispute is open: no reminders, no charges, no new links until it is resolved.

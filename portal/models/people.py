@@ -19,6 +19,8 @@ class Creditor(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     #: IANA zone used for contact hours when an account has none of its own.
     timezone: Mapped[str] = mapped_column(String(64), default="America/New_York")
+    #: ISO 3166 country: chooses US or British English and how dates and money are written.
+    country: Mapped[str] = mapped_column(String(2), default="US", server_default="US")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
