@@ -9,10 +9,11 @@ index (PostgreSQL) or the write lock (SQLite) and then replays the first answer.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Response, request
+from flask import Response, g, request
 from flask_smorest import Blueprint as SmorestBlueprint
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -24,6 +25,21 @@ from portal.models.api import IdempotentRequest
 
 HEADER = "Idempotency-Key"
 _KEPT_HEADERS = ("Location", "Content-Type")
+
+
+def withhold_on_replay(*fields: str) -> None:
+    """Keep these top-level fields of this request's answer out of the stored copy: a replay shows
+    them as null. For secrets shown once, so they live in one table only."""
+    g.idempotency_withheld = fields
+
+
+def _kept_body(response: Response) -> str:
+    body = response.get_data(as_text=True)
+    withheld = g.pop("idempotency_withheld", ())
+    if not withheld:
+        return body
+    answer = json.loads(body)
+    return json.dumps({name: (None if name in withheld else value) for name, value in answer.items()})
 
 
 def _fingerprint() -> str:
@@ -95,7 +111,7 @@ def writes(view: Callable) -> Callable:
             db.session.rollback()
             return response
         kept.status = response.status_code
-        kept.body = response.get_data(as_text=True)
+        kept.body = _kept_body(response)
         kept.headers = {name: response.headers[name] for name in _KEPT_HEADERS if name in response.headers}
         db.session.commit()
         return response

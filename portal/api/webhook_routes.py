@@ -11,7 +11,7 @@ from portal import clock
 from portal.api.auth import creditor, requires
 from portal.api.blueprint import make_blueprint
 from portal.api.errors import ApiError
-from portal.api.idempotency import writes
+from portal.api.idempotency import withhold_on_replay, writes
 from portal.api.pagination import PageArgs, page, page_schema
 from portal.extensions import db
 from portal.models.webhooks import EndpointState, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -57,7 +57,13 @@ class EndpointSchema(ma.Schema):
 class NewEndpointSchema(EndpointSchema):
     secret = ma.fields.String(
         required=True,
-        metadata={"description": "The signing secret (whsec_...), shown only in this answer."},
+        allow_none=True,
+        metadata={
+            "description": (
+                "The signing secret (whsec_...), shown only in this answer: null when the answer is "
+                "replayed for the same Idempotency-Key (the secret is not kept with the answer)."
+            )
+        },
     )
 
 
@@ -134,6 +140,7 @@ def add_webhook(args):
         )
     except endpoints.EndpointError as error:
         raise ApiError(422, "invalid", str(error), field=error.field) from None
+    withhold_on_replay("secret")
     return {**endpoint_data(endpoint), "secret": endpoint.secret}
 
 

@@ -15,6 +15,7 @@ from portal.api import keys
 from portal.extensions import db
 from portal.links import service
 from portal.models import MagicLink, Message
+from portal.models.api import IdempotentRequest
 from tests.api.seeding import bearer
 from tests.helpers.records import count, events
 
@@ -160,3 +161,17 @@ def test_two_requests_with_one_key_at_once_make_one_link(app, account, token, mo
     assert answers[0].get_data() == answers[1].get_data()
     assert sorted(a.headers.get("Idempotent-Replayed", "") for a in answers) == ["", "true"]
     assert count(MagicLink) == 1 and len(events(account, "link_issued")) == 1
+
+
+def test_a_replayed_new_webhook_answer_withholds_the_secret(client, account, token):
+    headers = {**bearer(token), "Idempotency-Key": "hook-1"}
+    body = {"url": "https://collections.example.com/hooks"}
+    first = client.post("/api/v1/webhooks", json=body, headers=headers)
+    again = client.post("/api/v1/webhooks", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201, first.text
+    assert first.json["secret"].startswith("whsec_")
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json["secret"] is None
+    assert again.json["id"] == first.json["id"]
+    kept = db.session.scalar(db.select(IdempotentRequest).where(IdempotentRequest.key == "hook-1"))
+    assert first.json["secret"] not in kept.body
