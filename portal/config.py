@@ -6,6 +6,9 @@ import os
 import sys
 from pathlib import Path
 
+from portal.domain.contrast import AA_TEXT, WHITE, ColourError, contrast_ratio, parse_hex
+from portal.domain.languages import valid_country
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: The checkout, when the portal runs from one; an installed portal's parent is site-packages.
 ROOT = PACKAGE_DIR.parent
@@ -30,6 +33,8 @@ DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - refused outside development b
 ENVIRONMENTS = ("production", "development", "test")
 #: A session key shorter than this can be guessed offline from one signed cookie or link.
 MIN_SECRET_BYTES = 32
+#: The portal's own deep teal: no government's colour, and 7.8:1 against white text.
+DEFAULT_BRAND_COLOUR = "#0b5c5a"
 
 
 class ConfigError(RuntimeError):
@@ -132,6 +137,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "COLLECTOR_ADDRESS": _env("COLLECTOR_ADDRESS", "100 Main Street, Suite 200, Springfield, IL 62701"),
         "COLLECTOR_PHONE": _env("COLLECTOR_PHONE", "1-800-555-0100"),
         "COLLECTOR_EMAIL": _env("COLLECTOR_EMAIL", "help@example.com"),
+        # The agency's look (portal/look.py): its logo (a path on this site or an https:// address;
+        # empty shows the name alone), its colour (#rrggbb, carrying white text at 4.5:1 or more)
+        # and its favicon (empty serves one drawn in the brand colour).
+        "COLLECTOR_LOGO_URL": _env("COLLECTOR_LOGO_URL"),
+        "BRAND_COLOUR": _env("BRAND_COLOUR", DEFAULT_BRAND_COLOUR),
+        "FAVICON_URL": _env("FAVICON_URL"),
         "COLLECTOR_HOURS": _env("COLLECTOR_HOURS", "Monday to Friday, 8 am to 8 pm Central Time"),
         # Free text shown to debtors may be given per language: COLLECTOR_HOURS_ES, ...
         "COLLECTOR_HOURS_ES": _env(
@@ -144,7 +155,7 @@ def load_config(overrides: dict | None = None) -> dict:
             "COLLECTOR_HOURS_VI", "Thứ Hai đến Thứ Sáu, 8 giờ sáng đến 8 giờ tối, giờ miền Trung"
         ),
         # Shown on the validation page so a person can check we are who we say we are.
-        "COLLECTOR_LICENCE": _env("COLLECTOR_LICENCE", "Example licence no. 12345 (demo)"),
+        "COLLECTOR_LICENCE": _env("COLLECTOR_LICENCE", "Example license no. 12345 (demo)"),
         # Days from the first link for an account until the date shown as the last day to dispute.
         "VALIDATION_DAYS": int(_env("VALIDATION_DAYS", "35")),
         # Dispute evidence may be up to 10 MB; the rest leaves room for the form around it.
@@ -199,6 +210,10 @@ def load_config(overrides: dict | None = None) -> dict:
         # Spanish, Chinese and Vietnamese: the three languages after English that most US residents
         # with limited English speak (README, "Languages").
         "SUPPORTED_LOCALES": ("en", "es", "zh_Hant", "vi"),
+        # Where readers are when the page does not know their account (ISO 3166, two capitals):
+        # with the language it chooses US or British English and how dates and money are written.
+        # A known account's creditor country (Creditor.country) wins.
+        "PORTAL_COUNTRY": _env("PORTAL_COUNTRY", "US"),
     }
     config.update(overrides or {})
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -222,6 +237,12 @@ def _check(config: dict) -> None:
         raise ConfigError("REMINDER_DAYS_BEFORE cannot be negative; use 0 for the payment day itself.")
     if config["VALIDATION_DAYS"] < 1:
         raise ConfigError("VALIDATION_DAYS must be at least 1 (Regulation F's period is usually 35).")
+    country = config["PORTAL_COUNTRY"]
+    if not valid_country(country):
+        raise ConfigError(
+            f"PORTAL_COUNTRY is {country!r}; use a two-letter ISO 3166 code in capitals, such as US or GB."
+        )
+    _check_brand(config)
     if config["TRUSTED_PROXY_HOPS"] < 0:
         raise ConfigError("TRUSTED_PROXY_HOPS is the number of proxies in front of the portal: 0 or more.")
     if not config["SECRET_KEY"]:
@@ -234,6 +255,30 @@ def _check(config: dict) -> None:
     if not development:
         _check_production(config)
         _check_catalogs(config)
+
+
+def _check_brand(config: dict) -> None:
+    """Refuse a brand colour white text cannot be read on, and an image address the page cannot load."""
+    colour = config["BRAND_COLOUR"]
+    try:
+        rgb = parse_hex(colour)
+    except ColourError:
+        raise ConfigError(
+            f"BRAND_COLOUR is {colour!r}; write it as #rrggbb, for example {DEFAULT_BRAND_COLOUR}."
+        ) from None
+    ratio = contrast_ratio(rgb, WHITE)
+    if ratio < AA_TEXT:
+        shown = int(ratio * 100) / 100  # rounded down: 4.497 must not read as 4.50
+        raise ConfigError(
+            f"BRAND_COLOUR {colour} has a contrast of {shown:.2f}:1 with white text; it needs at least "
+            f"{AA_TEXT}:1 (WCAG 2.2 AA). Choose a darker colour."
+        )
+    for name in ("COLLECTOR_LOGO_URL", "FAVICON_URL"):
+        url = config[name]
+        if url and not (url.startswith("https://") or (url.startswith("/") and not url.startswith("//"))):
+            raise ConfigError(
+                f"{name} is {url!r}; give a path on this site such as /static/logo.svg or an https:// address."
+            )
 
 
 def _check_production(config: dict) -> None:

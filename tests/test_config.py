@@ -145,3 +145,49 @@ def test_production_sends_texts_with_all_twilio_settings_and_never_to_a_test_ser
     monkeypatch.setenv("TWILIO_API_BASE", "http://127.0.0.1:9")
     with pytest.raises(ConfigError, match="TWILIO_API_BASE is only for tests"):
         load_config()
+
+
+# --- The agency's look (BRAND_COLOUR, COLLECTOR_LOGO_URL, FAVICON_URL) ------------------------
+
+
+def test_the_default_brand_colour_carries_white_text(monkeypatch):
+    monkeypatch.delenv("BRAND_COLOUR", raising=False)
+    _production(monkeypatch)
+    assert load_config()["BRAND_COLOUR"] == "#0b5c5a"
+
+
+def test_a_brand_colour_is_read_from_the_environment(monkeypatch):
+    _production(monkeypatch)
+    monkeypatch.setenv("BRAND_COLOUR", "#5b2a86")
+    assert load_config()["BRAND_COLOUR"] == "#5b2a86"
+
+
+@pytest.mark.parametrize(("colour", "ratio"), [("#888888", "3.54"), ("#ffbf47", "1.66"), ("#777777", "4.47")])
+def test_a_brand_colour_white_text_cannot_be_read_on_stops_start_up(monkeypatch, colour, ratio):
+    _production(monkeypatch)
+    monkeypatch.setenv("BRAND_COLOUR", colour)
+    with pytest.raises(ConfigError, match=rf"BRAND_COLOUR {colour} has a contrast of {ratio}:1 with white text"):
+        load_config()
+
+
+@pytest.mark.parametrize("colour", ["teal", "0b5c5a", "#0b5", "#0b5c5z"])
+def test_a_brand_colour_not_written_as_rrggbb_stops_start_up(monkeypatch, colour):
+    monkeypatch.setenv("BRAND_COLOUR", colour)
+    with pytest.raises(ConfigError, match="write it as #rrggbb"):
+        load_config()
+
+
+@pytest.mark.parametrize("name", ["COLLECTOR_LOGO_URL", "FAVICON_URL"])
+@pytest.mark.parametrize("url", ["http://example.com/logo.png", "//example.com/logo.png", "logo.png"])
+def test_a_logo_or_favicon_must_be_on_this_site_or_https(monkeypatch, name, url):
+    monkeypatch.setenv(name, url)
+    with pytest.raises(ConfigError, match=name):
+        load_config()
+
+
+def test_a_logo_and_favicon_may_be_paths_or_https(monkeypatch):
+    monkeypatch.setenv("COLLECTOR_LOGO_URL", "https://cdn.example.com/logo.svg")
+    monkeypatch.setenv("FAVICON_URL", "/static/favicon.ico")
+    config = load_config()
+    assert config["COLLECTOR_LOGO_URL"] == "https://cdn.example.com/logo.svg"
+    assert config["FAVICON_URL"] == "/static/favicon.ico"

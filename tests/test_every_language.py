@@ -15,7 +15,7 @@ from babel.numbers import format_currency
 from flask_babel import force_locale, gettext, ngettext
 from icalendar import Calendar
 
-from portal.domain.languages import html_lang, portal_language
+from portal.domain.languages import formatting_locale, html_lang, portal_language
 from portal.extensions import db
 from portal.models import Payment
 from portal.notify import receipts
@@ -24,7 +24,14 @@ from tests.helpers.mail import body
 from tests.helpers.plans import plan_rows
 
 LANGUAGES = ["en", "es", "zh_Hant", "vi"]
-TRANSLATED = ["es", "zh_Hant", "vi"]
+
+
+def _us(lang: str) -> str:
+    """The locale a US creditor's debtor reads *lang* in (es_US writes "$50.00", not "50,00 US$")."""
+    return formatting_locale(lang, "US")
+
+
+TRANSLATED = ["es", "zh_Hant", "vi", "en_US"]  # en_US: the US wording of the (British) source
 
 
 def test_the_portal_speaks_four_languages(app):
@@ -117,8 +124,8 @@ def test_money_and_dates_on_the_receipt_are_babels_for_the_language(app, client,
     sign_in(account)
     page = client.get(f"/receipt/{payment.id}").text
     assert f'<html lang="{html_lang(lang)}">' in page
-    assert format_currency(1234.56, "USD", locale=lang) in page
-    assert format_date(date(2027, 3, 5), format="long", locale=lang) in page
+    assert format_currency(1234.56, "USD", locale=_us(lang)) in page
+    assert format_date(date(2027, 3, 5), format="long", locale=_us(lang)) in page
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -133,7 +140,7 @@ def test_the_receipt_email_is_in_the_debtors_language(app, make_account, mailbox
     if lang != "en":
         assert subject != "Receipt for your payment to Acme Bank"
     assert f'<html lang="{html_lang(lang)}">' in body(message, "html")
-    assert format_currency(50, "USD", locale=lang) in body(message, "plain")
+    assert format_currency(50, "USD", locale=_us(lang)) in body(message, "plain")
     assert thanks in body(message, "html")
 
 
@@ -145,7 +152,7 @@ def test_the_calendar_file_is_in_the_debtors_language(app, make_account, lang):
     with app.test_request_context(), force_locale(lang):
         summary = gettext(
             "Payment of %(amount)s to %(creditor)s",
-            amount=format_currency(50, "USD", locale=lang),
+            amount=format_currency(50, "USD", locale=_us(lang)),
             creditor="Acme Bank",
         )
         reference = gettext("Account reference")

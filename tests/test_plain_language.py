@@ -55,7 +55,6 @@ EXPLAINED = {
     "settle": "A settlement means you pay less than the full amount",
     "instalment plan": "An instalment plan means you pay what you owe in smaller parts",
     "itemization date": "the date the creditor last worked out what you owed",
-    "principal": "Amount borrowed or charged (principal)",
 }
 
 

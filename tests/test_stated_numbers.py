@@ -49,7 +49,7 @@ def test_every_page_that_promises_a_reply_states_the_offer_rule(app, make_accoun
     client = sign_in(make_account())
 
     for path in ("/offer/new", "/options"):
-        assert "reply within 3 working days" in page_text(client.get(path).text), path
+        assert "reply within 3 business days" in page_text(client.get(path).text), path
 
 
 def test_the_pause_stated_is_the_pause_applied(make_account, client, issue_link, monkeypatch):

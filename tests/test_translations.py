@@ -11,7 +11,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALES = ["es", "zh_Hant", "vi"]
+LOCALES = ["es", "zh_Hant", "vi", "en_US"]  # en_US: US words for US readers; British English is the source
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 

@@ -28,6 +28,9 @@ class AccountSchema(ma.Schema):
     balance = Amount(required=True, metadata={"description": "What is still owed."})
     original_creditor = ma.fields.String(allow_none=True, required=True)
     itemization_date = ma.fields.Date(allow_none=True, required=True)
+    description = ma.fields.String(allow_none=True, required=True)
+    service_date = ma.fields.Date(allow_none=True, required=True)
+    original_account_number = ma.fields.String(allow_none=True, required=True)
     timezone = ma.fields.String(allow_none=True, required=True)
     status = ma.fields.String(required=True, metadata={"enum": [s.value for s in AccountStatus]})
     on_hold = ma.fields.Boolean(required=True, metadata={"description": "True while a dispute is open."})
@@ -58,6 +61,9 @@ def account_data(account: Account) -> dict:
         "balance": amount(account.balance.minor, currency),
         "original_creditor": account.original_creditor,
         "itemization_date": account.itemization_date,
+        "description": account.description,
+        "service_date": account.service_date,
+        "original_account_number": account.original_account_number,
         "timezone": account.timezone,
         "status": account.status.value,
         "on_hold": account.on_hold,

@@ -48,6 +48,23 @@ class AccountInSchema(ma.Schema):
     itemization_date = ma.fields.String(
         load_default=None, allow_none=True, metadata={"description": "YYYY-MM-DD"}
     )
+    description = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(max=500),
+        metadata={"description": 'What the debt is for, e.g. "Emergency room visit".'},
+    )
+    service_date = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "YYYY-MM-DD, when the service or goods were given; not in the future."},
+    )
+    original_account_number = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.Length(max=50),
+        metadata={"description": "The account number on the itemization date; may be truncated (****1234)."},
+    )
 
 
 class AccountResultSchema(ma.Schema):

@@ -33,7 +33,7 @@ DAY_LABELS = {
 TIME_LABELS = {"morning": _l("Morning"), "afternoon": _l("Afternoon"), "evening": _l("Evening")}
 
 _PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ().\-]+$")
-_USING_NUMBERS = _l("Enter the date using numbers, for example 15 4 2027")
+_USING_NUMBERS = _l("Enter the date using numbers, for example %(example)s")
 
 
 # --- Promise to pay ----------------------------------------------------------------------------
@@ -54,13 +54,14 @@ class PromiseDateForm(Form):
             DateProblem.MISSING: _l("Enter the date you will pay"),
             DateProblem.INCOMPLETE: _USING_NUMBERS,
             DateProblem.NOT_NUMBERS: _USING_NUMBERS,
-            DateProblem.NOT_REAL: _l("Enter a real date, for example 15 4 2027"),
+            DateProblem.NOT_REAL: _l("Enter a real date, for example %(example)s"),
         },
     )
 
     def __init__(self, window: tuple[date, date], **kwargs):
         self.window = window
         super().__init__(**kwargs)
+        self.date.earliest, self.date.latest = window
 
     def validate_date(self, field):
         first, last = self.window

@@ -35,7 +35,18 @@ CREDITOR_LOCK_SPACE = 14
 #: Memory each sort or hash of the set-based statements may use, for this transaction only.
 WORK_MEM = "256MB"
 PERSON = ("full_name", "email", "phone", "date_of_birth", "postal_code", "language")
-ACCOUNT = ("currency", "principal", "interest", "fees", "original_creditor", "itemization_date", "timezone")
+ACCOUNT = (
+    "currency",
+    "principal",
+    "interest",
+    "fees",
+    "original_creditor",
+    "itemization_date",
+    "timezone",
+    "description",
+    "service_date",
+    "original_account_number",
+)
 STAGED = (
     ("line", "int"),
     ("creditor", "text"),
@@ -54,6 +65,9 @@ STAGED = (
     ("original_creditor", "text"),
     ("itemization_date", "date"),
     ("timezone", "text"),
+    ("description", "text"),
+    ("service_date", "date"),
+    ("original_account_number", "text"),
     ("cleaned", "text"),
 )
 _names = itertools.count()
@@ -78,6 +92,9 @@ def _staged(line: int, row: AccountRow) -> tuple:
         row.original_creditor,
         row.itemization_date,
         row.timezone,
+        row.description,
+        row.service_date,
+        row.original_account_number,
         ",".join(row.cleaned) if row.cleaned else None,
     )
 

@@ -13,7 +13,7 @@ from typing import TextIO
 
 from portal.collector.file_text import ImportFileError
 
-#: Far more than any real row (the widest a row can be and still import is about 1,500
+#: Far more than any real row (the widest a row can be and still import is about 2,100
 #: characters), far less than would hurt: a longer record is refused, not read.
 MAX_RECORD_CHARS = 1 << 20
 #: Columns a header or a row may have; an export with a few extra columns is fine.

@@ -26,7 +26,18 @@ REQUIRED_COLUMNS = (
     "interest",
     "fees",
 )
-OPTIONAL_COLUMNS = ("language", "creditor_name", "timezone", "original_creditor", "itemization_date")
+OPTIONAL_COLUMNS = (
+    "language",
+    "creditor_name",
+    "timezone",
+    "original_creditor",
+    "itemization_date",
+    # What the debt is for, as the debtor would recognise it (shown on the overview and the
+    # validation page), and the account number it had on the itemization date (Regulation F).
+    "description",
+    "service_date",
+    "original_account_number",
+)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 #: Amounts are stored in INTEGER columns (32-bit on PostgreSQL); the total must fit as well.
@@ -58,6 +69,9 @@ class AccountRow(NamedTuple):
     timezone: str | None
     original_creditor: str | None
     itemization_date: date | None
+    description: str | None = None
+    service_date: date | None = None
+    original_account_number: str | None = None
     #: Columns whose text was cleaned (line breaks, control characters), for the report.
     cleaned: tuple[str, ...] = ()
 
@@ -183,6 +197,9 @@ def parse_clean_row(raw: dict[str, str | None]) -> AccountRow:
         raise RowError("the total owed is larger than the portal can hold")
     original_creditor = text.get("original_creditor")
     itemization_date = _date(text, "itemization_date")
+    service_date = _date(text, "service_date")
+    if service_date and service_date > date.today():
+        raise RowError("service_date is in the future")
     return AccountRow(
         reference=reference,
         creditor=creditor,
@@ -200,5 +217,9 @@ def parse_clean_row(raw: dict[str, str | None]) -> AccountRow:
         timezone=timezone,
         original_creditor=original_creditor,
         itemization_date=itemization_date,
+        # Kept as written: it is plain text, escaped wherever it is shown.
+        description=text.get("description"),
+        service_date=service_date,
+        original_account_number=text.get("original_account_number"),
         cleaned=tuple(text.cleaned),
     )

@@ -233,6 +233,9 @@ def _account_fields(row: AccountRow) -> dict:
         "original_creditor": row.original_creditor,
         "itemization_date": row.itemization_date,
         "timezone": row.timezone,
+        "description": row.description,
+        "service_date": row.service_date,
+        "original_account_number": row.original_account_number,
     }
 
 

@@ -27,9 +27,11 @@ LIMITS = {
     "postal_code": Debtor.__table__.c.postal_code.type.length,
     "original_creditor": Account.__table__.c.original_creditor.type.length,
     "timezone": Account.__table__.c.timezone.type.length,
+    "description": Account.__table__.c.description.type.length,
+    "original_account_number": Account.__table__.c.original_account_number.type.length,
 }
 #: Names are printed on pages, receipts and email headers: they are cleaned rather than refused.
-NAME_COLUMNS = frozenset({"creditor_name", "full_name", "original_creditor"})
+NAME_COLUMNS = frozenset({"creditor_name", "full_name", "original_creditor", "description"})
 _SPACES = re.compile(r"\s+")
 #: Exactly the characters `_is_control` names (Cc is U+0000-U+001F and U+007F-U+009F, Zl is
 #: U+2028, Zp U+2029; tests/collector/test_row_checks_fast.py holds it to unicodedata), so a

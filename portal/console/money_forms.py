@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField
@@ -24,12 +24,12 @@ METHOD_NAMES = dict(METHODS)
 REFERENCE_MOST = 100
 REASON_MOST = 2000
 
-_USING_NUMBERS = _l("Enter the date using numbers, for example 15 4 2027")
+_USING_NUMBERS = _l("Enter the date using numbers, for example %(example)s")
 RECEIVED_MESSAGES = {
     DateProblem.MISSING: _l("Enter the date the money was received"),
     DateProblem.INCOMPLETE: _USING_NUMBERS,
     DateProblem.NOT_NUMBERS: _USING_NUMBERS,
-    DateProblem.NOT_REAL: _l("Enter a real date, for example 15 4 2027"),
+    DateProblem.NOT_REAL: _l("Enter a real date, for example %(example)s"),
 }
 
 
@@ -46,6 +46,9 @@ class OutsidePaymentForm(Form):
     def __init__(self, currency: str, today: date, **kwargs):
         self.currency, self.today = currency, today
         super().__init__(**kwargs)
+        # Money recorded here has usually just arrived: the example is a recent day, not a future one.
+        self.received.earliest = today - timedelta(days=30)
+        self.received.latest = today
 
     def validate_received(self, field):
         if field.data is not None and field.data > self.today:

@@ -21,8 +21,8 @@ ALL = "all"
 #: With no dates asked for, the page shows this many days, ending today.
 DEFAULT_DAYS = 84
 
-_USING_NUMBERS = _l("Enter the date using numbers, for example 2 3 2026")
-_NOT_REAL = _l("Enter a real date, for example 2 3 2026")
+_USING_NUMBERS = _l("Enter the date using numbers, for example %(example)s")
+_NOT_REAL = _l("Enter a real date, for example %(example)s")
 
 
 class ResultsFilterForm(Form):
@@ -53,6 +53,8 @@ class ResultsFilterForm(Form):
     def __init__(self, *, creditor_choices, today: date, **kwargs):
         self.today = today
         super().__init__(meta={"csrf": False}, **kwargs)  # a GET form changes nothing
+        for field in (self.start, self.end):
+            field.earliest, field.latest = today - timedelta(days=DEFAULT_DAYS), today
         self.creditor.choices = creditor_choices
 
     def validate_end(self, field):

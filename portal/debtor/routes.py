@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal import clock, timeline
 from portal.accounts import eligibility, ledger
-from portal.debtor import support_status
+from portal.debtor import attention, support_status
 from portal.debtor.blueprint import bp
 from portal.disputes import service as disputes
 from portal.extensions import db
@@ -35,6 +35,8 @@ def overview():
         plan=plan,
         waiting=waiting,
         next_due=ledger.next_instalment(plan) if plan else None,
+        # Plan payments that did not go through, shown first with what to do (partials/attention).
+        needs_action=attention.needing_action(plan, clock.today()),
         paid_count=ledger.instalments_paid(plan) if plan else 0,
         # What the account may do now and how it ended: the page asks, it does not work it out.
         can=eligibility.for_account(account, clock.today()),

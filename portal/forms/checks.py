@@ -3,20 +3,18 @@ form of a button that asks nothing (only its security token is checked)."""
 
 from __future__ import annotations
 
-from babel.numbers import NumberFormatError, parse_decimal
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from portal.domain.money import MoneyError, parse_major
+from portal.domain.amount_input import AmountInputError, AmountProblem, amount_example, parse_amount_text
+from portal.domain.money import MoneyError
 from portal.domain.text import has_refused_character, is_ascii_number
+from portal.i18n import page_locale
 
 Errors = list[tuple[str, str]]
 
 #: Larger amounts are typing mistakes, and would not fit the database's integer columns.
 AMOUNT_MAX = 10**9
-#: More characters than any amount anyone types; longer text is refused before it is parsed.
-_AMOUNT_CHARACTERS = 40
 #: The most payments anyone could mean; a longer number is a typing mistake, not a plan.
 _COUNT_DIGITS = 4
 
@@ -39,27 +37,36 @@ def refused_text(text: str, *, multiline: bool = True) -> str | None:
     )
 
 
-def _plain_number(text: str) -> str:
-    """Read the number the way the reader's language writes it ("40,00" is forty in Spanish),
-    and give it back as plain digits with a dot; grouping must be in the right places."""
-    text = text.replace(" ", "").replace("\u00a0", "")
-    if text.replace(".", "", 1).isdigit():
-        return text  # a plain 40 or 40.00 means the same in every language we speak
-    return format(parse_decimal(text, locale=str(get_locale()), strict=True), "f")
+def amount_format_error(currency: str, locale: str) -> str:
+    """What to say when an amount's separators cannot be read for sure: the form it should take
+    for this reader ("1,000.00" in en_US, "1.000,00" in es), built from the locale."""
+    example = amount_example(currency, locale)
+    if currency == "USD":
+        return _("Enter the amount in dollars and cents, like %(example)s", example=example)
+    return _("Enter the amount using numbers, like %(example)s", example=example)
 
 
 def parse_amount(raw: str | None, currency: str, field: str, errors: Errors) -> int | None:
-    text = (raw or "").strip().lstrip("$€£").strip()
+    """The amount typed, in minor units, read the way the page's reader writes numbers; or None
+    with the reason added to *errors*."""
+    text = (raw or "").strip()
     if not text:
         errors.append((field, _("Enter an amount")))
         return None
+    locale = page_locale()
     try:
-        if len(text) > _AMOUNT_CHARACTERS:
-            raise MoneyError("too long to be an amount")
-        value = parse_major(_plain_number(text), currency).minor
-    except (MoneyError, NumberFormatError, ValueError):
+        value = parse_amount_text(text, currency, locale).minor
+    except AmountInputError as error:
+        if error.kind is AmountProblem.NOT_A_NUMBER:
+            example = amount_example(currency, locale, major=25)
+            message = _("Enter an amount using numbers, for example %(example)s", example=example)
+            errors.append((field, message))
+        else:
+            errors.append((field, amount_format_error(currency, locale)))
+        return None
+    except (MoneyError, ValueError):
         # ValueError: int() refuses numbers of thousands of digits (a stuck key is not an amount).
-        errors.append((field, _("Enter an amount using numbers, for example 25.00")))
+        errors.append((field, amount_format_error(currency, locale)))
         return None
     if value <= 0:
         errors.append((field, _("Enter an amount more than zero")))

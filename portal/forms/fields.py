@@ -5,15 +5,22 @@ told not to (an identity answer is never sent back), and refuses hidden characte
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from wtforms import Field
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation, ValidationError
 
 from portal.domain.dates import DateProblem, parse_day_month_year
+from portal.domain.locale_dates import DAY_FIRST
 from portal.forms.checks import parse_amount, refused_text
+from portal.i18n import date_example, page_date_order
 
 DATE_PARTS = ("day", "month", "year")
+#: Each box's label and width; the boxes stand in the order the reader writes dates.
+_PART_LABELS = {"day": _l("Day"), "month": _l("Month"), "year": _l("Year")}
+_PART_WIDTHS = {"day": "width-2", "month": "width-2", "year": "width-4"}
 
 
 class _TypedField(Field):
@@ -111,10 +118,10 @@ class DayMonthYearField(Field):
     `day`, `month`, `year` with part_prefix=""); `data` is the date, or None if it is not one.
 
     *messages* gives the page's own words for each DateProblem, as each page asks about a
-    different date.
+    different date; a message may hold %(example)s, filled with an example date in the reader's
+    order: *example* if given (a date of birth), else one inside `earliest`..`latest` (a page
+    that knows its range sets them; earliest defaults to today).
     """
-
-    anchor_part = "day"
 
     def __init__(
         self,
@@ -124,6 +131,7 @@ class DayMonthYearField(Field):
         messages: Mapping[DateProblem, str],
         part_prefix: str | None = None,
         keeps_typed: bool = True,
+        example: date | None = None,
         **kwargs,
     ):
         super().__init__(label, validators, **kwargs)
@@ -135,11 +143,40 @@ class DayMonthYearField(Field):
         self.keeps_typed = keeps_typed
         self.typed = dict.fromkeys(DATE_PARTS, "")
         self.problem: DateProblem | None = None
+        self.example = example
+        #: The range a page allows, when it knows it: the example in a message lies inside it.
+        self.earliest: date | None = None
+        self.latest: date | None = None
+
+    @property
+    def order(self) -> tuple[str, str, str]:
+        """The boxes' parts in the order the page's reader writes dates (month first in the US)."""
+        return page_date_order()
+
+    def parts(self) -> list[tuple[str, str, str]]:
+        """(part, label, width class) for each box, in the reader's order."""
+        return [(part, str(_PART_LABELS[part]), _PART_WIDTHS[part]) for part in self.order]
 
     @property
     def anchor(self) -> str:
-        """The day box, where the error summary sends the reader."""
-        return f"{self.id}-day"
+        """The first box in the reader's order, where the error summary sends the reader."""
+        return f"{self.id}-{self.order[0]}"
+
+    def example_text(self) -> str:
+        """The example date for this question, as the reader types it ("11 13 2026")."""
+        return date_example(self.earliest, self.latest, on=self.example)
+
+    def message(self, problem: DateProblem) -> str:
+        """The page's words for *problem*, with its example (if it shows one) in the reader's order.
+
+        A message may also be given per order of the boxes ({MONTH_FIRST: ..., DAY_FIRST: ...}),
+        for words that name the parts ("must include a month, day and year").
+        """
+        text = self.messages[problem]
+        if isinstance(text, Mapping):
+            text = text.get(self.order) or text[DAY_FIRST]
+        text = str(text)
+        return text % {"example": self.example_text()} if "%(example)s" in text else text
 
     def part_name(self, part: str) -> str:
         """The name the box for *part* ("day", "month" or "year") is posted under."""
@@ -168,7 +205,7 @@ class DayMonthYearField(Field):
 
     def pre_validate(self, form):
         if self.problem is not None:
-            raise StopValidation(self.messages[self.problem])
+            raise StopValidation(self.message(self.problem))
 
     def shown(self, part: str) -> str:
         """What the box for *part* shows: what was typed, or nothing for an answer never sent back."""

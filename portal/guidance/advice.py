@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.config import advice_links
+from portal.i18n import page_language
 
 TEXT = _l(
     "You can get free, confidential advice about money and debt from a nonprofit credit "
@@ -41,7 +41,7 @@ def _setting(name: str) -> str:
 
     An English-only setting does not replace the portal's own advice in the other languages.
     """
-    config, locale = current_app.config, str(get_locale())
+    config, locale = current_app.config, page_language()
     return config.get(name if locale == "en" else f"{name}_{locale.upper()}") or ""
 
 

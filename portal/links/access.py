@@ -51,6 +51,7 @@ def pending_link() -> MagicLink | None:
     if check.problem is not None:
         return None
     g.account_language = check.link.account.debtor.language
+    g.account_country = check.link.account.creditor.country  # US or British English, dates, money
     return check.link
 
 

@@ -9,13 +9,22 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
 from portal.domain.dates import DateProblem
+from portal.domain.locale_dates import DAY_FIRST, MONTH_FIRST, YEAR_FIRST
 from portal.forms.base import Form
 from portal.forms.fields import DayMonthYearField, TextField
 
+#: The example birth date the question shows, written in the reader's order ("3 27 1980" in the US).
+EXAMPLE_BIRTH_DATE = date(1980, 3, 27)
+
 _DATE_ERRORS = {
     DateProblem.MISSING: _l("Enter your date of birth"),
-    DateProblem.INCOMPLETE: _l("Your date of birth must include a day, month and year"),
-    DateProblem.NOT_NUMBERS: _l("Enter your date of birth using numbers, for example 27 3 1980"),
+    # The parts named in the order the reader's boxes stand.
+    DateProblem.INCOMPLETE: {
+        MONTH_FIRST: _l("Your date of birth must include a month, day and year"),
+        DAY_FIRST: _l("Your date of birth must include a day, month and year"),
+        YEAR_FIRST: _l("Your date of birth must include a year, month and day"),
+    },
+    DateProblem.NOT_NUMBERS: _l("Enter your date of birth using numbers, for example %(example)s"),
     DateProblem.NOT_REAL: _l("Your date of birth must be a real date"),
 }
 
@@ -24,7 +33,11 @@ class DateOfBirthForm(Form):
     """What is your date of birth? Posted as day, month and year (the names browsers autofill)."""
 
     dob = DayMonthYearField(
-        _l("What is your date of birth?"), messages=_DATE_ERRORS, part_prefix="", keeps_typed=False
+        _l("What is your date of birth?"),
+        messages=_DATE_ERRORS,
+        part_prefix="",
+        keeps_typed=False,
+        example=EXAMPLE_BIRTH_DATE,
     )
 
     def validate_dob(self, field):

@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal.domain import contact, sms_text
-from portal.i18n import person_language
+from portal.i18n import person_language, spoken_language
 from portal.links import identity_check
 from portal.links import service as links
 from portal.models import Account, Message
@@ -65,8 +65,8 @@ def render(message: Message, now: datetime) -> None:
     if facts.get("unlock"):
         identity_check.unlock(account, link)
     message.link_id = link.id
-    language = person_language(account.debtor.language)
-    message.language = language
+    language = person_language(account.debtor.language, account.creditor.country)
+    message.language = spoken_language(account.debtor.language)
     url = links.url_for_link(link)
     expires = contact.local_date(link.expires_at, rules.contact_zone(account))
     with force_locale(language):
@@ -130,7 +130,7 @@ def sample_url() -> str:
 def segments_for(account: Account, url_length: int) -> int:
     """How many segments the link's text message to *account* would take (its language, its
     creditor's name); more than MAX_SEGMENTS when no wording fits."""
-    with force_locale(person_language(account.debtor.language)):
+    with force_locale(person_language(account.debtor.language, account.creditor.country)):
         try:
             return sms_text.segments(text_message(account, "x" * url_length))
         except TooLong:

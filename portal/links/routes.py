@@ -7,9 +7,10 @@ from datetime import date
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import ngettext
 
+from portal import clock
 from portal.domain import identity
 from portal.extensions import db, limiter
-from portal.links import access, identity_check, service
+from portal.links import access, identity_check, new_link, service
 from portal.links.forms import DateOfBirthForm, PostalCodeForm
 from portal.links.identity_check import Verdict
 
@@ -28,7 +29,10 @@ def open_link(token: str):
     check = service.check_token(token)
     if check.problem is not None:
         status = 404 if check.problem is service.LinkProblem.INVALID else 410
-        return render_template("links/problem.html", problem=check.problem.value), status
+        # Only an expired link's page offers a new one: the token in the form is the one in the
+        # address bar, and it still names the account (a revoked or mangled one names nobody).
+        offer = token if check.problem is service.LinkProblem.EXPIRED else None
+        return render_template("links/problem.html", problem=check.problem.value, token=offer), status
     service.note_opened(check.link)
     access.start_pending(check.link)
     db.session.commit()
@@ -122,6 +126,21 @@ def _wrong_answer_message(uses_dob: bool, outcome: identity_check.Outcome) -> st
 @bp.get("/session-ended")
 def session_ended():
     return render_template("links/session_ended.html")
+
+
+@bp.post("/new-link")
+@limiter.limit("5/minute;20/hour")
+def ask_for_new_link():
+    """Send a new link to the contact on file, if any and if the rules allow; one answer for all."""
+    link = new_link.link_from(request.form.get("token"), session.get("link"))
+    new_link.request_new_link(link, clock.now())
+    db.session.commit()
+    return redirect(url_for("links.new_link_asked"), code=303)
+
+
+@bp.get("/new-link-asked")
+def new_link_asked():
+    return render_template("links/new_link_asked.html", minutes=new_link.NEW_LINK_MINUTES)
 
 
 @bp.post("/sign-out")

@@ -41,6 +41,9 @@ class Account(db.Model):
     #: What the debt is for ("Emergency room visit"), and when the service was given, from the import.
     description: Mapped[str | None] = mapped_column(String(500))
     service_date: Mapped[date | None] = mapped_column(Date)
+    #: The account number the debt had with the creditor on the itemization date (Regulation F,
+    #: 12 CFR 1006.34(c)(2)(iv)), as the creditor sends it (perhaps truncated, such as ****1234).
+    original_account_number: Mapped[str | None] = mapped_column(String(50))
     #: IANA zone for contact hours; empty falls back to the creditor's.
     timezone: Mapped[str | None] = mapped_column(String(64))
     #: True while a dispute is open: no reminders, no charges, no new links until it is resolved.

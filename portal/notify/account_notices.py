@@ -89,7 +89,7 @@ def _queue(
     account: Account, kind: str, key: str, now: datetime, subject_text, template: str, facts: dict, **context
 ) -> Message:
     debtor = account.debtor
-    with force_locale(person_language(debtor.language)):
+    with force_locale(person_language(debtor.language, account.creditor.country)):
         subject = subject_text()
         context.update(account=account, subject=subject, optout_url=optout_url(debtor))
         text = render_template(f"{template}.txt", **context)

@@ -31,7 +31,7 @@ def outcome_key(dispute: Dispute) -> str:
 
 def _queue(dispute: Dispute, kind: str, key: str, subject_text, template: str, **context) -> Message:
     account = dispute.account
-    with force_locale(person_language(account.debtor.language)):
+    with force_locale(person_language(account.debtor.language, account.creditor.country)):
         subject = subject_text()
         text = render_template(
             template, dispute=dispute, account=account, optout_url=optout_url(account.debtor), **context

@@ -34,7 +34,7 @@ def queue_decision(offer: Offer, now: datetime) -> tuple[Message | None, str]:
         timeline.record(account, "offer_decision_not_sent", offer_id=offer.id, reason=reason)
         return None, reason
     link = links.issue(account, days=link_days(account, reason, now), actor="system")
-    with force_locale(person_language(account.debtor.language)):
+    with force_locale(person_language(account.debtor.language, account.creditor.country)):
         subjects = {
             OfferStatus.ACCEPTED: _("We have accepted your offer"),
             OfferStatus.COUNTERED: _("We have looked at your offer"),

@@ -186,7 +186,7 @@ def queue_email(
     not_before: datetime | None = None,
 ) -> Message:
     """Queue an email already written in the person's language, with their one-click opt-out."""
-    from portal.i18n import person_language
+    from portal.i18n import spoken_language
     from portal.notify.optout import optout_url
 
     debtor = account.debtor
@@ -200,7 +200,7 @@ def queue_email(
         html=html,
         attachments=attachments,
         unsubscribe_url=optout_url(debtor),
-        language=person_language(debtor.language),
+        language=spoken_language(debtor.language),
         debtor_initiated=debtor_initiated,
         facts=facts,
         not_before=not_before,

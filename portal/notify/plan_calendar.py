@@ -36,7 +36,7 @@ def plan_ics(plan: Plan) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    with force_locale(person_language(account.debtor.language)):
+    with force_locale(person_language(account.debtor.language, account.creditor.country)):
         calendar.add("x-wr-calname", _("Payments to %(creditor)s", creditor=account.creditor.name))
         contact = _(
             "Questions? Call %(name)s on %(phone)s (%(hours)s).",

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from portal.domain.policy import Policy
 from portal.extensions import db
-from portal.i18n import person_language
+from portal.i18n import number_list, person_language
 from portal.models import Plan
 from portal.notify import mailer, outbox
 from portal.notify.optout import optout_url
@@ -19,7 +19,7 @@ log = logging.getLogger("portal.mail")
 
 
 def retry_wording(policy: Policy) -> str:
-    days = ", ".join(str(d) for d in policy.retry_days)
+    days = number_list(policy.retry_days)
     return _("%(days)s days after the payment date", days=days) if policy.retry_days else _("later")
 
 
@@ -53,7 +53,7 @@ def _queue(plan: Plan) -> None:
 
     account = plan.account
     policy = Policy.from_dict(plan.policy.settings)
-    with force_locale(person_language(account.debtor.language)):
+    with force_locale(person_language(account.debtor.language, account.creditor.country)):
         subject = _("Your payment plan with %(creditor)s", creditor=account.creditor.name)
         text = render_template(
             "emails/plan_confirmation.txt",

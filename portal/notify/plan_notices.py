@@ -30,7 +30,7 @@ def _queue(
         timeline.record(account, f"{kind}_not_sent", reason=reason)
         return False
     url, _expires = fresh_link(account, reason, now)
-    with force_locale(person_language(account.debtor.language)):
+    with force_locale(person_language(account.debtor.language, account.creditor.country)):
         subject = subject_text()
         text = render_template(template, link=url, optout_url=optout_url(account.debtor), **context)
     outbox.queue_email(account, kind, key=key, subject=subject, text=text, not_before=now)

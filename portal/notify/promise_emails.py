@@ -29,7 +29,7 @@ def queue_promise_reminder(request: SupportRequest, link_url: str, now: datetime
     account = request.account
     debtor = account.debtor
     unsubscribe = optout_url(debtor)
-    with force_locale(person_language(debtor.language)):
+    with force_locale(person_language(debtor.language, account.creditor.country)):
         subject = _("Reminder: you said you would pay on %(date)s", date=long_date(request.promise_date))
         text = render_template(
             "emails/promise_reminder.txt",

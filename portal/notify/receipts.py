@@ -181,7 +181,7 @@ def send_receipt(payment: Payment) -> bool:
 
 def _queue(payment: Payment) -> None:
     account = payment.account
-    with force_locale(person_language(account.debtor.language)):
+    with force_locale(person_language(account.debtor.language, account.creditor.country)):
         if account.status is AccountStatus.SETTLED:
             subject = _("Your account with %(creditor)s is settled", creditor=account.creditor.name)
         else:

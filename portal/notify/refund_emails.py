@@ -34,7 +34,7 @@ def queue_refund_notice(refund: PaymentRefund, now: datetime) -> Message | None:
         timeline.record(account, "refund_notice_not_sent", refund_id=refund.id, reason=reason)
         return None
     owes = account.status is AccountStatus.OPEN and account.balance.minor > 0
-    with force_locale(person_language(account.debtor.language)):
+    with force_locale(person_language(account.debtor.language, account.creditor.country)):
         amount = money(account.money(refund.amount))
         subject = _("We have refunded %(amount)s to your card", amount=amount)
         text = render_template(

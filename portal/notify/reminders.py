@@ -12,6 +12,7 @@ from portal.i18n import long_date, money, person_language
 from portal.models import Instalment, Message
 from portal.notify import outbox
 from portal.notify.optout import optout_url
+from portal.notify.plan_notices import fresh_link
 
 
 def queue_reminder(instalment: Instalment, facts: dict, now: datetime) -> Message:
@@ -22,8 +23,14 @@ def queue_reminder(instalment: Instalment, facts: dict, now: datetime) -> Messag
     plan = instalment.plan
     account = plan.account
     debtor = account.debtor
+    key = f"reminder:{instalment.id}"
+    queued = outbox.find(key)
+    if queued is not None:  # no second link for a reminder that is already on its way
+        return queued
+    # A fresh link, so the person can act on the reminder itself (the caller found it may go now).
+    url, _expires = fresh_link(account, "", now)
     unsubscribe = optout_url(debtor)
-    with force_locale(person_language(debtor.language)):
+    with force_locale(person_language(debtor.language, account.creditor.country)):
         subject = _(
             "Reminder: your payment of %(amount)s on %(date)s",
             amount=money(account.money(instalment.amount)),
@@ -34,6 +41,7 @@ def queue_reminder(instalment: Instalment, facts: dict, now: datetime) -> Messag
             "plan": plan,
             "account": account,
             "portal_url": current_app.config["PORTAL_BASE_URL"],
+            "link": url,
             "optout_url": unsubscribe,
         }
         text = render_template("emails/reminder.txt", **context)
@@ -41,7 +49,7 @@ def queue_reminder(instalment: Instalment, facts: dict, now: datetime) -> Messag
     return outbox.queue_email(
         account,
         "reminder",
-        key=f"reminder:{instalment.id}",
+        key=key,
         subject=subject,
         text=text,
         html=html,

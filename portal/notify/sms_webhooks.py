@@ -115,13 +115,16 @@ def inbound():
     if not people:
         log.info("a text from a number we do not hold was noted nowhere")
     if word in HELP_WORDS:
-        return _answer(help_text(people[0].language if people else None))
+        person = people[0] if people else None
+        country = next((a.creditor.country for a in person.accounts), None) if person else None
+        return _answer(help_text(person.language if person else None, country))
     return _answer(None)
 
 
-def help_text(language: str | None) -> str:
-    """Who we are and how to reach a person, in *language*: the answer to HELP."""
-    with force_locale(person_language(language)):
+def help_text(language: str | None, country: str | None = None) -> str:
+    """Who we are and how to reach a person, in *language* for a reader in *country*: the answer
+    to HELP."""
+    with force_locale(person_language(language, country)):
         return _(
             "%(collector)s: call %(phone)s or write to %(email)s. Reply STOP to stop texts.",
             collector=current_app.config["COLLECTOR_NAME"],

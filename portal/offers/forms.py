@@ -16,13 +16,13 @@ from portal.forms.fields import DayMonthYearField, MoneyField, TextAreaField
 from portal.offers import questions
 from portal.offers.questions import FREQUENCY_LABELS
 
-_USING_NUMBERS = _l("Enter the date using numbers, for example 15 4 2027")
+_USING_NUMBERS = _l("Enter the date using numbers, for example %(example)s")
 #: What to say about each way a typed first payment date can be wrong.
 START_MESSAGES = {
     DateProblem.MISSING: _l("Enter the date of the first payment"),
     DateProblem.INCOMPLETE: _USING_NUMBERS,
     DateProblem.NOT_NUMBERS: _USING_NUMBERS,
-    DateProblem.NOT_REAL: _l("Enter a real date, for example 15 4 2027"),
+    DateProblem.NOT_REAL: _l("Enter a real date, for example %(example)s"),
 }
 
 
@@ -58,6 +58,7 @@ class StartForm(Form):
     def __init__(self, today: date, **kwargs):
         self.today = today
         super().__init__(**kwargs)
+        self.start.earliest = today
 
     def validate_start(self, field):
         if problem := questions.start_problem(field.data, self.today):

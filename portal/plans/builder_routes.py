@@ -160,6 +160,8 @@ def first_date():
     if not isinstance(visit, Visit):
         return visit
     form = FirstDateForm(first=_saved_date(visit.answers.get("first_date")))
+    latest = visit.today + timedelta(days=visit.options.policy.first_payment_within_days)
+    form.first.earliest, form.first.latest = visit.today, latest
     if form.validate_on_submit():
         first = form.first.data.isoformat()
         visit.check_limits(form, form.first, first_date=first)
@@ -167,7 +169,6 @@ def first_date():
             return visit.save(first_date=first)
     elif request.method == "GET" and "first_date" in visit.answers:
         visit.check_limits(form, form.first)
-    latest = visit.today + timedelta(days=visit.options.policy.first_payment_within_days)
     return visit.render("plans/first_date.html", form, latest_first=latest)
 
 

@@ -24,8 +24,8 @@ METHOD_LABELS = {
 
 FIRST_DATE_ERRORS = {
     DateProblem.MISSING: _l("Enter the date of the first payment"),
-    DateProblem.INCOMPLETE: _l("Enter the date using numbers, for example 15 4 2027"),
-    DateProblem.NOT_NUMBERS: _l("Enter the date using numbers, for example 15 4 2027"),
+    DateProblem.INCOMPLETE: _l("Enter the date using numbers, for example %(example)s"),
+    DateProblem.NOT_NUMBERS: _l("Enter the date using numbers, for example %(example)s"),
     DateProblem.NOT_REAL: _l("The date of the first payment must be a real date"),
 }
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import dataclasses
 
 from flask import current_app, redirect, render_template, session, url_for
-from flask_babel import get_locale
 
 from portal.extensions import limiter
 from portal.forms.base import Form
+from portal.i18n import page_language
 from portal.models import Account
 from portal.preferences import service
 from portal.preferences.blueprint import bp, signed_in
@@ -61,7 +61,7 @@ def language(account: Account):
     held = service.current(account.debtor)
     # With no choice saved yet, the language the person is reading is the likely answer.
     supported = current_app.config["SUPPORTED_LOCALES"]
-    form = LanguageForm(language=held.language if held.language in supported else str(get_locale()))
+    form = LanguageForm(language=held.language if held.language in supported else page_language())
     if form.validate_on_submit():
         chosen = form.language.data
         response = _save(account, dataclasses.replace(held, language=chosen), "language")

@@ -158,3 +158,57 @@ def test_a_key_without_the_write_scope_is_refused(client, make_account):
     db.session.commit()
     answer = client.post("/api/v1/accounts", json=_body(), headers=bearer(token))
     assert answer.status_code == 403 and answer.json["error"]["code"] == "insufficient_scope"
+
+
+def test_what_the_debt_is_for_is_written_and_read_back(client, headers):
+    body = _body(
+        description="Emergency room visit",
+        service_date="2025-03-14",
+        original_account_number="****1234",
+    )
+    created = client.post("/api/v1/accounts", json=body, headers=headers)
+    assert created.status_code == 201, created.json
+    account = created.json["account"]
+    assert account["description"] == "Emergency room visit"
+    assert account["service_date"] == "2025-03-14"
+    assert account["original_account_number"] == "****1234"
+    read = client.get(f"/api/v1/accounts/{account['id']}", headers=headers).json
+    assert {key: read[key] for key in ("description", "service_date", "original_account_number")} == {
+        "description": "Emergency room visit",
+        "service_date": "2025-03-14",
+        "original_account_number": "****1234",
+    }
+    changed = client.post("/api/v1/accounts", json=body | {"description": "ER visit"}, headers=headers)
+    assert changed.json["outcome"] == "updated" and changed.json["changed"] == ["description"]
+
+
+def test_an_account_without_them_reads_them_as_null(client, headers):
+    account = client.post("/api/v1/accounts", json=_body(), headers=headers).json["account"]
+    assert account["description"] is None
+    assert account["service_date"] is None and account["original_account_number"] is None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"service_date": "2999-01-01"}, "service_date"),
+        ({"service_date": "14/03/2025"}, "service_date"),
+        ({"description": "x" * 501}, "description"),
+        ({"original_account_number": "9" * 51}, "original_account_number"),
+    ],
+)
+def test_a_refused_description_or_service_date_is_a_422_naming_the_field(client, headers, overrides, field):
+    answer = client.post("/api/v1/accounts", json=_body(**overrides), headers=headers)
+    assert answer.status_code == 422, answer.json
+    assert answer.json["error"].get("field") == field
+    assert db.session.scalar(select(func.count(Account.id)).where(Account.reference == "NEW-1")) == 0
+
+
+def test_the_contract_describes_what_the_debt_is_for(client):
+    schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
+    written = next(schema for name, schema in schemas.items() if name.startswith("AccountIn"))
+    read = schemas["Account"]
+    for field in ("description", "service_date", "original_account_number"):
+        assert field in written["properties"], field
+        assert field in read["properties"] and field in read.get("required", []), field
+    assert read["properties"]["service_date"].get("format") == "date"

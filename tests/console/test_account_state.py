@@ -165,7 +165,7 @@ def test_a_supervisor_closes_the_account_and_its_plan_with_a_reason(
     assert mail["Subject"] == "Your account is closed"
     text = body(mail, "plain")
     assert "We have closed your account ACC-1 with Acme Bank." in text
-    assert "We have also ended your payment plan. No more payments will be taken." in text
+    assert "We have also ended your payment plan. We will not charge any more payments." in text
     assert "deceased" not in text and "Why:" not in text
     assert f"message {message.id}" in client.get(f"/console/accounts/{account.id}").text
 
@@ -235,7 +235,7 @@ def test_a_supervisor_cancels_a_plan_with_a_reason_and_the_debtor_is_emailed(
         "message_id": message.id,
     }
     (mail,) = mailbox.wait_for(1)
-    assert mail["Subject"] == "Your payment plan has been cancelled"
+    assert mail["Subject"] == "Your payment plan has been canceled"
     assert "cheque" not in body(mail, "plain") and "Why:" not in body(mail, "plain")
     followed = client.get(f"/console/accounts/{account.id}").text
     assert f"The person is emailed about it (message {message.id})." in followed

@@ -71,15 +71,15 @@ def test_the_cancelled_plan_email_says_what_it_means_what_is_owed_and_links_to_t
 
     (mail,) = mailbox.wait_for(1)
     subject = mail["Subject"]
-    assert subject == "Your payment plan has been cancelled"
+    assert subject == "Your payment plan has been canceled"
     assert "$" not in subject and "debt" not in subject.lower()
     url = optout_url(account.debtor)
     assert raw_header(mail, "List-Unsubscribe").strip() == f"<{url}>"
     text, html = body(mail, "plain"), body(mail, "html")
     for part in (text, html):
         assert "Hello Jane Doe," in part
-        assert "We have cancelled your payment plan for account ACC-1 with Acme Bank." in part
-        assert "No more payments will be taken from your card." in part
+        assert "We have canceled your payment plan for account ACC-1 with Acme Bank." in part
+        assert "We will not charge your card for any more payments." in part
         assert "You still owe $1,060.25." in part
         assert "Why: Card keeps failing." in part
         assert "Who is writing: Example Recovery Services, on behalf of Acme Bank." in part
@@ -196,7 +196,7 @@ def test_at_night_the_email_waits_for_the_morning_and_the_console_says_when(make
     assert "(America/New_York), as their contact rules ask." in page
     assert mailbox.arrived() == []
     assert sender.send_due(morning) == 1
-    assert mailbox.wait_for(1)[0]["Subject"] == "Your payment plan has been cancelled"
+    assert mailbox.wait_for(1)[0]["Subject"] == "Your payment plan has been canceled"
 
 
 def test_during_a_pause_the_email_waits_to_the_day_after_and_its_link_lasts_past_then(

@@ -93,9 +93,9 @@ def test_an_agent_records_a_cheque_and_the_balance_and_timeline_follow(
     assert mail["Subject"] == "Receipt for your payment to Acme Bank"
     text, html = body(mail, "plain"), body(mail, "html")
     assert "We received your payment of $100.00 to Acme Bank." in text
-    assert "How you paid: Cheque number CHQ 0042" in text and "Paid with" not in text
+    assert "How you paid: Check number CHQ 0042" in text and "Paid with" not in text
     assert '<th scope="row" style="text-align: left; padding: 4px 12px 4px 0;">How you paid</th>' in html
-    assert "<td>Cheque number CHQ 0042</td>" in html
+    assert "<td>Check number CHQ 0042</td>" in html
     assert "Left to pay: $960.25" in text
     followed = client.get(f"/console/accounts/{account.id}").text
     assert "The person was emailed a receipt saying how they paid, with the reference." in followed
@@ -299,7 +299,7 @@ def test_a_full_refund_reopens_a_paid_account_and_tells_the_debtor(
     assert email["Subject"] == "We have refunded $1,060.25 to your card"
     body = email.get_body(preferencelist=("plain",)).get_content()
     assert (
-        "5 to 10 working days" in body and "Visa card ending in 4242" in body and "You owe $1,060.25." in body
+        "5 to 10 business days" in body and "Visa card ending in 4242" in body and "You owe $1,060.25." in body
     )
     # Nothing is left to refund: the page says so and a second post refunds nothing.
     assert (

@@ -251,11 +251,11 @@ def test_wrong_dates_are_said_with_a_linked_summary_and_no_figures(scenario, mak
     client = console_sign_in(make_staff(role="agent"))
     today = scenario["today"]
     cases = [
-        ({"from-day": "31", "from-month": "2", "from-year": "2026"}, "#from-day", "Enter a real date"),
-        ({"to-day": "", "to-month": "", "to-year": ""}, "#to-day", "Enter the last day of the period"),
+        ({"from-day": "31", "from-month": "2", "from-year": "2026"}, "#from-month", "Enter a real date"),
+        ({"to-day": "", "to-month": "", "to-year": ""}, "#to-month", "Enter the last day of the period"),
         (
             {"from-day": "x", "from-month": "1", "from-year": "2026"},
-            "#from-day",
+            "#from-month",
             "Enter the date using numbers",
         ),
         (
@@ -267,10 +267,10 @@ def test_wrong_dates_are_said_with_a_linked_summary_and_no_figures(scenario, mak
                 "to-month": "3",
                 "to-year": "2026",
             },
-            "#to-day",
+            "#to-month",
             "The last day must be the same as or after the first day",
         ),
-        ({"to-day": "31", "to-month": "12", "to-year": "9999"}, "#to-day", "The period must end by today"),
+        ({"to-day": "31", "to-month": "12", "to-year": "9999"}, "#to-month", "The period must end by today"),
     ]
     for query, anchor, message in cases:
         for path in ("/console/results", "/console/results/recovered.csv"):

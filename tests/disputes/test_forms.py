@@ -79,7 +79,7 @@ def test_a_document_is_read_by_its_content(post):
         (b"", "The file you chose is empty. Choose another file, or send the form without one."),
         (
             b"%PDF-" + b"x" * evidence.MAX_BYTES,
-            "The file must be 10 MB or smaller. Choose a smaller file, or send it to us by email or post.",
+            "The file must be 10 MB or smaller. Choose a smaller file, or email or mail it to us.",
         ),
         (
             b"MZ\x90\x00",

@@ -67,10 +67,10 @@ def test_the_validation_page_has_every_regulation_f_item(itemised, sign_in, app)
         "Credits since then (amounts taken off by the creditor) − $25.00",
         "What you owe now $935.25",
         "tell us by February 14, 2026.",  # 10 January + 35 days
-        "Ask us by February 14, 2026 by phone, email or post",
+        "Ask us by February 14, 2026 by phone, email, or mail",
         "we must stop collecting the debt until we send you the original creditor's name and address",
         "Is this message really from us?",
-        "Our licence Example licence no. 12345 (demo)",
+        "Our license Example license no. 12345 (demo)",
         "Our phone number 1-800-555-0100",
         "for your full card number by email, text message or phone call",
         "for a password or a PIN",

@@ -97,7 +97,7 @@ def test_an_own_offer_accepted_by_the_collector_is_agreed_into_a_plan(
     _heading(page, "Check your offer before you send it")
     page.get_by_role("button", name="Send my offer").click()
     _heading(page, "We have your offer")
-    expect(page.get_by_text("within 2 working days")).to_be_visible()
+    expect(page.get_by_text("within 2 business days")).to_be_visible()
 
     (offer,) = _rows(Offer, account.id)
     listed = app.test_cli_runner().invoke(args=["offers"])
@@ -135,7 +135,7 @@ def test_the_affordability_check_leads_to_a_plan_that_fits(live_portal, new_page
     page.get_by_role("link", name="Check what I can afford").click()
     _heading(page, "Check what you can afford")
 
-    page.get_by_label("How much money comes in each month, after tax?").fill("2100.00")
+    page.get_by_label("How much money comes in each month, after taxes?").fill("2100.00")
     page.get_by_role("button", name="Continue").click()
     _heading(page, "What you spend each month")
     page.get_by_label("Housing").fill("900.00")
@@ -155,7 +155,7 @@ def test_the_affordability_check_leads_to_a_plan_that_fits(live_portal, new_page
     expect(page.locator("main")).to_contain_text("$460.00")
     expect(page.get_by_text("3 payments of $353.41 every month")).to_be_visible()
     page.get_by_role("button", name="Choose this plan").click()
-    _heading(page, "Do you want to share your figures with us?")
+    _heading(page, "Do you want to share your numbers with us?")
     page.get_by_role("radio", name="No, keep them private").check()
     page.get_by_role("button", name="Continue").click()
 
@@ -221,29 +221,29 @@ def test_a_hardship_call_back(live_portal, app, new_page, make_account, issue_li
     page.get_by_role("button", name="Continue").click()
     _heading(page, "What number should we call?")
     assert page.title().startswith("Error:")
-    expect(page.get_by_role("link", name="Enter a phone number we can call you on")).to_have_attribute(
+    expect(page.get_by_role("link", name="Enter a phone number where we can call you")).to_have_attribute(
         "href", "#phone"
     )
 
     page.get_by_label("What number should we call?").fill("312 555 0100")
     page.get_by_role("button", name="Continue").click()
-    _heading(page, "Which days suit you? (optional)")
+    _heading(page, "Which days work best for you? (optional)")
     page.get_by_role("checkbox", name="Wednesday").check()
     page.get_by_role("button", name="Continue").click()
-    _heading(page, "What time of day suits you? (optional)")
+    _heading(page, "What time of day works best for you? (optional)")
     page.get_by_role("button", name="Continue").click()  # none ticked: any time
     _heading(page, "Tell us briefly what is happening (optional)")
     page.get_by_label("Tell us briefly what is happening (optional)").fill("My hours at work were cut.")
     page.get_by_role("button", name="Continue").click()
-    _heading(page, "Check your call-back request before sending it")
+    _heading(page, "Check your callback request before sending it")
     expect(page.locator("main")).to_contain_text("Any time we are open")
     page.get_by_role("link", name="Change Time of day").click()
-    _heading(page, "What time of day suits you? (optional)")
+    _heading(page, "What time of day works best for you? (optional)")
     page.get_by_role("checkbox", name="Morning").check()
     page.get_by_role("button", name="Continue").click()
-    _heading(page, "Check your call-back request before sending it")
+    _heading(page, "Check your callback request before sending it")
     expect(page.locator("main")).to_contain_text("Morning")
-    page.get_by_role("button", name="Ask for a call back").click()
+    page.get_by_role("button", name="Ask for a callback").click()
 
     _heading(page, "We will call you back")
     expect(page.get_by_role("heading", name="Free help with debt")).to_be_visible()

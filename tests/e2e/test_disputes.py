@@ -74,7 +74,7 @@ def test_reading_the_validation_page_then_disputing_with_a_picture(
         "+ $10.00",
         "$1,060.25",
         f"tell us by {_dispute_by_today()}.",
-        "Example licence no. 12345 (demo)",
+        "Example license no. 12345 (demo)",
         "for a password or a PIN",
     ):
         expect(main).to_contain_text(fact)

@@ -249,7 +249,7 @@ def test_an_instalment_plan_by_keyboard_alone(live_portal, new_page, make_accoun
     kb.tab_to("link", "See other ways to pay")
     kb.follow()
     kb.arrive("Choose how to pay")
-    kb.tab_to("link", "Pay in instalments")
+    kb.tab_to("link", "Pay in installments")
     kb.follow()
 
     form = "main form[method=post]"

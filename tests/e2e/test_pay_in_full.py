@@ -90,7 +90,7 @@ def test_three_d_secure_card(live_portal, new_page, make_account, issue_link):
     start_paying_in_full(page)
     enter_card(page, CARD_3DS)
     pass_bank_check_while_saving(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your bank needs to check it is you")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your bank needs to check that it is you")
     page.get_by_role("button", name="Complete authentication").click()
     expect_receipt(page)
     assert len(_payments(account.id)) == 1
@@ -128,7 +128,7 @@ def test_bank_check_failed_while_saving_the_card_then_another_card(
     enter_card(page, CARD_3DS)
     page.get_by_role("button", name="Fail authentication").click()
     summary = page.get_by_role("alert").filter(has_text="There is a problem")
-    expect(summary).to_contain_text("No money has been taken")
+    expect(summary).to_contain_text("You have not been charged")
     assert page.title().startswith("Error:")
     check_page(page)
     db.session.expire_all()
@@ -150,7 +150,7 @@ def test_card_declined_at_charge_then_another_card(live_portal, new_page, viewpo
     enter_card(page, CARD_DECLINED_AT_CHARGE)
 
     summary = page.get_by_role("alert").filter(has_text="There is a problem")
-    expect(summary).to_contain_text("No money has been taken")
+    expect(summary).to_contain_text("You have not been charged")
     link = summary.get_by_role("link")
     expect(link).to_have_attribute("href", "#card-element")
     assert page.title().startswith("Error:")

@@ -44,7 +44,7 @@ def _to_options(page):
 
 def _build_monthly_plan(page, count: int, first):
     """The builder's questions, one a page, each checked on arrival."""
-    page.get_by_role("link", name="Pay in instalments").click()
+    page.get_by_role("link", name="Pay in installments").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("How often do you want to pay?")
     check_page(page)
     page.get_by_role("radio", name="Every month").check()
@@ -131,7 +131,7 @@ def test_card_declined_off_session_then_paid_with_another_card(
 
     app.config["CLOCK_OFFSET_DAYS"] = 7
     assert runner.charge_due(noon(clock.today())).declined == 1
-    notice = next(m for m in mailbox.wait_for(2) if m["Subject"] == "We could not take your plan payment")
+    notice = next(m for m in mailbox.wait_for(2) if m["Subject"] == "We could not collect your plan payment")
     link = re.search(r"http://\S+/l/\S+", notice.get_body(preferencelist=("plain",)).get_content()).group(0)
 
     # The debtor follows the email's link in a new browser session.

@@ -89,7 +89,7 @@ def test_choosing_how_we_contact_you_in_english(live_portal, new_page, viewport,
     main = page.locator("main")
     expect(main).to_contain_text("When we need to contact you, we will send you a text message first.")
     expect(main).to_contain_text("Weekday evenings")
-    expect(main).to_contain_text("We will not phone you.")
+    expect(main).to_contain_text("We will not call you.")
     debtor, stopped = _held(account.debtor_id)
     assert (debtor.preferred_channel, debtor.preferred_times, stopped) == (
         "sms",

@@ -122,7 +122,7 @@ def _signed_in(nojs: NoJs, url: str) -> None:
     assert page.title().startswith("Error:")
     # Without the script the summary's link is a plain link to the field, and still gets there.
     page.get_by_role("alert").get_by_role("link", name="Enter your date of birth").click()
-    assert page.url.endswith("#dob-day")
+    assert page.url.endswith("#dob-month")
     page.get_by_label("Day").fill("27")
     page.get_by_label("Month").fill("3")
     page.get_by_label("Year").fill("1980")
@@ -152,9 +152,9 @@ def test_an_instalment_plan_without_javascript(live_portal, contexts, make_accou
 
     page.get_by_role("link", name="See other ways to pay").click()
     nojs.at("Choose how to pay")
-    page.get_by_text("What is an instalment plan?").click()  # <details> opens without scripts
+    page.get_by_text("What is an installment plan?").click()  # <details> opens without scripts
     expect(page.get_by_text("You choose how often and how much.")).to_be_visible()
-    page.get_by_role("link", name="Pay in instalments").click()
+    page.get_by_role("link", name="Pay in installments").click()
     nojs.at("How often do you want to pay?")
     page.get_by_role("button", name="Continue").click()
     nojs.at("How often do you want to pay?")
@@ -337,10 +337,10 @@ def test_a_promise_to_pay_and_contact_preferences_without_javascript(
     page.get_by_role("link", name="Change your contact preferences").click()
     page.get_by_role("link", name="Change Ways you want us to stop using").click()
     nojs.at("Ways you want us to stop using")
-    page.get_by_role("checkbox", name="Letters by post").check()
+    page.get_by_role("checkbox", name="Letters by mail").check()
     page.get_by_role("button", name="Save", exact=True).click()
     nojs.at("Your contact preferences are saved")
-    expect(page.locator("main")).to_contain_text("We will not write to you by post.")
+    expect(page.locator("main")).to_contain_text("We will not mail you letters.")
 
     db.session.expire_all()
     (promise,) = db.session.scalars(

@@ -99,11 +99,12 @@ def test_full_width_digits_are_read_as_the_digits_they_show(posted):
         "form-check",
     ],
 )
-def test_each_date_error_is_the_pages_own_and_links_to_the_day(posted, pairs, message):
+def test_each_date_error_is_the_pages_own_and_links_to_the_first_box(posted, pairs, message):
     form, valid = posted(FirstDateForm, pairs)
     assert not valid
     assert form.first.errors == [message]
-    assert form.error_summary() == [("first-day", message)]
+    # The kit's app speaks plain "en", which writes the month first, so the month box leads.
+    assert form.error_summary() == [("first-month", message)]
 
 
 def test_what_was_typed_in_each_box_is_kept(posted):

@@ -80,12 +80,14 @@ def test_a_textarea_keeps_what_was_typed_with_its_error(posted, render):
     assert 'id="note-error"' in html
 
 
-def test_a_date_input_has_three_boxes_and_its_error_by_the_day(posted, render):
+def test_a_date_input_has_three_boxes_and_its_error_by_the_first(posted, render):
     form, _valid = posted(FirstDateForm, [("first-day", "31"), ("first-month", "2"), ("first-year", "2027")])
-    html = render('{{ date_input(form.first, hint_text="For example, 15 4 2027") }}', form=form)
-    assert '<fieldset class="fieldset" aria-describedby="first-hint first-day-error">' in html
+    html = render('{{ date_input(form.first, hint_text="For example, 4 15 2027") }}', form=form)
+    # The kit's app speaks plain "en", which writes the month first: the month box leads.
+    assert '<fieldset class="fieldset" aria-describedby="first-hint first-month-error">' in html
     assert '<legend class="legend legend--medium">First payment</legend>' in html
-    assert 'id="first-day-error"' in html
+    assert 'id="first-month-error"' in html
+    assert html.index('id="first-month"') < html.index('id="first-day"') < html.index('id="first-year"')
     for part, typed in (("day", "31"), ("month", "2"), ("year", "2027")):
         box = _input(html, f"first-{part}")
         assert f'name="first-{part}"' in box and f'value="{typed}"' in box and 'aria-invalid="true"' in box

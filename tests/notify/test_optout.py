@@ -68,7 +68,7 @@ def test_the_button_stops_emails_and_notes_it_on_each_of_the_persons_accounts(ma
     heading = check_page(response.text)
     assert heading == "We have stopped emails to you"
     assert "will not get payment reminders, receipts or other messages from us by email" in response.text
-    assert "We may still write to you by post or phone you" in response.text
+    assert "We may still mail you letters or call you" in response.text
     assert "start sending you emails again" in response.text
     assert "1-800-555-0100" in response.text and "help@example.com" in response.text
     assert [o.channel for o in _opt_outs(first.debtor)] == ["email"]

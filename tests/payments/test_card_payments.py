@@ -12,7 +12,7 @@ from tests.helpers.cards import DECLINED_ON_CHARGE, DECLINED_ON_SAVE, NEEDS_3DS,
 from tests.helpers.records import attempts_for, event_kinds, live_attempts, payments_for
 from tests.helpers.webhooks import intent_event, stripe_signature
 
-CALM = "No money has been taken"
+CALM = "You have not been charged"
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from tests.helpers.webhooks import intent_event, stripe_signature
 from tests.payments.conftest import _call
 
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
-CALM = "No money has been taken"
+CALM = "You have not been charged"
 
 
 @pytest.fixture

@@ -99,7 +99,7 @@ def test_smtp_down_after_paying_still_shows_the_receipt_and_the_retry_sends_it(
 
     page = client.get(receipt)
     assert page.status_code == 200
-    assert "We could not email this receipt just now" in page.get_data(as_text=True)
+    assert "We could not email this receipt right now" in page.get_data(as_text=True)
     assert "We have also sent this receipt" not in page.get_data(as_text=True)
     (failure,) = events(account, "receipt_failed")
     payment_id = int(receipt.rsplit("/", 1)[1])
@@ -147,7 +147,7 @@ def test_every_retry_failing_leaves_the_receipt_failed_and_the_page_claims_nothi
     assert message.tries == sender.RETRIES + 1
     assert len(events(account, "receipt_failed")) == sender.RETRIES + 1
     page = client.get(receipt).get_data(as_text=True)
-    assert "We could not email this receipt just now" not in page
+    assert "We could not email this receipt right now" not in page
     assert "We have also sent this receipt" not in page
 
 

@@ -218,7 +218,7 @@ def test_a_payment_still_going_through_is_waited_for_then_the_debtor_is_told(
     response = client.post("/pay", data={"setup_intent": typed_card(VISA_OK)})
 
     assert response.status_code == 409
-    assert "Another payment on this account is still going through" in response.text
+    assert "Another payment on this account is still being processed" in response.text
     assert _charges(localstripe, account) == []
     assert db.session.get(PaymentAttempt, other.id).status is AttemptStatus.CREATED
 

@@ -13,6 +13,8 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
 
 import portal
+from portal import clock
+from portal.domain.locale_dates import MONTH_FIRST, date_numbers, example_date
 from portal.plans.forms import (
     SETUP_SESSION_KEY,
     AgreeForm,
@@ -25,7 +27,10 @@ from portal.plans.forms import (
 
 OFFERED = [("weekly", "Every week"), ("monthly", "Every month")]
 WHOLE_NUMBER = "Enter the number of payments as a whole number, for example 6"
-NOT_NUMBERS = "Enter the date using numbers, for example 15 4 2027"
+# A form with no range set gives an example about a week from today, month first (plain "en").
+NOT_NUMBERS = "Enter the date using numbers, for example " + date_numbers(
+    example_date(clock.today()), MONTH_FIRST
+)
 NO_CARD = "Enter your card details"
 TICK = "Tick the box to agree to the plan and to us keeping your card"
 
@@ -179,7 +184,7 @@ def test_the_first_payment_date_is_read(post):
 def test_a_first_payment_date_that_is_not_one_is_refused_at_the_day_box(post, parts, message):
     form, valid = post(FirstDateForm, _date(*parts))
     assert not valid
-    assert form.error_summary() == [("first-day", message)]
+    assert form.error_summary() == [("first-month", message)]
     assert [form.first.shown(part) for part in ("day", "month", "year")] == list(parts)
 
 

@@ -112,7 +112,7 @@ def test_a_valid_choice_is_reviewed_with_every_date_amount_the_total_and_the_mis
     ]
     text = page_text(review.text)
     assert "Total: $1,060.25 in 3 payments." in text
-    assert "we will email you and try again 2, 5 days after its date" in text
+    assert "we will email you and try again 2, 5 days after the payment date" in text
     assert "You can also pay it yourself from this website, up to 4 days after its date." in text
     assert "If 3 payments are missed, the plan ends." in text
 
@@ -151,7 +151,7 @@ def test_agreeing_without_consent_is_refused_and_saves_no_plan(account, client, 
 
     assert response.status_code == 400
     assert title(response.text).startswith("Error:")
-    expected = "Tick the box to agree to the plan and to us keeping your card"
+    expected = "Check the box to agree to the plan and to let us keep your card"
     assert error_summary(response.text) == {"consent": expected}
     assert field_error(response.text, "consent") == expected
     assert plans_for(account) == []
@@ -271,7 +271,7 @@ def test_a_setup_intent_without_a_saved_card_is_refused(account, client):
     )
 
     assert response.status_code == 400
-    assert "No money has been taken" in error_summary(response.text)["card-element"]
+    assert "You have not been charged" in error_summary(response.text)["card-element"]
     assert plans_for(account) == []
 
 
@@ -293,7 +293,7 @@ def test_a_later_policy_change_does_not_change_an_agreed_plan(account, client, l
     assert plan.policy_id == agreed_under
     assert plan.policy.settings["retry_days"] == [3, 7]
     assert [i.amount for i in plan.instalments] == amounts
-    assert "try again 3, 7 days after its date" in page_text(client.get("/plan").text)
+    assert "try again 3, 7 days after the payment date" in page_text(client.get("/plan").text)
 
     # The runner retries on the agreed days (3 and 7 after the date), not the new policy's 1.
     instalment = plan.instalments[0]
@@ -464,6 +464,6 @@ def test_a_payment_the_runner_could_not_take_is_shown_on_the_plan_page(account, 
     assert response.status_code == 200
     text = page_text(response.text)
     assert "A payment did not go through" in text
-    assert f"We could not take $353.41 due on {long_date(first)}. No money was taken." in text
+    assert f"We could not collect the $353.41 due on {long_date(first)}. You were not charged." in text
     assert 'href="/plan/card"' in response.text
     assert payments_for(account) == []

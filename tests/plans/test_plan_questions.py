@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from portal.domain.locale_dates import example_date
 from portal.extensions import db
 from portal.models import Draft
 from tests.helpers.plan_pages import (
@@ -37,6 +38,12 @@ PAYMENTS = "/plan/new/payments"
 FIRST_DATE = "/plan/new/first-payment-date"
 FIRST_AMOUNT = "/plan/new/first-payment-amount"
 REVIEW = "/plan/review"
+
+
+def _first_date_example() -> str:
+    """The example in the first-date messages: inside the policy's 30 days, month first."""
+    example = example_date(_today(), _today() + timedelta(days=30))
+    return f"{example.month} {example.day} {example.year}"
 
 
 def _today() -> date:
@@ -113,7 +120,10 @@ def test_each_question_has_its_own_page_and_leads_to_the_next_then_the_check_pag
     assert check_page(first_date.text) == "When do you want to make the first payment?"
     assert _back(first_date.text) == PAYMENTS
     latest = long_date(_today() + timedelta(days=30))
-    assert f"Any day from today up to {latest}. For example, 15 4 2027." in page_text(first_date.text)
+    # The example lies inside the range and is written month first, as a US reader writes dates.
+    example = example_date(_today(), _today() + timedelta(days=30))
+    shown = f"{example.month} {example.day} {example.year}"
+    assert f"Any day from today up to {latest}. For example, {shown}." in page_text(first_date.text)
     _redirected(client.post(FIRST_DATE, data=_date_form(first)), REVIEW)
 
     assert plan_draft(account) == {
@@ -178,27 +188,27 @@ def test_the_first_payment_amount_is_not_asked_when_the_policy_does_not_ask_for_
             "amount",
             "Enter an amount using numbers, for example 25.00",
         ),
-        ({"count": 3}, FIRST_DATE, {}, "first-day", "Enter the date of the first payment"),
+        ({"count": 3}, FIRST_DATE, {}, "first-month", "Enter the date of the first payment"),
         (
             {"count": 3},
             FIRST_DATE,
             {"first-day": "30", "first-month": "2", "first-year": "2030"},
-            "first-day",
+            "first-month",
             "The date of the first payment must be a real date",
         ),
         (
             {"count": 3},
             FIRST_DATE,
             {"first-day": "1" * 30, "first-month": "2", "first-year": "2030"},
-            "first-day",
+            "first-month",
             "The date of the first payment must be a real date",
         ),
         (
             {"count": 3},
             FIRST_DATE,
             {"first-day": "\u19da", "first-month": "2", "first-year": "2030"},
-            "first-day",
-            "Enter the date using numbers, for example 15 4 2027",
+            "first-month",
+            "Enter the date using numbers, for example " + _first_date_example(),
         ),
         (
             {"count": None},
@@ -306,10 +316,10 @@ def test_payments_by_amount_are_shown_as_the_amount_each_time(account, client):
         (
             {"count": 3, "first": 31},
             FIRST_DATE,
-            "first-day",
+            "first-month",
             "The first payment must be within 30 days from today.",
         ),
-        ({"count": 3, "first": -1}, FIRST_DATE, "first-day", "The first payment cannot be in the past."),
+        ({"count": 3, "first": -1}, FIRST_DATE, "first-month", "The first payment cannot be in the past."),
     ],
     ids=["too-many-payments", "below-minimum", "amount-too-small-for-24", "first-too-late", "first-in-past"],
 )
@@ -344,7 +354,7 @@ def test_the_limits_named_are_the_creditors_current_ones(account, client):
     assert "Each payment must be at least $50.00. You can make up to 12 payments." in payments
     assert error_summary(fewer.text) == {"count": "A plan can have at most 12 payments."}
     _redirected(smaller, REVIEW)
-    assert error_summary(late.text) == {"first-day": "The first payment must be within 10 days from today."}
+    assert error_summary(late.text) == {"first-month": "The first payment must be within 10 days from today."}
     assert error_summary(below.text) == {"amount": "Each payment must be at least $50.00."}
 
 
@@ -376,7 +386,7 @@ def test_the_first_date_is_checked_with_the_saved_answers(account, client):
     sooner = client.post(FIRST_DATE, data=_date_form(_today() + timedelta(days=16)))
 
     assert later.status_code == 400
-    assert error_summary(later.text) == {"first-day": "A plan can last at most 100 days."}
+    assert error_summary(later.text) == {"first-month": "A plan can last at most 100 days."}
     _redirected(sooner, REVIEW)
 
 
@@ -405,8 +415,8 @@ def test_a_first_date_that_has_passed_sends_the_debtor_to_that_question_with_the
 
     assert shown.status_code == 200
     assert title(shown.text).startswith("Error:")
-    assert error_summary(shown.text) == {"first-day": "The first payment cannot be in the past."}
-    assert field_error(shown.text, "first-day") == "The first payment cannot be in the past."
+    assert error_summary(shown.text) == {"first-month": "The first payment cannot be in the past."}
+    assert field_error(shown.text, "first-month") == "The first payment cannot be in the past."
     _redirected(client.post(FIRST_DATE, data=_date_form(_today())), REVIEW)
     assert client.get(REVIEW).status_code == 200
     assert plans_for(account) == []

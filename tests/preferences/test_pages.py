@@ -46,7 +46,7 @@ def test_without_signing_in_every_page_explains_the_email_link_and_how_to_reach_
     assert response.status_code == 200
     assert check_page(response.text) == "How we contact you"
     text = response.text
-    assert "Every email from us has a link near the end to stop emails" in text
+    assert "Every email from us has a link at the bottom to stop emails" in text
     assert "you do not need to sign in or answer any questions" in text
     assert "1-800-555-0100" in text and "help@example.com" in text  # never a dead end
     assert "<input" not in text.split("<main", 1)[1] and "/verify" not in text
@@ -99,7 +99,7 @@ def test_the_overview_shows_each_choice_with_a_link_to_change_it(reachable, sign
         ("What is the best way to contact you?", "Phone call", WAY),
         ("When is the best time to contact you? (optional)", "Mornings", TIME),
         ("Which language should we use?", '<span lang="en">English</span>', LANGUAGE),
-        ("Ways you want us to stop using", "Emails\nLetters by post", STOP),
+        ("Ways you want us to stop using", "Emails\nLetters by mail", STOP),
     ]
     assert '<a href="/account">Go to your account</a>' in response.text
     assert "<form" not in response.text.split("<main", 1)[1]  # each choice is changed on its page
@@ -164,7 +164,7 @@ def test_the_saved_page_says_what_was_saved_and_what_we_will_and_will_not_do(rea
     assert "When we need to contact you, we will send you a text message first." in will
     assert "We will try to contact you at the times you told us: “Weekday evenings after 6”." in will
     assert "We will write to you in English." in will
-    assert "We will not phone you." in will_not and "We will not write to you by post." in will_not
+    assert "We will not call you." in will_not and "We will not mail you letters." in will_not
     assert "We will not email you." not in text and "We will not send you text messages." not in text
     assert "before 8 AM or after 9 PM your time" in will_not
     assert f'<a href="{PAGE}">Change your contact preferences</a>' in text

@@ -221,7 +221,7 @@ ERROR_CASES = [
         WAY,
         {"channel": "post"},  # post is stopped
         "channel-3",
-        "You also asked us to stop using “Letter by post”. Choose another way, or untick it under "
+        "You also asked us to stop using “Letter by mail”. Choose another way, or uncheck it under "
         "“Ways you want us to stop using”.",
     ),
     (TIME, {"times": "x" * 121}, "times", "The best time to contact you must be 120 characters or fewer"),
@@ -231,8 +231,8 @@ ERROR_CASES = [
         STOP,
         {"stop": ["email", "phone"]},  # phone calls are the best way
         "stop-2",
-        "You told us the best way to contact you is “Phone call”. Untick it, or choose another best "
-        "way to contact you first.",
+        "You told us the best way to contact you is “Phone call”. Uncheck it, or choose another way "
+        "to contact you first.",
     ),
 ]
 
@@ -272,7 +272,7 @@ def test_what_was_typed_or_ticked_is_kept_after_an_error(held, sign_in, client):
         ("phone", "sms", 1, "We do not have a phone number for you."),
         ("phone", "phone", 2, "We do not have a phone number for you."),
         ("email", "email", 0, "We do not have an email address for you."),
-        ("postal_code", "post", 3, "We do not have your postal address."),
+        ("postal_code", "post", 3, "We do not have your mailing address."),
     ],
 )
 def test_a_way_we_have_no_details_for_cannot_be_chosen(

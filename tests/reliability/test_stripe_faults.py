@@ -31,7 +31,7 @@ SUITE = "stripe faults"
 CLIENT_TIMEOUT = 0.5  # seconds per try; the stripe client tries three times
 OWED = 106025  # make_account's default balance
 UNREACHABLE = "We could not reach our card payment service"
-DENIAL = "No money has been taken"
+DENIAL = "You have not been charged"
 
 CUSTOMER = ("POST", r"/v1/customers")
 SETUP = ("POST", r"/v1/setup_intents")  # the card page's SetupIntent

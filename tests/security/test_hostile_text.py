@@ -102,12 +102,12 @@ def test_a_date_in_odd_or_huge_digits_is_an_error_not_a_500(client, signed_in, d
         "/plan/new/first-payment-date", data={"first-day": day, "first-month": month, "first-year": year}
     )
     assert response.status_code == 400
-    assert 'href="#first-day"' in response.get_data(as_text=True)
+    assert 'href="#first-month"' in response.get_data(as_text=True)
     response = client.post(
         "/cant-pay/promise", data={"date-day": day, "date-month": month, "date-year": year}
     )
     assert response.status_code == 400
-    assert 'href="#date-day"' in response.get_data(as_text=True)
+    assert 'href="#date-month"' in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("path", ["/receipt/{}", "/plan/attempts/{}/confirm", "/pay/attempts/{}/complete"])

@@ -133,7 +133,7 @@ def test_choosing_the_plan_without_sharing_keeps_the_figures_nowhere(account, cl
     _through_to_result(client, income=INCOME, spent=SPENT, start=start)
     assert client.post("/afford/result", data={"next": "plan"}).headers["Location"] == "/afford/share"
     share = client.get("/afford/share")
-    assert check_page(share.text) == "Do you want to share your figures with us?"
+    assert check_page(share.text) == "Do you want to share your numbers with us?"
 
     answered = client.post("/afford/share", data={"share": "no"})
 
@@ -340,7 +340,7 @@ def test_sharing_sends_the_figures_with_an_offer_prefilled_when_nothing_fits(acc
     assert kept.headers["Location"] == "/offer/new/note"  # how often and when were answered in the check
     assert client.post("/offer/new/note", data={"note": ""}).headers["Location"] == "/offer/new/check"
     check = client.get("/offer/new/check").text
-    assert "We will send the figures from your affordability check with your offer" in page_text(check)
+    assert "We will send the numbers from your affordability check with your offer" in page_text(check)
     sent = client.post("/offer/new/check")
 
     assert sent.headers["Location"] == "/offer"
@@ -394,7 +394,7 @@ def test_not_sharing_an_offer_sends_no_figures(account, client):
     client.post("/afford/result", data={"next": "offer"})
     client.post("/afford/share", data={"share": "no"})
     form = client.get("/offer/new").text
-    assert "We will send the figures" not in page_text(form)
+    assert "We will send the numbers" not in page_text(form)
     assert _figures_stored() == []  # the suggested amount (what is left each month) is not written down
 
     propose(client, amount="10.00", frequency="monthly", start=_today())
@@ -428,16 +428,16 @@ def test_when_more_goes_out_than_comes_in_we_offer_a_call_back_and_free_advice(a
         ),
         ("/afford/how-to-pay", {}, {"frequency-0": "Choose how often you want to pay"}),
         ("/afford/how-to-pay", {"frequency": "daily"}, {"frequency-0": "Choose how often you want to pay"}),
-        ("/afford/first-payment", {}, {"start-day": "Enter the date of the first payment"}),
+        ("/afford/first-payment", {}, {"start-month": "Enter the date of the first payment"}),
         (
             "/afford/first-payment",
             date_form("start", date(2020, 1, 1)),
-            {"start-day": "The first payment cannot be in the past."},
+            {"start-month": "The first payment cannot be in the past."},
         ),
         (
             "/afford/first-payment",
             date_form("start", _today() + timedelta(days=400)),
-            {"start-day": "The first payment must be within a year from today."},
+            {"start-month": "The first payment must be within a year from today."},
         ),
         ("/afford/share", {}, {"share-0": "Choose yes or no"}),
     ],

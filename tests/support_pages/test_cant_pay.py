@@ -139,8 +139,8 @@ def test_a_promise_of_a_first_payment_keeps_the_amount(account, client):
 @pytest.mark.parametrize(
     ("offset", "answers", "field", "message"),
     [
-        (0, {}, "date-day", "The date must be between {first} and {last}"),
-        (31, {}, "date-day", "The date must be between {first} and {last}"),
+        (0, {}, "date-month", "The date must be between {first} and {last}"),
+        (31, {}, "date-month", "The date must be between {first} and {last}"),
         (5, {"how_much": ""}, "how_much-0", "Choose whether you will pay the full amount or part of it"),
         (5, {"how_much": "part"}, "amount", "Enter an amount"),
         (
@@ -357,7 +357,7 @@ def test_the_hardship_pause_is_validated(account, runner, bad):
 @pytest.mark.parametrize(
     ("answers", "message"),
     [
-        ({"phone": ""}, "Enter a phone number we can call you on"),
+        ({"phone": ""}, "Enter a phone number where we can call you"),
         ({"phone": "call me"}, "Enter a phone number using numbers only, for example 312 555 0100"),
         ({"phone": "123"}, "Enter a phone number using numbers only, for example 312 555 0100"),
         ({"explanation": "x" * 2001}, "Your explanation must be 2000 characters or fewer"),

@@ -195,8 +195,8 @@ def test_a_saved_date_that_has_left_the_window_is_asked_again_with_the_reason(ac
         f"The date must be between {long_date(_today() + timedelta(days=1))}"
         f" and {long_date(_today() + timedelta(days=7))}"
     )
-    assert error_summary(page.text) == {"date-day": expected}
-    assert field_error(page.text, "date-day") == expected
+    assert error_summary(page.text) == {"date-month": expected}
+    assert field_error(page.text, "date-month") == expected
     assert title(page.text).startswith("Error: When will you pay?")
     new_day = _today() + timedelta(days=6)
     _moves_to(client.post("/cant-pay/promise", data=date_form("date", new_day)), "/cant-pay/promise/check")
@@ -221,21 +221,21 @@ def test_a_part_that_is_no_longer_less_than_the_balance_is_asked_again(account, 
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({}, "date-day", "Enter the date you will pay"),
+        ({}, "date-month", "Enter the date you will pay"),
         (
             {"date-day": "31", "date-month": "2", "date-year": "2030"},
-            "date-day",
-            "Enter a real date, for example 15 4 2027",
+            "date-month",
+            "Enter a real date, for example 4 15 2027",
         ),
         (
             {"date-day": "1" * 30, "date-month": "2", "date-year": "2030"},
-            "date-day",
-            "Enter a real date, for example 15 4 2027",
+            "date-month",
+            "Enter a real date, for example 4 15 2027",
         ),
         (
             {"date-day": "3", "date-month": "\u19da", "date-year": "2030"},
-            "date-day",
-            "Enter the date using numbers, for example 15 4 2027",
+            "date-month",
+            "Enter the date using numbers, for example 4 15 2027",
         ),
     ],
     ids=["no-date", "not-a-date", "day-of-thirty-ones", "month-int-refuses"],
@@ -275,7 +275,7 @@ def test_the_call_back_asks_one_thing_a_page_and_shows_each_answer_again(account
 
     assert value_of(client.get("/cant-pay/call-back").text, "phone") == "312 555 0123"
     page = client.get("/cant-pay/call-back/days").text
-    assert check_page(page) == "Which days suit you? (optional)"
+    assert check_page(page) == "Which days work best for you? (optional)"
     assert "Leave these empty if any day is fine." in page_text(page)
     assert back_link(page) == "/cant-pay/call-back"
     _moves_to(
@@ -285,7 +285,7 @@ def test_the_call_back_asks_one_thing_a_page_and_shows_each_answer_again(account
     assert ticked(client.get("/cant-pay/call-back/days").text, "days") == ["monday", "friday"]
 
     page = client.get("/cant-pay/call-back/times").text
-    assert check_page(page) == "What time of day suits you? (optional)"
+    assert check_page(page) == "What time of day works best for you? (optional)"
     assert back_link(page) == "/cant-pay/call-back/days"
     # Nothing ticked is an answer too ("any time"): the next question follows.
     _moves_to(client.post("/cant-pay/call-back/times", data={}), "/cant-pay/call-back/what-is-happening")
@@ -303,7 +303,7 @@ def test_the_call_back_asks_one_thing_a_page_and_shows_each_answer_again(account
     )
 
     check = client.get("/cant-pay/call-back/check").text
-    assert check_page(check) == "Check your call-back request before sending it"
+    assert check_page(check) == "Check your callback request before sending it"
     assert "Step 5 of 6: Check and send" in title(check)
     assert back_link(check) == "/cant-pay/call-back/what-is-happening"
     assert check_rows(check) == {

@@ -119,7 +119,7 @@ def test_each_page_asks_one_question_with_a_hint_a_back_link_and_its_step(
 def test_the_first_page_says_what_is_owed_and_who_replies(account, client):
     text = page_text(client.get("/offer/new").text)
     assert "You owe $1,060.25. You can offer less than our usual plans. For example, 40.00" in text
-    assert "A person will look at your offer and reply within 2 working days." in text
+    assert "A person will look at your offer and reply within 2 business days." in text
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,7 @@ def test_the_first_page_says_what_is_owed_and_who_replies(account, client):
     [
         ("/offer/new", "amount", "Enter an amount"),
         ("/offer/new/how-often", "frequency-0", "Choose how often you can pay"),
-        ("/offer/new/first-payment-date", "start-day", "Enter the date of the first payment"),
+        ("/offer/new/first-payment-date", "start-month", "Enter the date of the first payment"),
     ],
 )
 def test_an_empty_answer_is_named_beside_its_field_and_nothing_is_saved(
@@ -158,20 +158,20 @@ def test_an_empty_answer_is_named_beside_its_field_and_nothing_is_saved(
         (
             "/offer/new/first-payment-date",
             {"start-day": "31", "start-month": "2", "start-year": "2030"},
-            "start-day",
-            "Enter a real date, for example 15 4 2027",
+            "start-month",
+            "Enter a real date, for example 4 15 2027",
         ),
         (
             "/offer/new/first-payment-date",
             {"start-day": "1" * 30, "start-month": "2", "start-year": "2030"},
-            "start-day",
-            "Enter a real date, for example 15 4 2027",
+            "start-month",
+            "Enter a real date, for example 4 15 2027",
         ),
         (
             "/offer/new/first-payment-date",
             {"start-day": "1", "start-month": "1" * 30, "start-year": "2030"},
-            "start-day",
-            "Enter a real date, for example 15 4 2027",
+            "start-month",
+            "Enter a real date, for example 4 15 2027",
         ),
     ],
     ids=[
@@ -236,7 +236,7 @@ def test_the_check_page_shows_every_answer_with_a_link_to_change_it(account, cli
     assert set(OFFER_PAGES) <= links(page.text)
     assert _back(page.text) == "/offer/new/note"
     assert '<p class="step-indicator">Step 5 of 8: Check and send</p>' in page.text
-    assert "We will send the figures" not in page.text
+    assert "We will send the numbers" not in page.text
 
 
 def test_an_empty_note_shows_as_no_note(account, client):
@@ -335,7 +335,7 @@ def test_a_saved_date_that_has_passed_sends_the_debtor_back_to_it_with_the_reaso
     assert offers_for(account) == []
     page = client.get("/offer/new/first-payment-date")
     assert page.status_code == 200
-    assert error_summary(page.text) == {"start-day": "The first payment cannot be in the past."}
+    assert error_summary(page.text) == {"start-month": "The first payment cannot be in the past."}
     assert title(page.text).startswith("Error:")
     fixed = client.post(
         "/offer/new/first-payment-date", data=date_form("start", _today() + timedelta(days=2))

@@ -94,8 +94,8 @@ def test_propose_your_own_plan_is_linked_from_the_options_the_builder_and_its_er
             "That is the whole amount you owe. You can pay it in full instead.",
         ),
         ({"amount": "forty"}, "amount", "Enter an amount using numbers, for example 25.00"),
-        ({"start": -1}, "start-day", "The first payment cannot be in the past."),
-        ({"start": 366}, "start-day", "The first payment must be within a year from today."),
+        ({"start": -1}, "start-month", "The first payment cannot be in the past."),
+        ({"start": 366}, "start-month", "The first payment must be within a year from today."),
         ({"note": "x" * 1001}, "note", "Your note must be 1000 characters or fewer"),
     ],
     ids=["whole-balance", "not-a-number", "past", "too-late", "long-note"],
@@ -145,7 +145,7 @@ def test_an_offer_outside_the_policy_is_recorded_for_a_person_and_the_page_says_
     assert check_page(page.text) == "We have your offer"
     reply_by = working_days_after(offer.created_at.date(), 2)
     assert (
-        f"A person will look at it and reply within 2 working days, by {long_date(reply_by)}."
+        f"A person will look at it and reply within 2 business days, by {long_date(reply_by)}."
         in page_text(page.text)
     )
     overview = page_text(client.get("/account").text)

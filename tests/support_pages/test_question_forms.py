@@ -79,18 +79,18 @@ def test_how_often_is_one_of_the_frequencies(post):
         (_date("start", date(2028, 3, 11)), "The first payment must be within a year from today."),
         (
             [("start-day", "31"), ("start-month", "2"), ("start-year", "2027")],
-            "Enter a real date, for example 15 4 2027",
+            "Enter a real date, for example 4 15 2027",
         ),
         (
             [("start-day", "x"), ("start-month", "2"), ("start-year", "2027")],
-            "Enter the date using numbers, for example 15 4 2027",
+            "Enter the date using numbers, for example 4 15 2027",
         ),
     ],
     ids=["missing", "past", "too-late", "not-real", "not-numbers"],
 )
 def test_the_first_payment_is_from_today_to_a_year_ahead(post, pairs, message):
     form, valid = post(StartForm, pairs, today=TODAY)
-    assert not valid and form.error_summary() == [("start-day", message)]
+    assert not valid and form.error_summary() == [("start-month", message)]
     form, valid = post(StartForm, _date("start", TODAY), today=TODAY)
     assert valid and form.start.data == TODAY
 
@@ -141,10 +141,10 @@ def test_a_promised_day_is_inside_the_window(post):
     form, valid = post(PromiseDateForm, _date("date", date(2027, 3, 25)), window=WINDOW)
     assert not valid
     assert form.error_summary() == [
-        ("date-day", "The date must be between March 10, 2027 and March 24, 2027")
+        ("date-month", "The date must be between March 10, 2027 and March 24, 2027")
     ]
     form, valid = post(PromiseDateForm, [], window=WINDOW)
-    assert form.error_summary() == [("date-day", "Enter the date you will pay")]
+    assert form.error_summary() == [("date-month", "Enter the date you will pay")]
 
 
 def test_a_promise_is_the_full_amount_or_a_smaller_part(post):
@@ -168,7 +168,7 @@ def test_a_promise_is_the_full_amount_or_a_smaller_part(post):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("", "Enter a phone number we can call you on"),
+        ("", "Enter a phone number where we can call you"),
         ("call me", "Enter a phone number using numbers only, for example 312 555 0100"),
         ("123", "Enter a phone number using numbers only, for example 312 555 0100"),
     ],

@@ -17,7 +17,7 @@ from portal.notify import mailer, receipts
 from tests.helpers.mail import body
 
 SENT = "We have also sent this receipt to your email address."
-RETRYING = "We could not email this receipt just now. We will try again, so it may reach you later."
+RETRYING = "We could not email this receipt right now. We will try again, so it may reach you later."
 OPTED_OUT = "You asked us not to email you, so we have not emailed this receipt."
 NO_ADDRESS = "We do not have an email address for you, so we have not emailed this receipt."
 EVERY_SENTENCE = (SENT, RETRYING, OPTED_OUT, NO_ADDRESS)

@@ -165,7 +165,7 @@ def test_decline_off_session_is_retried_then_missed_then_the_plan_breaks(
     ]
     assert account.status is AccountStatus.OPEN and _payments(account) == []
     subjects = [m["Subject"] for m in mailbox.wait_for(4)]
-    assert subjects.count("We could not take your plan payment") == 2
+    assert subjects.count("We could not collect your plan payment") == 2
     assert "Your payment plan has ended" in subjects
     assert len(intents_for(fake_gateway, account.debtor.stripe_customer_id)) == 2
 
