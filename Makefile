@@ -9,7 +9,10 @@ PYBABEL_EXTRACT := $(BIN)/pybabel extract -F i18n/babel.cfg -k _l -k lazy_gettex
 
 .PHONY: bench demo test test-sqlite test-postgres test-browser accessibility reliability install browser translations translations-update lint clean
 
-## Install everything, then run the portal with demo data, localstripe and a mail catcher.
+## Install everything, then run the portal with demo data, localstripe and a mail catcher. Each start
+## deletes the demo database and creates it again. Ports: DEMO_PORT (5000), DEMO_STRIPE_PORT (8420),
+## DEMO_SMTP_PORT (8025), DEMO_HOST (127.0.0.1), e.g. `DEMO_PORT=8001 make demo`. Its settings go to
+## instance/demo.env for the collector commands: `.venv/bin/flask --app wsgi --env-file instance/demo.env ...`.
 demo: install
 	$(BIN)/python demo/run.py
 

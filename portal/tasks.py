@@ -10,6 +10,7 @@ Start a consumer with: huey_consumer portal.tasks.huey
 from __future__ import annotations
 
 import os
+import threading
 from contextlib import nullcontext
 
 from flask import has_app_context
@@ -28,6 +29,9 @@ def make_huey():
 
 huey = make_huey()
 _app = None
+# A consumer's worker threads start their first tasks at once: one app for all of them, built once
+# (two create_app() at a time would register the API's shared blueprints twice).
+_app_lock = threading.Lock()
 
 
 def _app_context():
@@ -35,10 +39,11 @@ def _app_context():
     global _app
     if has_app_context():
         return nullcontext()
-    if _app is None:
-        from portal import create_app
+    with _app_lock:
+        if _app is None:
+            from portal import create_app
 
-        _app = create_app()
+            _app = create_app()
     return _app.app_context()
 
 

@@ -31,6 +31,7 @@ SERIAL = (
     "tests/security/test_log_redaction.py",
     "tests/security/test_rate_limit_workers.py",
     "tests/security/test_sessions_across_processes.py",
+    "tests/demo/",  # `make demo` itself: its own portal, localstripe, mail catcher and task runner.
     # Threads released together to race for the same rows.
     "tests/plans/test_policy_first_version.py::test_two_first_visits_at_once_share_one_default_version",
     "tests/plans/test_runner.py::test_concurrent_runners_charge_each_instalment_once",
