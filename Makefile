@@ -7,7 +7,7 @@ POSTGRES_SERVER ?= postgresql://postgres@127.0.0.1:5432
 PYBABEL_EXTRACT := $(BIN)/pybabel extract -F i18n/babel.cfg -k _l -k lazy_gettext --no-location \
 	--sort-output --project debtor-portal --version 0.1 --msgid-bugs-address help@example.com
 
-.PHONY: bench demo test test-sqlite test-postgres test-browser accessibility reliability install browser translations translations-update lint clean
+.PHONY: bench bench-tools demo test test-sqlite test-postgres test-browser accessibility reliability install browser translations translations-update lint clean
 
 ## Install everything, then run the portal with demo data, localstripe and a mail catcher. Each start
 ## deletes the demo database and creates it again. Ports: DEMO_PORT (5000), DEMO_STRIPE_PORT (8420),
@@ -18,7 +18,7 @@ demo: install
 
 ## Install everything, lint, then run the whole suite on SQLite and again on PostgreSQL; the browser
 ## tests (tests/e2e) run once, on PostgreSQL.
-test: install browser lint
+test: install browser bench-tools lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -70,6 +70,14 @@ $(VENV)/.installed: pyproject.toml setup.py requirements.lock
 	touch $@
 
 ## Debian's Chromium for the browser tests (Playwright cannot download its own here).
+## wrk, the HTTP load generator bench/pages.py drives (its small run is part of the suite).
+bench-tools:
+	@if ! command -v wrk >/dev/null; then \
+		echo "Installing Debian's wrk for the page benchmark"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; \
+	fi
+
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		echo "Installing Debian's chromium for the browser tests"; \
@@ -99,7 +107,8 @@ lint: $(VENV)/.installed
 ## A campaign of 100,000 accounts on PostgreSQL, by email then by text message: accounts queued a
 ## second and messages sent a second with 1, 2 and 4 senders, against bare inserts and bare sends.
 ## The figures of a run on this project's machine are in bench/RESULTS.md.
-bench: install
+bench: install bench-tools
+	$(BIN)/python -m bench.pages --database $(POSTGRES_SERVER)
 	$(BIN)/python -m bench.campaign --database $(POSTGRES_SERVER) --channel email
 	$(BIN)/python -m bench.campaign --database $(POSTGRES_SERVER) --channel sms
 	$(BIN)/python -m bench.import_accounts --database $(POSTGRES_SERVER) --rows 1000000

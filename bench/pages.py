@@ -198,7 +198,9 @@ def prepare(app) -> tuple[str, int]:
         "/plan/new/first-payment-date",
         {"first-day": str(first.day), "first-month": str(first.month), "first-year": str(first.year)},
     )
-    client.get("/plan/review", base_url=BASE)  # makes this visit's SetupIntent, kept in the session from now on
+    client.get(
+        "/plan/review", base_url=BASE
+    )  # makes this visit's SetupIntent, kept in the session from now on
     name = app.config["SESSION_COOKIE_NAME"]
     cookie = client.get_cookie(name, domain="127.0.0.1")
     return f"{name}={cookie.value}", payment_id
@@ -225,7 +227,9 @@ def count_queries(app, cookie: str, paths: dict[str, str]) -> dict[str, int]:
             seen.clear()
             answer = client.get(path, headers={"Cookie": cookie}, base_url=BASE)
             if answer.status_code != 200:
-                raise RuntimeError(f"{path} answered {answer.status_code} in process: {answer.headers.get('Location')}")
+                raise RuntimeError(
+                    f"{path} answered {answer.status_code} in process: {answer.headers.get('Location')}"
+                )
             counts[name] = len(seen)
     finally:
         event.remove(engine, "before_cursor_execute", note)
@@ -312,7 +316,10 @@ def run(server: str | None, seconds: int, connections: int, workers: int) -> dic
 
         gunicorn = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--log-level", "warning"]
         master = _start(
-            stack, gunicorn + ["-b", f"127.0.0.1:{portal_port}", "wsgi:app"], env, f"http://127.0.0.1:{portal_port}/"
+            stack,
+            gunicorn + ["-b", f"127.0.0.1:{portal_port}", "wsgi:app"],
+            env,
+            f"http://127.0.0.1:{portal_port}/",
         )
         _start(
             stack,
@@ -349,7 +356,9 @@ def report(figures: dict, connections: int, workers: int) -> str:
             f"{name:<16} {page['rps']:>8.0f} {page['ratio']:>8.3f} {page['p50']:>8.2f} {page['p99']:>8.2f} "
             f"{page['non_2xx']:>8} {figures['queries'][name]:>8} {wire / 1024:>8.1f} {raw / 1024:>8.1f}"
         )
-    lines.append("resident memory per worker after the load, MB: " + ", ".join(map(str, figures["worker rss MB"])))
+    lines.append(
+        "resident memory per worker after the load, MB: " + ", ".join(map(str, figures["worker rss MB"]))
+    )
     return "\n".join(lines)
 
 

@@ -45,6 +45,8 @@ SERIAL = (
     "tests/api/test_policies_api.py::test_two_changes_at_once_are_saved_one_after_the_other",
     "tests/api/test_policies_api.py::test_two_changes_based_on_one_version_at_once_save_one",
     "tests/collector/test_import_race.py::test_two_imports_of_overlapping_files_at_once_create_each_account_once",
+    # Two gunicorn servers under wrk: the page benchmark's own servers and a measured load.
+    "tests/bench/test_pages_bench.py",
     # Webhook deliverers draining at once.
     "tests/webhooks/test_delivery_race.py::test_deliverers_at_once_send_each_message_once_in_order",
 )
