@@ -20,7 +20,7 @@ from tests.helpers.plan_pages import (
 )
 from tests.helpers.plans import noon
 
-RETRY_SENTENCE = "When you save the new card, we will take that payment from it straight away."
+RETRY_SENTENCE = "When you save the new card, we will take that payment from it right away."
 
 
 def _declined_plan(client, localstripe, account, app):

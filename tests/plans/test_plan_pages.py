@@ -112,7 +112,7 @@ def test_a_valid_choice_is_reviewed_with_every_date_amount_the_total_and_the_mis
     ]
     text = page_text(review.text)
     assert "Total: $1,060.25 in 3 payments." in text
-    assert "we will email you and try again 2, 5 days after the payment date" in text
+    assert "we will email you and try again 2 and 5 days after the payment date" in text
     assert "You can also pay it yourself from this website, up to 4 days after its date." in text
     assert "If 3 payments are missed, the plan ends." in text
 
@@ -293,7 +293,7 @@ def test_a_later_policy_change_does_not_change_an_agreed_plan(account, client, l
     assert plan.policy_id == agreed_under
     assert plan.policy.settings["retry_days"] == [3, 7]
     assert [i.amount for i in plan.instalments] == amounts
-    assert "try again 3, 7 days after the payment date" in page_text(client.get("/plan").text)
+    assert "try again 3 and 7 days after the payment date" in page_text(client.get("/plan").text)
 
     # The runner retries on the agreed days (3 and 7 after the date), not the new policy's 1.
     instalment = plan.instalments[0]

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from portal.accounts import policies
+from portal.domain.locale_dates import example_date
 from portal.extensions import db
 from portal.models.types import utcnow
 from tests.helpers.plan_pages import (
@@ -225,22 +226,26 @@ def test_a_part_that_is_no_longer_less_than_the_balance_is_asked_again(account, 
         (
             {"date-day": "31", "date-month": "2", "date-year": "2030"},
             "date-month",
-            "Enter a real date, for example 4 15 2027",
+            "Enter a real date, for example {example}",
         ),
         (
             {"date-day": "1" * 30, "date-month": "2", "date-year": "2030"},
             "date-month",
-            "Enter a real date, for example 4 15 2027",
+            "Enter a real date, for example {example}",
         ),
         (
             {"date-day": "3", "date-month": "\u19da", "date-year": "2030"},
             "date-month",
-            "Enter the date using numbers, for example 4 15 2027",
+            "Enter the date using numbers, for example {example}",
         ),
     ],
     ids=["no-date", "not-a-date", "day-of-thirty-ones", "month-int-refuses"],
 )
 def test_the_date_page_says_what_is_wrong(account, client, data, field, message):
+    # The example lies inside the promise window (tomorrow to 30 days ahead), month first.
+    today = utcnow().date()
+    example = example_date(today + timedelta(days=1), today + timedelta(days=30))
+    message = message.format(example=f"{example.month} {example.day} {example.year}")
     response = client.post("/cant-pay/promise", data=data)
 
     assert response.status_code == 400

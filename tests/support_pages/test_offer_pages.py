@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from portal.domain.locale_dates import example_date
 from portal.extensions import db
 from portal.models import AccountStatus, Draft, OfferStatus
 from portal.models.types import utcnow
@@ -159,19 +160,19 @@ def test_an_empty_answer_is_named_beside_its_field_and_nothing_is_saved(
             "/offer/new/first-payment-date",
             {"start-day": "31", "start-month": "2", "start-year": "2030"},
             "start-month",
-            "Enter a real date, for example 4 15 2027",
+            "Enter a real date, for example {example}",
         ),
         (
             "/offer/new/first-payment-date",
             {"start-day": "1" * 30, "start-month": "2", "start-year": "2030"},
             "start-month",
-            "Enter a real date, for example 4 15 2027",
+            "Enter a real date, for example {example}",
         ),
         (
             "/offer/new/first-payment-date",
             {"start-day": "1", "start-month": "1" * 30, "start-year": "2030"},
             "start-month",
-            "Enter a real date, for example 4 15 2027",
+            "Enter a real date, for example {example}",
         ),
     ],
     ids=[
@@ -184,6 +185,9 @@ def test_an_empty_answer_is_named_beside_its_field_and_nothing_is_saved(
     ],
 )
 def test_each_page_checks_only_its_own_answer(account, client, path, data, field, message):
+    # A date's example lies a week or so after today, month first as a US reader writes it.
+    example = example_date(utcnow().date())
+    message = message.format(example=f"{example.month} {example.day} {example.year}")
     response = client.post(path, data=data)
 
     assert response.status_code == 400

@@ -16,6 +16,7 @@ from portal.cant_pay.forms import (
     PromiseAmountForm,
     PromiseDateForm,
 )
+from portal.domain.locale_dates import example_date
 from portal.domain.money import Money
 from portal.offers.forms import AmountForm, FrequencyForm, NoteForm, StartForm
 
@@ -79,16 +80,19 @@ def test_how_often_is_one_of_the_frequencies(post):
         (_date("start", date(2028, 3, 11)), "The first payment must be within a year from today."),
         (
             [("start-day", "31"), ("start-month", "2"), ("start-year", "2027")],
-            "Enter a real date, for example 4 15 2027",
+            "Enter a real date, for example {example}",
         ),
         (
             [("start-day", "x"), ("start-month", "2"), ("start-year", "2027")],
-            "Enter the date using numbers, for example 4 15 2027",
+            "Enter the date using numbers, for example {example}",
         ),
     ],
     ids=["missing", "past", "too-late", "not-real", "not-numbers"],
 )
 def test_the_first_payment_is_from_today_to_a_year_ahead(post, pairs, message):
+    # The example is a week or so after the form's today, month first (the form's reader is "en").
+    example = example_date(TODAY)
+    message = message.format(example=f"{example.month} {example.day} {example.year}")
     form, valid = post(StartForm, pairs, today=TODAY)
     assert not valid and form.error_summary() == [("start-month", message)]
     form, valid = post(StartForm, _date("start", TODAY), today=TODAY)
