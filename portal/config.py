@@ -277,7 +277,8 @@ def _check_brand(config: dict) -> None:
         url = config[name]
         if url and not (url.startswith("https://") or (url.startswith("/") and not url.startswith("//"))):
             raise ConfigError(
-                f"{name} is {url!r}; give a path on this site such as /static/logo.svg or an https:// address."
+                f"{name} is {url!r}; give a path on this site such as /static/logo.svg "
+                "or an https:// address."
             )
 
 

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, g, request
 
+from portal.look import image_origins
+
 
 def _origin(url: str) -> str:
     parts = urlsplit(url)
@@ -28,7 +30,7 @@ def content_security_policy(nonce: str, config) -> str:
             "default-src 'self'",
             f"script-src 'self' 'nonce-{nonce}' {script}",
             "style-src 'self'",
-            "img-src 'self' data:",
+            " ".join(["img-src 'self' data:", *image_origins(config)]),
             f"connect-src 'self' {script} {api}",
             f"frame-src {script} https://hooks.stripe.com",
             "form-action 'self'",
@@ -73,7 +75,8 @@ def init_app(app: Flask) -> None:
         response.headers["Permissions-Policy"] = features
         if production:
             response.headers["Strict-Transport-Security"] = HSTS
-        if request.endpoint != "static":
-            # Pages here show or lead to a debt: never keep them in a shared cache or history.
+        if request.endpoint != "static" and not response.cache_control.public:
+            # Pages here show or lead to a debt: never keep them in a shared cache or history. Only
+            # what says it is public (the brand stylesheet, the favicon: portal/look.py) is cached.
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -13,6 +13,9 @@ from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface, SessionInterface
 
 PREFIX = "/console"
+#: What a browser fetches beside a page, often while the page's own form is being sent: a cookie
+#: written in their answer would be the older copy, and could overwrite the form's newer one.
+SUBRESOURCES = ("/static/", "/brand.css", "/favicon.ico")
 
 
 def is_console_path(path: str) -> bool:
@@ -51,6 +54,8 @@ class SplitSessionInterface(SessionInterface):
         return self._for(request).open_session(app, request)
 
     def save_session(self, app: Flask, session, response) -> None:
+        if request.path.startswith(SUBRESOURCES):
+            return  # they never change the session, so they never write its cookie
         self._for(request).save_session(app, session, response)
 
     def make_null_session(self, app: Flask):

@@ -28,7 +28,7 @@ def parse_hex(colour: str) -> RGB:
 
 
 def to_hex(rgb: RGB) -> str:
-    """"#rrggbb" in lower case."""
+    """The colour written as #rrggbb, in lower case."""
     return "#" + "".join(f"{max(0, min(255, channel)):02x}" for channel in rgb)
 
 

@@ -14,9 +14,11 @@ def init_app(app: Flask) -> None:
     from portal.plans.blueprint import bp
     from portal.plans.commands import register_commands
     from portal.plans.reminder_commands import register_commands as register_reminder_commands
+    from portal.plans.shown_status import status_words
 
     app.register_blueprint(bp)
     # Templates (pages and emails) compare an instalment's status with the enum, never a bare word.
     app.add_template_global(InstalmentStatus, "InstalmentStatus")
+    app.add_template_global(status_words, "instalment_status_words")
     register_reminder_commands(app)
     register_commands(app)

@@ -298,9 +298,8 @@ def test_a_full_refund_reopens_a_paid_account_and_tells_the_debtor(
     (email,) = mailbox.wait_for(1)
     assert email["Subject"] == "We have refunded $1,060.25 to your card"
     body = email.get_body(preferencelist=("plain",)).get_content()
-    assert (
-        "5 to 10 business days" in body and "Visa card ending in 4242" in body and "You owe $1,060.25." in body
-    )
+    assert "5 to 10 business days" in body and "Visa card ending in 4242" in body
+    assert "You owe $1,060.25." in body
     # Nothing is left to refund: the page says so and a second post refunds nothing.
     assert (
         "All of this payment has been refunded"

@@ -34,9 +34,12 @@ from tests.helpers.plans import make_plan
 # Routes that are not pages a person reads, and why.
 NOT_PAGES = {
     "static": "CSS, scripts and images",
+    "look.stylesheet": "the brand colour's CSS (tests/e2e/test_phone_layout.py, tests/test_look.py)",
+    "look.favicon": "the favicon (tests/test_look.py)",
     "links.open_link": "redirects to the start page (its failures are scenes below)",
     "links.change_language": "redirects back to the page the person was on",
     "links.sign_out": "a POST that redirects to the signed-out page",
+    "links.ask_for_new_link": "a POST that may queue a new link, then redirects to the one answer page",
     "plans.pay_next": "a POST from the plan page that pays with the saved card and redirects",
     "plans.pay_off": "a POST from the plan page that pays with the saved card and redirects",
     "plans.calendar": "a calendar file (.ics), checked in tests/plans/test_calendar.py",
@@ -222,6 +225,7 @@ def scenes(app, make_account, issue_link, localstripe, runner, lang: str) -> lis
         then=stop_emails,
     )
     add("stop link that does not work", "optout.confirm", "/stop/not-a-real-token")
+    add("new link asked for", "links.new_link_asked", "/new-link-asked")
 
     # Opening a link and confirming who you are.
     newcomer = d.account()

@@ -175,7 +175,7 @@ def test_the_same_journey_for_a_spanish_speaker(
     page.goto(live_portal + "/about-this-debt")
     assert page.get_attribute("html", "lang") == "es"
     check_page(page)
-    expect(page.locator("main")).to_contain_text("1.060,25")
+    expect(page.locator("main")).to_contain_text("$1,060.25")
 
     page.goto(live_portal + "/dispute")
     assert page.get_attribute("html", "lang") == "es"

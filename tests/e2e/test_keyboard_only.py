@@ -219,9 +219,10 @@ def _sign_in(kb: Keyboard, url: str, *, wrong_first: bool) -> None:
         kb.follow()  # nothing typed
         kb.arrive_at_error("What is your date of birth?", "Enter your date of birth")
     since = kb.mark() - (1 if wrong_first else 0)  # after an error, from the field its link focused
-    kb.type_into("Day", "27")
-    kb.press("Tab")
+    # A US reader's order: month, day, year.
     kb.type_into("Month", "3")
+    kb.press("Tab")
+    kb.type_into("Day", "27")
     kb.press("Tab")
     kb.type_into("Year", "1980")
     kb.tab_to("button", "Continue")
@@ -278,10 +279,10 @@ def test_an_instalment_plan_by_keyboard_alone(live_portal, new_page, make_accoun
     kb.arrive("When do you want to make the first payment?")
     since = kb.mark()
     today = clock.today()
-    kb.tab_to("textbox", "Day")
-    kb.type_into("Day", str(today.day))
-    kb.press("Tab")
+    kb.tab_to("textbox", "Month")
     kb.type_into("Month", str(today.month))
+    kb.press("Tab")
+    kb.type_into("Day", str(today.day))
     kb.press("Tab")
     kb.type_into("Year", str(today.year))
     kb.tab_to("button", "Continue")

@@ -49,8 +49,8 @@ def test_whole_journey_in_spanish(live_portal, new_page, viewport, make_account,
     confirm_identity(page, 27, 3, 1980, lang="es")
     expect(page.get_by_role("heading", level=1)).to_have_text("Su cuenta con Acme Bank")
     check_page(page)
-    # Babel formats dollars the Spanish way for a Spanish reader.
-    expect(page.locator("main")).to_contain_text("1.060,25")
+    # US Spanish writes dollars as the US does: $1,060.25 (es_US), never "1.060,25 US$".
+    expect(page.locator("main")).to_contain_text("$1,060.25")
 
     # A card declined first: the calm message is in Spanish too.
     start_paying_in_full(page, lang="es")

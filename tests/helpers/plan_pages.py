@@ -165,7 +165,7 @@ def consent_sentence(page: str) -> str:
 
 def schedule_rows(page: str) -> list[tuple[int, str, str]]:
     """(number, date, amount) for each row of the page's schedule table, as shown."""
-    match = re.search(r'<table class="summary-table">.*?<tbody>(.*?)</tbody>', page, re.S)
+    match = re.search(r'<table class="summary-table[^"]*">.*?<tbody>(.*?)</tbody>', page, re.S)
     assert match, "no schedule table on the page"
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", match.group(1), re.S):
