@@ -5,29 +5,19 @@ unnoticed would report nothing the next time it is needed. It runs in its own pr
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.running import run_bench
 
 
 @pytest.mark.parametrize("channel", ["email", "sms"])
 def test_the_campaign_benchmark_queues_and_sends_everything_it_is_asked_to(channel, tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.campaign", "--accounts", "300", "--send", "40", "--workers", "1,2"]
-        + ["--channel", channel],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "PORTAL_INSTANCE_DIR": str(tmp_path)},
+    result = run_bench(
+        "campaign",
+        ["--accounts", "300", "--send", "40", "--workers", "1,2"] + ["--channel", channel],
+        tmp_path,
     )
-
-    assert result.returncode == 0, result.stdout + result.stderr
     figures = dict(re.findall(r"^(\S.*?)\s{2,}(\S+)$", result.stdout, re.M))
     assert figures["channel"] == channel and figures["queued"] == "300"
     assert float(figures["accounts queued/s"]) > 0

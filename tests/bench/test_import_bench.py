@@ -6,27 +6,15 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.running import run_bench
 
 
 def test_the_import_benchmark_imports_every_row_then_finds_them_unchanged(tmp_path):
     server = os.environ.get("TEST_POSTGRES_SERVER")
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.import_accounts", "--rows", "300"]
-        + (["--database", server] if server else []),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "PORTAL_INSTANCE_DIR": str(tmp_path)},
+    result = run_bench(
+        "import_accounts", ["--rows", "300"] + (["--database", server] if server else []), tmp_path
     )
-
-    assert result.returncode == 0, result.stdout + result.stderr
     figures = dict(re.findall(r"^(\S.*?)\s{2,}(\S+)$", result.stdout, re.M))
     assert figures["rows"] == "300" and figures["created"] == "300" and figures["rejected"] == "0"
     assert figures["second run unchanged"] == "300"

@@ -6,28 +6,19 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench.running import run_bench
+
 PAGES = ["overview", "options", "plan check", "about this debt", "receipt"]
 
 
 def test_the_page_benchmark_measures_each_page_against_hello(tmp_path):
     server = os.environ.get("TEST_POSTGRES_SERVER")
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.pages", "--seconds", "1", "--connections", "4"]
-        + (["--database", server] if server else []),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "PORTAL_INSTANCE_DIR": str(tmp_path)},
+    result = run_bench(
+        "pages",
+        ["--seconds", "1", "--connections", "4"] + (["--database", server] if server else []),
+        tmp_path,
     )
-
-    assert result.returncode == 0, result.stdout + result.stderr
     rows = {
         name.strip(): figures.split()
         for name, figures in re.findall(
