@@ -318,7 +318,8 @@ def _run(demo: Demo) -> None:
             db.session.commit()
             if row["date_of_birth"]:
                 year, month, day = row["date_of_birth"].split("-")
-                answer = f"date of birth: day {int(day)}, month {int(month)}, year {year}"
+                # In the order the form asks for it from a US reader: month, day, year.
+                answer = f"date of birth: month {int(month)}, day {int(day)}, year {year}"
             else:
                 answer = f"postal code: {row['postal_code']}"
             print(
