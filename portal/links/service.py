@@ -14,6 +14,7 @@ from datetime import timedelta
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal import timeline
 from portal.extensions import db
@@ -103,7 +104,14 @@ def find(public_id: str | None) -> LinkCheck:
     """Look up a link by its opaque id and say whether it may be used now."""
     if not public_id:
         return LinkCheck(None, LinkProblem.INVALID)
-    link = db.session.scalar(select(MagicLink).where(MagicLink.public_id == public_id))
+    # Every page behind a link reads its account, the person (language) and the creditor
+    # (country): one statement for the four, not one each.
+    account = joinedload(MagicLink.account)
+    link = db.session.scalar(
+        select(MagicLink)
+        .where(MagicLink.public_id == public_id)
+        .options(account.joinedload(Account.debtor), account.joinedload(Account.creditor))
+    )
     if link is None:
         return LinkCheck(None, LinkProblem.INVALID)
     if link.revoked_at is not None:
