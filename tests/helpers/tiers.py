@@ -55,7 +55,13 @@ SERIAL = (
 # Browser tests that need no quiet machine: the every-page sweep waits for each page's load event
 # before axe reads it and asserts nothing about time. It is about two thirds of the browser tests'
 # time (4 x ~112 s of 681 s measured alone), so its four languages share the parallel workers.
-NOT_SERIAL = ("tests/e2e/test_every_page.py",)
+# The phone-layout measurements and the screenshots read sizes and positions after each page's
+# load, never time, so they share the workers too.
+NOT_SERIAL = (
+    "tests/e2e/test_every_page.py",
+    "tests/e2e/test_phone_layout.py",
+    "tests/e2e/test_screenshots.py",
+)
 
 
 def mark_serial(items: list[pytest.Item]) -> None:
