@@ -43,9 +43,6 @@ PORTAL_SETTINGS = (
     "DEMO_",
 )
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc for children")
-
-
 def _newcomers_environment(**extra: str) -> dict[str, str]:
     """A shell with none of the portal's settings in it, as a newcomer's terminal is."""
     clean = {name: value for name, value in os.environ.items() if not name.startswith(PORTAL_SETTINGS)}
