@@ -94,11 +94,11 @@ def _debtor_for(token: str) -> tuple[Debtor, str] | None:
         return None
     # The page speaks the person's language unless they pick another with the switch.
     g.account_language = debtor.language
-    g.account_country = _country_of(debtor)
+    g.account_country = country_of(debtor)
     return debtor, found[1]
 
 
-def _country_of(debtor: Debtor) -> str | None:
+def country_of(debtor: Debtor) -> str | None:
     """The country of a creditor the person owes (US or British English, dates), if any."""
     return next((account.creditor.country for account in debtor.accounts), None)
 

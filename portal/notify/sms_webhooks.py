@@ -116,8 +116,7 @@ def inbound():
         log.info("a text from a number we do not hold was noted nowhere")
     if word in HELP_WORDS:
         person = people[0] if people else None
-        country = next((a.creditor.country for a in person.accounts), None) if person else None
-        return _answer(help_text(person.language if person else None, country))
+        return _answer(help_text(person.language, optout.country_of(person)) if person else help_text(None))
     return _answer(None)
 
 
