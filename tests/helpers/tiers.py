@@ -47,6 +47,8 @@ SERIAL = (
     "tests/collector/test_import_race.py::test_two_imports_of_overlapping_files_at_once_create_each_account_once",
     # Two gunicorn servers under wrk: the page benchmark's own servers and a measured load.
     "tests/bench/test_pages_bench.py",
+    # Gunicorn and Locust: many debtors paying at once through the whole journey.
+    "tests/bench/test_journey_bench.py",
     # Webhook deliverers draining at once.
     "tests/webhooks/test_delivery_race.py::test_deliverers_at_once_send_each_message_once_in_order",
 )
