@@ -24,7 +24,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
-    from portal import i18n, log_redaction, look, security, url_converters
+    from portal import compression, i18n, log_redaction, look, security, url_converters
 
     url_converters.init_app(app)
 
@@ -36,6 +36,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     look.init_app(app)
+    compression.init_app(app)
     logging.getLogger("portal").setLevel(logging.INFO)
     log_redaction.install()
 

@@ -28,6 +28,14 @@ _NEXT = text(
     "ON CONFLICT (account_id) DO UPDATE SET length = timeline_heads.length + 1 "
     "RETURNING length, hash"
 )
+#: PostgreSQL: the account's row is locked and the next number taken in one statement (the CTE's
+#: lock is taken before the head is written, so the order of locks is the one described in record).
+_LOCK_AND_NEXT = text(
+    "WITH locked AS (SELECT id FROM accounts WHERE id = :account_id FOR UPDATE) "
+    "INSERT INTO timeline_heads (account_id, length) SELECT id, 1 FROM locked "
+    "ON CONFLICT (account_id) DO UPDATE SET length = timeline_heads.length + 1 "
+    "RETURNING length, hash"
+)
 _BATCH = 200
 
 #: Functions told of every event appended, in the appending transaction, as a list of
@@ -66,8 +74,10 @@ def record(account: Account | int, kind: str, actor: str = "system", **data) -> 
     # commit: either way a second transaction appending to this account waits here and continues
     # from this one's last event, so the chain never forks. Within one transaction each call sees
     # the number and head the previous call left.
-    db.session.execute(select(Account.id).where(Account.id == account_id).with_for_update())
-    seq, prev_hash = db.session.execute(_NEXT, {"account_id": account_id}).one()
+    if db.session.get_bind().dialect.name == "postgresql":
+        seq, prev_hash = db.session.execute(_LOCK_AND_NEXT, {"account_id": account_id}).one()
+    else:
+        seq, prev_hash = db.session.execute(_NEXT, {"account_id": account_id}).one()
     prev_hash = prev_hash or GENESIS
     data = normalized(data)
     created_at = utcnow()

@@ -1,37 +1,90 @@
-"""What an account may do now, read from the database and answered by the domain's one rule."""
+"""What an account may do now, read from the database and answered by the domain's one rule.
+
+A page often asks more than once in a request (the options page, then the options themselves;
+the overview, then the eligibility rule): what the rule reads (the policy in force, the latest
+offer's status, the plan in force) is read once per request and account, and forgotten as soon as
+the request writes anything through the session, so a write is never followed by a stale answer.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from flask import g, has_app_context
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from portal.accounts import ledger, policies
 from portal.domain.eligibility import AccountState, Action, Eligibility, Reason, eligibility
 from portal.domain.policy import Policy
 from portal.extensions import db
-from portal.models import Account, Offer
+from portal.models import Account, CreditorPolicy, Offer, Plan
 
-__all__ = ["Action", "Eligibility", "Reason", "for_account", "state_of"]
+__all__ = ["Action", "Eligibility", "Reason", "Standing", "for_account", "standing", "state_of"]
+
+_MEMO = "_account_standing"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the eligibility rule reads from the database about an account."""
+
+    policy_row: CreditorPolicy
+    offer_status: str | None
+    plan: Plan | None
+
+    @property
+    def policy(self) -> Policy:
+        return policies.rules(self.policy_row)
+
+
+def standing(account: Account) -> Standing:
+    """The account's policy in force, latest offer status and plan in force, read once a request."""
+    memo = g.setdefault(_MEMO, {}) if has_app_context() else {}
+    if account.id not in memo:
+        latest_offer = db.session.scalar(
+            select(Offer.status).where(Offer.account_id == account.id).order_by(Offer.id.desc()).limit(1)
+        )
+        memo[account.id] = Standing(
+            policy_row=policies.current(account.creditor),
+            offer_status=latest_offer.value if latest_offer is not None else None,
+            plan=ledger.active_plan(account.id),
+        )
+    return memo[account.id]
 
 
 def state_of(account: Account, policy: Policy) -> AccountState:
     """The facts the rule looks at, under *policy* (the creditor's policy in force)."""
-    latest_offer = db.session.scalar(
-        select(Offer.status).where(Offer.account_id == account.id).order_by(Offer.id.desc()).limit(1)
-    )
+    known = standing(account)
     return AccountState(
         status=account.status.value,
         balance=account.balance.minor,
         currency=account.currency,
         on_hold=account.on_hold,
-        plan_active=ledger.active_plan(account.id) is not None,
-        offer_status=latest_offer.value if latest_offer is not None else None,
+        plan_active=known.plan is not None,
+        offer_status=known.offer_status,
         policy=policy,
     )
 
 
 def for_account(account: Account, today: date) -> Eligibility:
     """What *account* may do on *today* under its creditor's current policy, and why not."""
-    policy = policies.rules(policies.current(account.creditor))
-    return eligibility(state_of(account, policy), today)
+    return eligibility(state_of(account, standing(account).policy), today)
+
+
+def _forget(*_args) -> None:
+    if has_app_context():
+        g.pop(_MEMO, None)
+
+
+def _forget_on_write(orm_execute_state) -> None:
+    if not orm_execute_state.is_select:
+        _forget()
+
+
+# Any flush, commit or rollback, and any INSERT, UPDATE or DELETE sent through a session, may have
+# changed what was read: the next question reads again.
+for _name in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
+    event.listen(Session, _name, _forget)
+event.listen(Session, "do_orm_execute", _forget_on_write)

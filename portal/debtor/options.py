@@ -21,6 +21,7 @@ def options():
         target = "plans.plan_page" if reason is Reason.PLAN_ACTIVE else "debtor.overview"
         return redirect(url_for(target), code=303)
     choices = options_for(account, clock.today())
+    page = render_template("debtor/options.html", account=account, options=choices)
     timeline.record(account, "options_viewed", actor="debtor", policy_version=choices.policy_row.version)
     db.session.commit()
-    return render_template("debtor/options.html", account=account, options=choices)
+    return page

@@ -19,9 +19,8 @@ from portal.models import AttemptStatus, PaymentAttempt
 @verified_required
 def overview():
     account = g.account
-    timeline.record(account, "balance_viewed", actor="debtor")
-    db.session.commit()
-    plan = ledger.active_plan(account.id)
+    plan = eligibility.standing(account).plan
+    dispute, rejected_dispute = disputes.for_overview(account)
     waiting = db.session.scalars(
         select(PaymentAttempt).where(
             PaymentAttempt.account_id == account.id,
@@ -29,7 +28,7 @@ def overview():
             PaymentAttempt.off_session.is_(True),
         )
     ).first()
-    return render_template(
+    page = render_template(
         "debtor/overview.html",
         account=account,
         plan=plan,
@@ -44,6 +43,10 @@ def overview():
         # The debtor's own offer, a promise to pay, and paused reminders (portal/offers/, portal/cant_pay/).
         support=support_status.for_account(account, clock.today()),
         # Under review while a dispute is open; after a rejection, the reasons until they choose.
-        dispute=disputes.open_dispute_for(account),
-        rejected_dispute=disputes.rejection_to_show(account),
+        dispute=dispute,
+        rejected_dispute=rejected_dispute,
     )
+    # Noted once the page is made: the commit would otherwise make every read above be done again.
+    timeline.record(account, "balance_viewed", actor="debtor")
+    db.session.commit()
+    return page

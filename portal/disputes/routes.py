@@ -19,9 +19,7 @@ from portal.links.access import verified_required
 def about():
     account = g.account
     info = validation_info(account, current_app.config["VALIDATION_DAYS"])
-    timeline.record(account, "validation_viewed", actor="debtor")
-    db.session.commit()
-    return render_template(
+    page = render_template(
         "disputes/about.html",
         account=account,
         info=info,
@@ -29,6 +27,10 @@ def about():
         today=clock.today(),
         can_dispute=eligibility.for_account(account, clock.today()).may(eligibility.Action.DISPUTE),
     )
+    # Noted once the page is made, so the commit does not make its reads be done again.
+    timeline.record(account, "validation_viewed", actor="debtor")
+    db.session.commit()
+    return page
 
 
 @bp.get("/dispute/received")

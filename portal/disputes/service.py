@@ -151,15 +151,30 @@ def resolve(dispute: Dispute, outcome: DisputeStatus, note: str, actor: str = "c
     return cancelled
 
 
-def rejection_to_show(account: Account) -> Dispute | None:
-    """The latest dispute, if it was rejected and the debtor has not chosen an option since.
+def for_overview(account: Account) -> tuple[Dispute | None, Dispute | None]:
+    """(the dispute under review, the rejection to show), from one read of the latest dispute.
+
+    A new dispute cannot be opened while one is open, so an open dispute is always the latest.
+    """
+    latest = _latest(account)
+    if latest is not None and latest.status is DisputeStatus.OPEN:
+        return latest, None
+    return None, rejection_to_show(account, latest)
+
+
+def _latest(account: Account) -> Dispute | None:
+    return db.session.scalar(
+        select(Dispute).where(Dispute.account_id == account.id).order_by(Dispute.id.desc()).limit(1)
+    )
+
+
+def rejection_to_show(account: Account, latest: Dispute | None) -> Dispute | None:
+    """*latest* (the account's latest dispute), if it was rejected and the debtor has not chosen
+    an option since.
 
     The overview keeps the collector's reasons in view until the debtor pays, agrees a plan,
     makes an offer or asks for help: whichever they choose first.
     """
-    latest = db.session.scalar(
-        select(Dispute).where(Dispute.account_id == account.id).order_by(Dispute.id.desc()).limit(1)
-    )
     if latest is None or latest.status is not DisputeStatus.REJECTED or account.on_hold:
         return None
     since = latest.resolved_at

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from portal.accounts import policies
-from portal.accounts.eligibility import Action, state_of
+from portal.accounts.eligibility import Action, standing, state_of
 from portal.domain.eligibility import eligibility
 from portal.domain.money import Money
 from portal.domain.policy import Policy, Settlement
@@ -29,8 +28,8 @@ class Options:
 def options_for(account: Account, today: date) -> Options:
     """The choices the eligibility rule allows under the creditor's current policy (the row is kept
     for the timeline's policy version)."""
-    row = policies.current(account.creditor)
-    policy = policies.rules(row)
+    known = standing(account)
+    row, policy = known.policy_row, known.policy
     answer = eligibility(state_of(account, policy), today)
     return Options(
         policy_row=row,

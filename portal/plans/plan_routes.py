@@ -91,10 +91,11 @@ def review():
             errors=[("card-element", decline_message("unavailable"))],
             client_secret=None,
         ), 503
-    timeline.record(account, "plan_recap_viewed", actor="debtor")
-    db.session.commit()
     errors = form.error_summary()
     html = render_template("plans/review.html", **page, errors=errors, client_secret=setup.client_secret)
+    # Noted once the page is made, so the commit does not make its reads be done again.
+    timeline.record(account, "plan_recap_viewed", actor="debtor")
+    db.session.commit()
     return html, (400 if errors else 200)
 
 

@@ -32,5 +32,7 @@ def test_the_page_benchmark_measures_each_page_against_hello(tmp_path):
         assert 0 < float(p50) <= float(p99), page
         assert non_2xx == "0", f"{page} answered something other than its page under load"
         assert int(queries) > 0 and 0 < float(sent) <= float(raw), page
+        # Issue 16: the page with our CSS and JavaScript fits the first round trip, compressed.
+        assert float(sent) <= 14.0, f"{page} sends {sent} KB"
     (memory,) = re.findall(r"resident memory per worker after the load, MB: (.*)$", result.stdout, re.M)
     assert len(memory.split(", ")) == 2 and all(float(size) > 0 for size in memory.split(", "))

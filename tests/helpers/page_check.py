@@ -3,6 +3,7 @@ on a page in another language. The test client runs it, so no test has to ask fo
 
 from __future__ import annotations
 
+import gzip
 import html
 import re
 from functools import cache
@@ -101,7 +102,10 @@ def check(url: str, response) -> None:
     """Raise PageProblem naming *url* if the response is a page that breaks the rules."""
     if not is_page(response):
         return
-    found = problems(response.get_data(as_text=True))
+    body = response.get_data()
+    if response.headers.get("Content-Encoding") == "gzip":  # asked for compressed: read what it says
+        body = gzip.decompress(body)
+    found = problems(body.decode())
     if found:
         raise PageProblem(f"{url} ({response.status_code}): " + "; ".join(found))
 
