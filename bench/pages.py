@@ -15,7 +15,7 @@ this debt" and the receipt, with the portal in production settings:
 * page weight: the HTML as the server sends it to a browser that accepts gzip, plus our own CSS and
   JavaScript the page links to (Stripe.js aside), each compressed as it is sent;
   wrk and the weight both send what a browser sends moving between the portal's pages;
-* resident memory of each gunicorn worker after the load.
+* memory of each gunicorn worker after the load: resident, proportional and private.
 
 Absolute numbers depend on the machine; the ratios are what to compare between runs.
 """
@@ -280,14 +280,20 @@ def wrk(url: str, cookie: str | None, seconds: int, connections: int) -> dict:
     }
 
 
-def worker_rss_mb(master: int) -> list[float]:
-    """Resident memory of each child of the gunicorn master, in MB."""
+def worker_memory_mb(master: int) -> dict[str, list[float]]:
+    """Memory of each child of the gunicorn master, in MB: resident (RSS, counting pages shared
+    with the master in full), proportional (PSS, shared pages divided among those sharing them)
+    and private (what the worker alone holds, freed when it stops)."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    sizes = []
+    sizes: dict[str, list[float]] = {"rss": [], "pss": [], "private": []}
     for pid in children:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                sizes.append(round(int(line.split()[1]) / 1024, 1))
+        fields = {}
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+            name, value = line.split(":", 1)
+            fields[name] = int(value.split()[0])
+        sizes["rss"].append(round(fields["Rss"] / 1024, 1))
+        sizes["pss"].append(round(fields["Pss"] / 1024, 1))
+        sizes["private"].append(round((fields["Private_Clean"] + fields["Private_Dirty"]) / 1024, 1))
     return sizes
 
 
@@ -342,7 +348,7 @@ def run(server: str | None, seconds: int, connections: int, workers: int) -> dic
             measured = wrk(base + path, cookie, seconds, connections)
             measured["ratio"] = round(measured["rps"] / hello["rps"], 3)
             figures["pages"][name] = measured
-        figures["worker rss MB"] = worker_rss_mb(master.pid)
+        figures["worker memory MB"] = worker_memory_mb(master.pid)
     shutil.rmtree(instance, ignore_errors=True)
     return figures
 
@@ -362,9 +368,9 @@ def report(figures: dict, connections: int, workers: int) -> str:
             f"{name:<16} {page['rps']:>8.0f} {page['ratio']:>8.3f} {page['p50']:>8.2f} {page['p99']:>8.2f} "
             f"{page['non_2xx']:>8} {figures['queries'][name]:>8} {wire / 1024:>8.1f} {raw / 1024:>8.1f}"
         )
-    lines.append(
-        "resident memory per worker after the load, MB: " + ", ".join(map(str, figures["worker rss MB"]))
-    )
+    memory = figures["worker memory MB"]
+    for label, key in (("resident", "rss"), ("proportional (PSS)", "pss"), ("private", "private")):
+        lines.append(f"{label} memory per worker after the load, MB: " + ", ".join(map(str, memory[key])))
     return "\n".join(lines)
 
 

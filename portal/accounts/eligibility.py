@@ -31,24 +31,28 @@ class Standing:
     """What the eligibility rule reads from the database about an account."""
 
     policy_row: CreditorPolicy
-    offer_status: str | None
+    #: The account's latest offer, whatever its status.
+    offer: Offer | None
     plan: Plan | None
 
     @property
     def policy(self) -> Policy:
         return policies.rules(self.policy_row)
 
+    @property
+    def offer_status(self) -> str | None:
+        return self.offer.status.value if self.offer is not None else None
+
 
 def standing(account: Account) -> Standing:
-    """The account's policy in force, latest offer status and plan in force, read once a request."""
+    """The account's policy in force, latest offer and plan in force, read once a request."""
     memo = g.setdefault(_MEMO, {}) if has_app_context() else {}
     if account.id not in memo:
-        latest_offer = db.session.scalar(
-            select(Offer.status).where(Offer.account_id == account.id).order_by(Offer.id.desc()).limit(1)
-        )
         memo[account.id] = Standing(
             policy_row=policies.current(account.creditor),
-            offer_status=latest_offer.value if latest_offer is not None else None,
+            offer=db.session.scalar(
+                select(Offer).where(Offer.account_id == account.id).order_by(Offer.id.desc()).limit(1)
+            ),
             plan=ledger.active_plan(account.id),
         )
     return memo[account.id]

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from portal.accounts import eligibility
 from portal.extensions import db
 from portal.models import Account, Offer, OfferStatus, RequestKind, RequestStatus, SupportRequest
 from portal.offers import service as offers
@@ -29,7 +30,7 @@ class SupportStatus:
 
 
 def for_account(account: Account, today: date) -> SupportStatus:
-    offer = offers.latest(account.id)
+    offer = eligibility.standing(account).offer  # read once with what the rules read
     if offer is not None and offer.status is OfferStatus.AGREED:
         offer = None
     paused = account.reminders_paused_until

@@ -4,6 +4,7 @@ come in one statement (issue 16 counts statements per page; bench/pages.py repor
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import event
@@ -41,3 +42,35 @@ def test_the_link_account_person_and_creditor_are_read_together(
     assert alone == [], alone
     (link_read,) = [s for s in reads if "FROM magic_links" in s and "magic_links.public_id =" in s]
     assert "JOIN accounts" in link_read and "JOIN debtors" in link_read and "JOIN creditors" in link_read
+
+
+@pytest.mark.parametrize("path", ["/account", "/options", "/about-this-debt"])
+def test_what_the_rules_read_is_read_once_and_nothing_is_read_again_after_the_view_is_noted(
+    make_account, sign_in, client, statements, path
+):
+    sign_in(make_account())
+    statements.clear()
+
+    assert client.get(path).status_code == 200
+
+    reads = [s for s in statements if s.startswith("SELECT")]
+    for table in ("creditor_policies", "plans", "offers", "disputes"):
+        assert len([s for s in reads if re.search(rf"\bFROM {table}\b", s)]) <= 1, (table, reads)
+    # The account came with the link; the view is noted after the page is made, so the commit
+    # that notes it does not send the page back for the account again.
+    assert not [s for s in reads if re.match(r"SELECT accounts\.id, accounts\.creditor_id\b", s)], reads
+    assert any("INSERT INTO events" in s for s in statements)
+
+
+def test_what_the_rules_read_is_read_again_after_a_write(app, make_account):
+    from portal.accounts import eligibility
+    from portal.models import Offer, OfferStatus
+
+    account = make_account()
+    with app.test_request_context():
+        assert eligibility.standing(account).offer_status is None
+        db.session.add(
+            Offer(account_id=account.id, amount=1000, frequency="monthly", start_date=date(2027, 1, 1))
+        )
+        db.session.flush()
+        assert eligibility.standing(account).offer_status == OfferStatus.PENDING.value
