@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import g, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from portal.accounts import ledger, policies
+from portal.accounts import policies
 from portal.domain.eligibility import AccountState, Action, Eligibility, Reason, eligibility
 from portal.domain.policy import Policy
 from portal.extensions import db
-from portal.models import Account, CreditorPolicy, Offer, Plan
+from portal.models import Account, CreditorPolicy, Offer, Plan, PlanStatus
 
 __all__ = ["Action", "Eligibility", "Reason", "Standing", "for_account", "standing", "state_of"]
 
@@ -48,12 +48,31 @@ def standing(account: Account) -> Standing:
     """The account's policy in force, latest offer and plan in force, read once a request."""
     memo = g.setdefault(_MEMO, {}) if has_app_context() else {}
     if account.id not in memo:
+        # One statement for the three: every debtor page asks.
+        newest_policy = (
+            select(func.max(CreditorPolicy.version))
+            .where(CreditorPolicy.creditor_id == account.creditor_id)
+            .scalar_subquery()
+        )
+        latest_offer = select(func.max(Offer.id)).where(Offer.account_id == account.id).scalar_subquery()
+        policy_row, offer, plan = db.session.execute(
+            select(CreditorPolicy, Offer, Plan)
+            .select_from(Account)
+            .outerjoin(
+                CreditorPolicy,
+                (CreditorPolicy.creditor_id == Account.creditor_id)
+                & (CreditorPolicy.version == newest_policy),
+            )
+            .outerjoin(Offer, Offer.id == latest_offer)
+            # At most one: a plan in force holds the account's one active slot (Plan.active_account_id).
+            .outerjoin(Plan, (Plan.account_id == Account.id) & (Plan.status == PlanStatus.ACTIVE))
+            .where(Account.id == account.id)
+        ).one()
         memo[account.id] = Standing(
-            policy_row=policies.current(account.creditor),
-            offer=db.session.scalar(
-                select(Offer).where(Offer.account_id == account.id).order_by(Offer.id.desc()).limit(1)
-            ),
-            plan=ledger.active_plan(account.id),
+            # With no version saved, the defaults, as policies.current gives them.
+            policy_row=policy_row if policy_row is not None else policies.defaults(account.creditor_id),
+            offer=offer,
+            plan=plan,
         )
     return memo[account.id]
 

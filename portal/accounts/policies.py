@@ -40,9 +40,12 @@ def current(creditor: Creditor) -> CreditorPolicy:
     insert version 1.
     """
     row = _newest(creditor.id)
-    if row is None:
-        row = CreditorPolicy(creditor_id=creditor.id, version=1, settings=Policy().to_dict())
-    return row
+    return row if row is not None else defaults(creditor.id)
+
+
+def defaults(creditor_id: int) -> CreditorPolicy:
+    """The defaults as an unsaved version 1: the policy of a creditor that has saved none."""
+    return CreditorPolicy(creditor_id=creditor_id, version=1, settings=Policy().to_dict())
 
 
 def in_force(creditor: Creditor) -> CreditorPolicy:

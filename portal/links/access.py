@@ -47,9 +47,12 @@ def sign_out() -> None:
 
 def pending_link() -> MagicLink | None:
     """The session's link if it is still usable, else None. Sets the account's language."""
-    check = service.find(session.get("link"))
+    sid = session.get("sid")
+    # The session's record comes with the link, for is_verified to check without asking again.
+    check = service.find(session.get("link"), sessions.token_hash(sid))
     if check.problem is not None:
         return None
+    g.debtor_session_record = (sid, check.session_record)
     g.account_language = check.link.account.debtor.language
     g.account_country = check.link.account.creditor.country  # US or British English, dates, money
     return check.link
@@ -63,7 +66,12 @@ def is_verified(link: MagicLink, *, keep_alive: bool = False) -> bool:
     """
     if session.get("account_id") != link.account_id:
         return False
-    record = sessions.live(session.get("sid"), link.account_id)
+    sid = session.get("sid")
+    read_for, known = g.get("debtor_session_record", (None, None))
+    if sid and read_for == sid:
+        record = sessions.live(sid, link.account_id, known)
+    else:
+        record = sessions.live(sid, link.account_id)
     wrote = record is not None and sessions.touch(record, now_anyway=keep_alive)
     if record is None or wrote:
         db.session.commit()

@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from portal import timeline
 from portal.extensions import db
-from portal.models import Account, MagicLink
+from portal.models import Account, DebtorSession, MagicLink
 from portal.models.types import utcnow
 from portal.notify import rules
 
@@ -43,6 +43,8 @@ class AccountOnHold(Exception):
 class LinkCheck:
     link: MagicLink | None
     problem: LinkProblem | None
+    #: The debtor session record asked for with the link (find's *session_hash*), if it exists.
+    session_record: DebtorSession | None = None
 
 
 def _serializer() -> URLSafeSerializer:
@@ -100,25 +102,36 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(24)
 
 
-def find(public_id: str | None) -> LinkCheck:
-    """Look up a link by its opaque id and say whether it may be used now."""
+def find(public_id: str | None, session_hash: str | None = None) -> LinkCheck:
+    """Look up a link by its opaque id and say whether it may be used now; with *session_hash*,
+    the debtor session record of that hash comes in the same statement."""
     if not public_id:
         return LinkCheck(None, LinkProblem.INVALID)
-    # Every page behind a link reads its account, the person (language) and the creditor
-    # (country): one statement for the four, not one each.
+    # Every page behind a link reads its account, the person (language), the creditor (country)
+    # and the payments (the balance): one statement for them all, not one each. An account has
+    # a handful of payments at most, so the rows this repeats are few.
+    # The session record is not the link's: it is joined on its own key, and comes as None when
+    # there is none.
     account = joinedload(MagicLink.account)
-    link = db.session.scalar(
-        select(MagicLink)
+    query = (
+        select(MagicLink, DebtorSession)
+        .select_from(MagicLink)
+        .outerjoin(DebtorSession, DebtorSession.token_hash == (session_hash or ""))
         .where(MagicLink.public_id == public_id)
-        .options(account.joinedload(Account.debtor), account.joinedload(Account.creditor))
+        .options(
+            account.joinedload(Account.debtor),
+            account.joinedload(Account.creditor),
+            account.joinedload(Account.payments),
+        )
     )
+    link, record = db.session.execute(query).unique().one_or_none() or (None, None)
     if link is None:
         return LinkCheck(None, LinkProblem.INVALID)
     if link.revoked_at is not None:
-        return LinkCheck(link, LinkProblem.REVOKED)
+        return LinkCheck(link, LinkProblem.REVOKED, record)
     if link.expires_at <= utcnow():
-        return LinkCheck(link, LinkProblem.EXPIRED)
-    return LinkCheck(link, None)
+        return LinkCheck(link, LinkProblem.EXPIRED, record)
+    return LinkCheck(link, None, record)
 
 
 def check_token(token: str) -> LinkCheck:

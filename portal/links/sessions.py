@@ -40,11 +40,23 @@ def begin(link: MagicLink) -> str:
     return token
 
 
-def live(token: str | None, account_id: int) -> DebtorSession | None:
-    """The session record if it is current for this account; ends it (and returns None) if idle."""
+def token_hash(token: str | None) -> str | None:
+    """What the database keeps of a session id (None for none)."""
+    return _hash(token) if token else None
+
+
+#: live() was not given the record: it reads it.
+_UNREAD = object()
+
+
+def live(token: str | None, account_id: int, record=_UNREAD) -> DebtorSession | None:
+    """The session record if it is current for this account; ends it (and returns None) if idle.
+
+    *record* is the record of *token* when the caller has read it already (or None if none)."""
     if not token:
         return None
-    record = db.session.scalar(select(DebtorSession).where(DebtorSession.token_hash == _hash(token)))
+    if record is _UNREAD:
+        record = db.session.scalar(select(DebtorSession).where(DebtorSession.token_hash == _hash(token)))
     if record is None or record.ended_at is not None or record.account_id != account_id:
         return None
     if record.last_seen_at + _idle_limit() <= utcnow():
