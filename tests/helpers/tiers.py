@@ -49,6 +49,8 @@ SERIAL = (
     "tests/bench/test_pages_bench.py",
     # Gunicorn and Locust: many debtors paying at once through the whole journey.
     "tests/bench/test_journey_bench.py",
+    # Runner processes racing for the same due instalments, timed against bare PaymentIntents.
+    "tests/bench/test_charging_bench.py",
     # Webhook deliverers draining at once.
     "tests/webhooks/test_delivery_race.py::test_deliverers_at_once_send_each_message_once_in_order",
 )
