@@ -104,11 +104,15 @@ translations-update: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check portal tests demo bench setup.py
 
-## A campaign of 100,000 accounts on PostgreSQL, by email then by text message: accounts queued a
-## second and messages sent a second with 1, 2 and 4 senders, against bare inserts and bare sends.
-## The figures of a run on this project's machine are in bench/RESULTS.md.
+## Every benchmark on PostgreSQL, each against a baseline measured in the same run: the debtor's
+## pages (against a bare Flask hello: req/s, p50/p99, statements, weight, memory per worker), a
+## whole journey under load (Locust), charging due instalments with 1, 2 and 4 runners (against
+## bare PaymentIntents), a campaign of 100,000 accounts by email then by text message, and an
+## import of 1,000,000 accounts (against a bare COPY). Figures of a run here: bench/RESULTS.md.
 bench: install bench-tools
 	$(BIN)/python -m bench.pages --database $(POSTGRES_SERVER)
+	$(BIN)/python -m bench.journey --database $(POSTGRES_SERVER)
+	$(BIN)/python -m bench.charging --database $(POSTGRES_SERVER)
 	$(BIN)/python -m bench.campaign --database $(POSTGRES_SERVER) --channel email
 	$(BIN)/python -m bench.campaign --database $(POSTGRES_SERVER) --channel sms
 	$(BIN)/python -m bench.import_accounts --database $(POSTGRES_SERVER) --rows 1000000
