@@ -74,3 +74,28 @@ def test_what_the_rules_read_is_read_again_after_a_write(app, make_account):
         )
         db.session.flush()
         assert eligibility.standing(account).offer_status == OfferStatus.PENDING.value
+
+
+def test_the_rules_read_the_newest_policy_the_latest_offer_and_the_plan_in_force(app, make_account):
+    from portal.accounts import eligibility
+    from portal.domain.policy import Policy
+    from portal.models import CreditorPolicy, Offer, OfferStatus
+
+    account = make_account()
+    other = make_account(reference="ACC-2")  # same creditor: its offer must not count
+    settings = Policy().to_dict()
+    db.session.add_all(
+        [
+            CreditorPolicy(creditor_id=account.creditor_id, version=1, settings=settings),
+            CreditorPolicy(creditor_id=account.creditor_id, version=2, settings=settings),
+            Offer(account_id=account.id, amount=1000, frequency="monthly", start_date=date(2027, 1, 1)),
+            Offer(account_id=account.id, amount=2000, frequency="monthly", start_date=date(2027, 1, 1)),
+            Offer(account_id=other.id, amount=3000, frequency="monthly", start_date=date(2027, 1, 1)),
+        ]
+    )
+    db.session.commit()
+    with app.test_request_context():
+        known = eligibility.standing(account)
+        assert known.policy_row.version == 2
+        assert known.offer.amount == 2000 and known.offer_status == OfferStatus.PENDING.value
+        assert known.plan is None
