@@ -18,10 +18,12 @@ person, with one customer and card, to every 100 accounts), then measures:
   and at localstripe (succeeded PaymentIntents per instalment); the largest resident memory
   (VmHWM) of a runner process.
 
-Each round has its own database and an emptied localstripe, so that none pays for the one before
-(the runner's claim reads every instalment whose date has come, paid ones too; localstripe's lists
-rescan its whole store). --profile writes cProfile statistics of one runner of the largest count to
-FILE and prints where its time went, to stderr.
+Each round has its own database, and each phase an emptied localstripe, so that none pays for the
+one before: the runner's claim reads every instalment whose date has come, paid ones too, and
+localstripe scans its whole store for every PaymentIntent it returns (for the charge's refunds).
+That scan also makes localstripe slower as a phase goes on, so at 10,000 it bounds both rates and
+pulls the ratio towards 1: compare ratios measured at one size. --profile writes cProfile
+statistics of one runner of the largest count to FILE and prints them, to stderr.
 
 localstripe answers a PaymentIntent in a few milliseconds of one CPU, Stripe in a few hundred
 milliseconds of waiting: the ratio here shows what the portal's own work per charge (its
@@ -161,17 +163,19 @@ def _in_processes(target, args_for: list[tuple], timeout: float = 1800) -> tuple
     children = [context.Process(target=target, args=(*args, ready, go, answers)) for args in args_for]
     for child in children:
         child.start()
+    replies: list = []
     try:
         ready.wait(timeout=120)
         started = time.perf_counter()
         go.set()
-        replies = [answers.get(timeout=timeout) for _ in children]
+        while len(replies) < len(children):
+            replies.append(answers.get(timeout=timeout))
         elapsed = time.perf_counter() - started
     finally:
         for child in children:
+            if len(replies) < len(children):
+                child.kill()  # interrupted, or one never answered: nobody waits for the rest
             child.join(timeout=30)
-            if child.is_alive():
-                child.kill()
     failed = [reply for reply in replies if isinstance(reply, str)]
     if failed:
         raise SystemExit("a benchmark process failed:\n" + "\n".join(failed))
@@ -327,12 +331,16 @@ def _round(count: int, instalments: int, bare: int, server: str | None, localstr
             creditor_id = _fill(db, "bench", instalments)
             db.session.execute(text("ANALYZE"))  # the statistics a live database's autovacuum keeps
             db.session.commit()
-            localstripe.reset()
             client = stripe.StripeClient("sk_test_bench", base_addresses={"api": localstripe.url})
+            localstripe.reset()
             pairs = _save_cards(db, client, creditor_id)
             share = [bare // count + (n < bare % count) for n in range(count)]
             seconds, _ = _in_processes(_create_bare, [(localstripe.url, pairs, n) for n in share])
             base = bare / seconds
+            # Emptied again, with new cards: localstripe's time per intent grows with what it holds,
+            # so the runners must not start where the bare intents left it.
+            localstripe.reset()
+            _save_cards(db, client, creditor_id)
             seconds, replies = _in_processes(
                 _charge, [(settings, profile if n == 0 else None) for n in range(count)]
             )
