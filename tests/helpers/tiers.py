@@ -34,7 +34,7 @@ SERIAL = (
     "tests/demo/",  # `make demo` itself: its own portal, localstripe, mail catcher and task runner.
     # Threads released together to race for the same rows.
     "tests/plans/test_policy_first_version.py::test_two_first_visits_at_once_share_one_default_version",
-    "tests/plans/test_runner.py::test_concurrent_runners_charge_each_instalment_once",
+    "tests/fakes/units/test_runner.py::test_concurrent_runners_charge_each_instalment_once",
     "tests/payments/test_reconcile.py::test_two_runs_and_the_webhook_at_once_fix_each_difference_once",
     # The API: requests released together with one Idempotency-Key, one reference, one decision.
     "tests/api/test_idempotency.py::test_two_requests_with_one_key_at_once_make_one_link",
