@@ -21,7 +21,6 @@ Absolute numbers depend on the machine; the ratios are what to compare between r
 
 from __future__ import annotations
 
-import argparse
 import os
 import resource
 import sys
@@ -33,6 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import cli  # noqa: E402 - after the checkout is importable
 
 MORNING = datetime(2027, 1, 15, 14, 0, tzinfo=UTC)  # 09:00 in New York: every message may go
 
@@ -320,20 +321,15 @@ def _current_rss_mb() -> float:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = cli.parser(__doc__)
     parser.add_argument("--accounts", type=int, default=100_000)
     parser.add_argument("--send", type=int, default=2000, help="messages sent per sender count")
     parser.add_argument("--workers", default="1,2,4", help="comma-separated sender counts")
-    parser.add_argument(
-        "--database", default=os.environ.get("BENCH_POSTGRES_SERVER"), help="postgresql://user@host:port"
-    )
     parser.add_argument("--channel", choices=["email", "sms"], default="email")
     options = parser.parse_args(argv)
     workers = [int(w) for w in options.workers.split(",")]
     figures = run(options.accounts, options.send, workers, options.database, options.channel)
-    width = max(len(name) for name in figures)
-    for name, value in figures.items():
-        print(f"{name:<{width}}  {value}")
+    cli.print_figures(figures)
     return figures
 
 

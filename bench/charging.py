@@ -33,7 +33,6 @@ Absolute numbers depend on the machine; the ratios are what to compare between r
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -47,6 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import cli  # noqa: E402 - after the checkout is importable
 from bench.campaign import _database  # noqa: E402 - after the checkout is importable
 from bench.pages import portal_settings  # noqa: E402
 
@@ -398,10 +398,7 @@ def run(instalments: int, runners: list[int], server: str | None, bare: int, pro
 
 def main(argv: list[str] | None = None) -> dict:
     """Run the benchmark from the command line and print its figures, one `name  value` a line."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--database", default=os.environ.get("BENCH_POSTGRES_SERVER"), help="postgresql://user@host:port"
-    )
+    parser = cli.parser(__doc__)
     parser.add_argument("--instalments", type=int, default=10_000, help="due instalments per runner count")
     parser.add_argument("--runners", default="1,2,4", help="comma-separated runner counts")
     parser.add_argument(
@@ -413,9 +410,7 @@ def main(argv: list[str] | None = None) -> dict:
     figures = run(
         options.instalments, runners, options.database, options.bare or options.instalments, options.profile
     )
-    width = max(len(name) for name in figures)
-    for name, value in figures.items():
-        print(f"{name:<{width}}  {value}")
+    cli.print_figures(figures)
     return figures
 
 

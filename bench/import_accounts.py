@@ -17,7 +17,6 @@ The ratio import / COPY is the figure to compare between runs (target: at most 3
 
 from __future__ import annotations
 
-import argparse
 import csv
 import multiprocessing
 import os
@@ -31,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import cli  # noqa: E402 - after the checkout is importable
 from bench.campaign import _database  # noqa: E402  (the same fresh database as the other bench)
 
 COLUMNS = [
@@ -199,16 +199,11 @@ def run(rows: int, server: str | None) -> dict:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = cli.parser(__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument(
-        "--database", default=os.environ.get("BENCH_POSTGRES_SERVER"), help="postgresql://user@host:port"
-    )
     options = parser.parse_args(argv)
     figures = run(options.rows, options.database)
-    width = max(len(name) for name in figures)
-    for name, value in figures.items():
-        print(f"{name:<{width}}  {value}")
+    cli.print_figures(figures)
     return figures
 
 

@@ -19,7 +19,6 @@ journey that reached its receipt paid exactly once. Target: 0 errors, 0 server e
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -35,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import cli  # noqa: E402 - after the checkout is importable
 from bench.campaign import _database  # noqa: E402 - after the checkout is importable
 from bench.journey_records import DATE_OF_BIRTH, make_debtors, payments_check  # noqa: E402
 from bench.pages import _free_port, _wait_for, portal_settings  # noqa: E402
@@ -270,10 +270,7 @@ def report(figures: dict, options) -> str:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--database", default=os.environ.get("BENCH_POSTGRES_SERVER"), help="postgresql://user@host:port"
-    )
+    parser = cli.parser(__doc__)
     parser.add_argument("--users", type=int, default=50, help="debtors at once (Locust users)")
     parser.add_argument("--spawn-rate", type=int, default=10, help="debtors started a second")
     parser.add_argument("--seconds", type=int, default=60, help="how long the load lasts")

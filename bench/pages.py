@@ -22,7 +22,6 @@ Absolute numbers depend on the machine; the ratios are what to compare between r
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import os
 import re
@@ -41,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import cli  # noqa: E402 - after the checkout is importable
 from bench.campaign import _database  # noqa: E402 - after the checkout is importable
 
 #: The plan check page asks the Stripe stand-in for the visit's SetupIntent on every view, and
@@ -379,10 +379,7 @@ def report(figures: dict, connections: int, workers: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--database", default=os.environ.get("BENCH_POSTGRES_SERVER"), help="postgresql://user@host:port"
-    )
+    parser = cli.parser(__doc__)
     parser.add_argument("--seconds", type=int, default=10, help="how long wrk loads each page")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")

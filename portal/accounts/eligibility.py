@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import g, has_app_context
+from flask import g, has_request_context
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
@@ -46,7 +46,9 @@ class Standing:
 
 def standing(account: Account) -> Standing:
     """The account's policy in force, latest offer and plan in force, read once a request."""
-    memo = g.setdefault(_MEMO, {}) if has_app_context() else {}
+    # Only within a request: a task or a command keeps one app context for a long run, in which
+    # other processes change what was read.
+    memo = g.setdefault(_MEMO, {}) if has_request_context() else {}
     if account.id not in memo:
         # One statement for the three: every debtor page asks.
         newest_policy = (
@@ -97,7 +99,7 @@ def for_account(account: Account, today: date) -> Eligibility:
 
 
 def _forget(*_args) -> None:
-    if has_app_context():
+    if has_request_context():
         g.pop(_MEMO, None)
 
 

@@ -67,11 +67,8 @@ def is_verified(link: MagicLink, *, keep_alive: bool = False) -> bool:
     if session.get("account_id") != link.account_id:
         return False
     sid = session.get("sid")
-    read_for, known = g.get("debtor_session_record", (None, None))
-    if sid and read_for == sid:
-        record = sessions.live(sid, link.account_id, known)
-    else:
-        record = sessions.live(sid, link.account_id)
+    read_for, known = g.get("debtor_session_record", (None, sessions.UNREAD))
+    record = sessions.live(sid, link.account_id, known if read_for == sid else sessions.UNREAD)
     wrote = record is not None and sessions.touch(record, now_anyway=keep_alive)
     if record is None or wrote:
         db.session.commit()

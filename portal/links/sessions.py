@@ -46,16 +46,16 @@ def token_hash(token: str | None) -> str | None:
 
 
 #: live() was not given the record: it reads it.
-_UNREAD = object()
+UNREAD = object()
 
 
-def live(token: str | None, account_id: int, record=_UNREAD) -> DebtorSession | None:
+def live(token: str | None, account_id: int, record=UNREAD) -> DebtorSession | None:
     """The session record if it is current for this account; ends it (and returns None) if idle.
 
     *record* is the record of *token* when the caller has read it already (or None if none)."""
     if not token:
         return None
-    if record is _UNREAD:
+    if record is UNREAD:
         record = db.session.scalar(select(DebtorSession).where(DebtorSession.token_hash == _hash(token)))
     if record is None or record.ended_at is not None or record.account_id != account_id:
         return None
