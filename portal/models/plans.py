@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -84,7 +84,17 @@ class InstalmentStatus(enum.StrEnum):
 
 class Instalment(db.Model):
     __tablename__ = "instalments"
-    __table_args__ = (UniqueConstraint("plan_id", "number", name="uq_instalment_number"),)
+    __table_args__ = (
+        UniqueConstraint("plan_id", "number", name="uq_instalment_number"),
+        # What the due-payment runner claims: scheduled instalments whose day has come, oldest first.
+        Index(
+            "ix_instalments_due",
+            "next_attempt_on",
+            "id",
+            postgresql_where=text("status = 'scheduled'"),
+            sqlite_where=text("status = 'scheduled'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)

@@ -11,12 +11,13 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from portal.domain.money import Money
 from portal.domain.receipts import Recorded, left_after, payment_reference
 from portal.extensions import db
 from portal.i18n import card_description, long_date, money, person_language
-from portal.models import AccountStatus, MessageStatus, Payment, Purpose
+from portal.models import Account, AccountStatus, MessageStatus, Payment, Purpose
 from portal.models.payments import PaymentRefund, RefundStatus
 from portal.notify import outbox, rules
 from portal.notify.optout import optout_url
@@ -64,6 +65,8 @@ class Receipt:
     def refund_note(self) -> str | None:
         """What happens to the part paid beyond what was owed, if any. Refunds staff made later are
         not that part: the console tells the person of those in their own email."""
+        if self.payment.refunded <= 0:
+            return None  # nothing was given back, by anyone: no need to ask what staff refunded
         by_staff = db.session.scalar(
             select(func.coalesce(func.sum(PaymentRefund.amount), 0)).where(
                 PaymentRefund.payment_id == self.payment.id, PaymentRefund.status == RefundStatus.SUCCEEDED
@@ -169,7 +172,7 @@ def send_receipt(payment: Payment) -> bool:
     """
     payment_id = payment.id
     try:
-        _queue(payment)
+        _queue(_with_account(payment_id))
         db.session.commit()
     except Exception:  # noqa: BLE001 - the payment is committed; no failure may surface
         db.session.rollback()
@@ -177,6 +180,21 @@ def send_receipt(payment: Payment) -> bool:
         return False
     message = outbox.find(receipt_key(payment_id))
     return message is not None and message.status in outbox.GONE
+
+
+def _with_account(payment_id: int) -> Payment:
+    """The payment with what its receipt states: the account, its person and creditor (one
+    statement), and the account's payments with their attempts (one more)."""
+    account = joinedload(Payment.account)
+    return db.session.scalars(
+        select(Payment)
+        .where(Payment.id == payment_id)
+        .options(
+            account.joinedload(Account.debtor),
+            account.joinedload(Account.creditor),
+            account.selectinload(Account.payments).joinedload(Payment.attempt),
+        )
+    ).one()
 
 
 def _queue(payment: Payment) -> None:

@@ -82,11 +82,13 @@ def _claim_batch(now: datetime, size: int) -> list[int]:
         .order_by(Message.not_before, Message.id)
         .limit(size)
         .with_for_update(skip_locked=True)
-        .scalar_subquery()
+        # A CTE, run once: PostgreSQL may run an `IN (subquery)` again for each row it updates,
+        # each run skipping the rows the last one locked, and so claim more than *size*.
+        .cte("due")
     )
     ids = db.session.scalars(
         update(Message)
-        .where(Message.id.in_(due), Message.status == MessageStatus.QUEUED)
+        .where(Message.id == due.c.id, Message.status == MessageStatus.QUEUED)
         .values(status=MessageStatus.SENDING, lease_until=now + LEASE, tries=Message.tries + 1)
         .returning(Message.id)
         .execution_options(synchronize_session=False)

@@ -21,6 +21,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from portal import timeline
 from portal.domain import charges, transitions
@@ -169,7 +170,12 @@ def begin(
 def _refusal(account: Account, charge: Charge) -> str | None:
     due = None
     if charge.instalment_id is not None:
-        instalment = db.session.get(Instalment, charge.instalment_id, populate_existing=True)
+        instalment = db.session.scalars(
+            select(Instalment)
+            .where(Instalment.id == charge.instalment_id)
+            .options(joinedload(Instalment.plan))
+            .execution_options(populate_existing=True)
+        ).one_or_none()
         due = (
             instalment is not None
             and instalment.status is InstalmentStatus.SCHEDULED
@@ -194,8 +200,10 @@ def _start(account: Account, charge: Charge, card: Card, on_start, off_session: 
     except IntegrityError:
         db.session.rollback()  # someone took the slot between our look and our insert
         return Started(refusal=BUSY)
-    # The slot is ours and, on SQLite, so is the write lock: read what is owed once more.
-    refusal = _refusal(account, charge)
+    # The slot is ours and, on SQLite, so is the write lock: read what is owed once more. On
+    # PostgreSQL the account's row lock, which recording a payment takes too, has been held since
+    # the first read, so what it read still stands.
+    refusal = _refusal(account, charge) if db.session.get_bind().dialect.name == "sqlite" else None
     if refusal:
         db.session.rollback()
         return Started(refusal=refusal)
@@ -262,8 +270,20 @@ def hold_intent(attempt: PaymentAttempt, intent_id: str) -> bool:
 
 def release(attempt: PaymentAttempt) -> None:
     """Let go of the claim: an attempt left CREATED may now be settled by the next request."""
+    attempt_id = attempt.id
     db.session.rollback()
-    _guarded(attempt, claimed_until=None)
+    let_go(attempt_id)
+    db.session.commit()
+
+
+def let_go(attempt_id: int) -> None:
+    """`release` inside the caller's transaction, which commits it (with its own release)."""
+    db.session.execute(
+        update(PaymentAttempt)
+        .where(PaymentAttempt.id == attempt_id, PaymentAttempt.status == AttemptStatus.CREATED)
+        .values(claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _guarded(attempt: PaymentAttempt, *extra, **values) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from portal import timeline
 from portal.accounts import ledger
@@ -19,6 +20,7 @@ from portal.domain import collection, contact, transitions
 from portal.domain.policy import Policy
 from portal.extensions import db
 from portal.models import (
+    Account,
     AttemptStatus,
     Instalment,
     InstalmentStatus,
@@ -33,6 +35,8 @@ from portal.payments.gateway import Card, CardDeclined, GatewayUnavailable, Stri
 
 log = logging.getLogger("portal.runner")
 LEASE = timedelta(minutes=10)
+#: How many due instalments a runner leases at once: one statement and one commit for them all.
+BATCH = 20
 
 
 @dataclass
@@ -61,72 +65,135 @@ def charge_due(now: datetime, gateway: StripeGateway | None = None) -> RunReport
     # claim's own WHERE leaves out the rest, and a list of every id seen would make each claim
     # slower than the last (NOT IN with thousands of ids) over a run of thousands.
     passed: set[int] = set()
-    while (instalment_id := _claim_next(now, passed)) is not None:
+    while batch := _claim(now, passed):
+        waiting = list(batch)
         try:
-            _process(instalment_id, now, gateway, report)
+            while waiting:
+                instalment_id = waiting[0]
+                held: list[int] = []
+                try:
+                    _process(instalment_id, now, gateway, report, held)
+                finally:
+                    waiting.pop(0)
+                    if _release(instalment_id, held, now):
+                        passed.add(instalment_id)
         finally:
-            if _release(instalment_id, now):
-                passed.add(instalment_id)
+            if waiting:
+                _let_go(waiting)  # stopped by an error: the rest of the batch is free at once
     return report
 
 
-def _claim_next(now: datetime, seen: set[int]) -> int | None:
-    query = (
-        select(Instalment)
+def _claim(now: datetime, passed: set[int]) -> list[int]:
+    """Lease up to BATCH due instalments in one statement; their ids, oldest due first.
+
+    On PostgreSQL SKIP LOCKED keeps runners off rows another is claiming; on SQLite the UPDATE
+    is atomic under its single writer. The lease is a courtesy between runners: what makes a
+    charge happen once is the account's live-attempt slot and the due check under its lock.
+    """
+    due = (
+        select(Instalment.id)
         .join(Plan, Plan.id == Instalment.plan_id)
         .where(
             Plan.status == PlanStatus.ACTIVE,
             Instalment.status == InstalmentStatus.SCHEDULED,
             Instalment.next_attempt_on <= now.date(),
-            (Instalment.claimed_until.is_(None)) | (Instalment.claimed_until < now),
+            Instalment.claimed_until.is_(None) | (Instalment.claimed_until < now),
         )
         .order_by(Instalment.next_attempt_on, Instalment.id)
-        .limit(1)
+        .limit(BATCH)
         .with_for_update(skip_locked=True, of=Instalment)
     )
-    if seen:
-        query = query.where(Instalment.id.not_in(seen))
-    while (candidate := db.session.scalars(query).first()) is not None:
-        # A conditional update is the claim itself, atomic on SQLite too; on PostgreSQL the
-        # SKIP LOCKED select above already keeps runners off each other's rows.
-        claimed = db.session.execute(
-            update(Instalment)
-            .where(
-                Instalment.id == candidate.id,
-                # Re-check it is still due: another runner may have charged it and let go
-                # of its lease between our select and this update.
-                Instalment.status == InstalmentStatus.SCHEDULED,
-                Instalment.next_attempt_on <= now.date(),
-                (Instalment.claimed_until.is_(None)) | (Instalment.claimed_until < now),
-            )
-            .values(claimed_until=now + LEASE)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.commit()
-        if claimed == 1:
-            return candidate.id
-        seen.add(candidate.id)
-        query = query.where(Instalment.id.not_in(seen))
+    if passed:
+        due = due.where(Instalment.id.not_in(passed))
+    # A CTE, which PostgreSQL runs once: as `id IN (subquery)` it may run the subquery again for
+    # each row it updates, and each run skips the rows the one before locked and takes the next
+    # ones, so far more than BATCH get leased.
+    picked = due.cte("picked")
+    claimed = db.session.execute(
+        update(Instalment)
+        .where(
+            Instalment.id == picked.c.id,
+            # Checked again on the row itself: another runner may have charged it and let go of
+            # its lease between the subquery's read and this write.
+            Instalment.status == InstalmentStatus.SCHEDULED,
+            Instalment.next_attempt_on <= now.date(),
+            Instalment.claimed_until.is_(None) | (Instalment.claimed_until < now),
+        )
+        .values(claimed_until=now + LEASE)
+        .returning(Instalment.id, Instalment.next_attempt_on)
+        .execution_options(synchronize_session=False)
+    ).all()
     db.session.commit()
-    return None
+    return [row.id for row in sorted(claimed, key=lambda row: (row.next_attempt_on, row.id))]
 
 
-def _release(instalment_id: int, now: datetime) -> bool:
-    """Let go of the lease; True if the instalment is still due (this run must not pick it again)."""
+def _release(instalment_id: int, held: list[int], now: datetime) -> bool:
+    """Let go of the instalment's lease and of the attempt this turn *held*, in one commit; True
+    if the instalment is still due (this run must not pick it again)."""
     db.session.rollback()
-    instalment = db.session.get(Instalment, instalment_id)
-    if instalment is None:
-        return False
-    # Read before the commit, which would expire the row and cost one more SELECT to read it again.
-    still_due = instalment.status is InstalmentStatus.SCHEDULED and instalment.next_attempt_on <= now.date()
-    instalment.claimed_until = None
+    if held:
+        # Left CREATED (Stripe did not answer, or this process failed), the attempt may now be
+        # settled by the next request or run.
+        attempts.let_go(held[0])
+    row = db.session.execute(
+        update(Instalment)
+        .where(Instalment.id == instalment_id)
+        .values(claimed_until=None)
+        .returning(Instalment.status, Instalment.next_attempt_on)
+        .execution_options(synchronize_session=False)
+    ).first()
     db.session.commit()
-    return still_due
+    return row is not None and row.status is InstalmentStatus.SCHEDULED and row.next_attempt_on <= now.date()
 
 
-def _process(instalment_id: int, now: datetime, gateway: StripeGateway, report: RunReport) -> None:
-    instalment = db.session.get(Instalment, instalment_id)
-    db.session.refresh(instalment)
+def _let_go(instalment_ids: list[int]) -> None:
+    db.session.rollback()
+    db.session.execute(
+        update(Instalment)
+        .where(Instalment.id.in_(instalment_ids))
+        .values(claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _load(instalment_id: int) -> Instalment | None:
+    """The instalment read afresh with its plan, the plan's policy, account, person and creditor:
+    everything a turn reads before it writes, in one statement."""
+    account = joinedload(Instalment.plan).joinedload(Plan.account)
+    return db.session.scalars(
+        select(Instalment)
+        .where(Instalment.id == instalment_id)
+        .options(
+            joinedload(Instalment.plan).joinedload(Plan.policy),
+            account.joinedload(Account.debtor),
+            account.joinedload(Account.creditor),
+        )
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+
+
+@dataclass(frozen=True)
+class _Card:
+    """What the Stripe call needs, read before the attempt's commit expires the rows."""
+
+    account_id: int
+    customer_id: str | None
+    payment_method_id: str | None
+    policy: Policy
+
+
+def _process(
+    instalment_id: int,
+    now: datetime,
+    gateway: StripeGateway,
+    report: RunReport,
+    held: list[int] | None = None,
+) -> None:
+    """One claimed instalment's turn; the id of an attempt it started goes into *held*."""
+    instalment = _load(instalment_id)
+    if instalment is None:
+        return
     plan = instalment.plan
     account = plan.account
     if instalment.status is not InstalmentStatus.SCHEDULED or plan.status is not PlanStatus.ACTIVE:
@@ -144,29 +211,35 @@ def _process(instalment_id: int, now: datetime, gateway: StripeGateway, report: 
     if collection.out_of_tries(instalment.attempts, policy):
         _miss(instalment, policy, now, report)
         return
+    card = _Card(account.id, account.debtor.stripe_customer_id, plan.stripe_payment_method_id, policy)
     attempt = _attempt_for(instalment, plan, report)
     if attempt is None:
         return
+    if held is not None:
+        held.append(attempt.id)
+        _charge(attempt, instalment, card, now, gateway, report)
+        return
     try:
-        _charge(attempt, instalment, plan, now, gateway, report)
+        _charge(attempt, instalment, card, now, gateway, report)
     finally:
         attempts.release(attempt)
 
 
-def _charge(attempt, instalment, plan, now: datetime, gateway: StripeGateway, report: RunReport) -> None:
-    account = plan.account
-    policy = Policy.from_dict(plan.policy.settings)
+def _charge(
+    attempt, instalment, card: _Card, now: datetime, gateway: StripeGateway, report: RunReport
+) -> None:
+    policy = card.policy
     try:
         intent = gateway.charge_saved_card(
             amount=attempt.amount,
             currency=attempt.currency,
-            customer_id=account.debtor.stripe_customer_id,
-            payment_method_id=plan.stripe_payment_method_id,
+            customer_id=card.customer_id,
+            payment_method_id=card.payment_method_id,
             key=attempt.idempotency_key,
             metadata={
-                "account_id": str(account.id),
+                "account_id": str(card.account_id),
                 "attempt_id": str(attempt.id),
-                "instalment_id": str(instalment.id),
+                "instalment_id": str(attempt.instalment_id),
             },
             off_session=True,
         )
@@ -182,7 +255,9 @@ def _charge(attempt, instalment, plan, now: datetime, gateway: StripeGateway, re
             _declined(attempt, instalment, policy, declined.code, now, report)
         return
     except GatewayUnavailable:
-        log.warning("Stripe unavailable; instalment %s stays due and is retried next run", instalment.id)
+        log.warning(
+            "Stripe unavailable; instalment %s stays due and is retried next run", attempt.instalment_id
+        )
         report.skipped += 1
         return
     if intent.succeeded:
@@ -201,14 +276,14 @@ def _after_stripe_call() -> None:
 def _attempt_for(instalment: Instalment, plan: Plan, report: RunReport) -> PaymentAttempt | None:
     """The attempt to make now: an unfinished one from a crashed run (same key), or a new one
     started under the account's lock, which checks the instalment is still due and owed."""
-    unfinished = db.session.scalars(
+    earlier = db.session.scalars(
         select(PaymentAttempt).where(
             PaymentAttempt.instalment_id == instalment.id,
-            PaymentAttempt.status == AttemptStatus.CREATED,
-            # Only a runner's own: the debtor may be paying this instalment on the site now.
-            PaymentAttempt.off_session.is_(True),
+            PaymentAttempt.status.in_((AttemptStatus.CREATED, AttemptStatus.REQUIRES_ACTION)),
         )
-    ).first()
+    ).all()
+    # Only a runner's own is resumed: the debtor may be paying this instalment on the site now.
+    unfinished = next((a for a in earlier if a.status is AttemptStatus.CREATED and a.off_session), None)
     if unfinished is not None:
         if not attempts.take_over(unfinished):
             report.skipped += 1  # the debtor retired it just now; the next run looks again
@@ -216,12 +291,7 @@ def _attempt_for(instalment: Instalment, plan: Plan, report: RunReport) -> Payme
         timeline.record(plan.account_id, "charge_resumed", attempt_id=unfinished.id)
         db.session.commit()
         return unfinished
-    for waiting in db.session.scalars(
-        select(PaymentAttempt).where(
-            PaymentAttempt.instalment_id == instalment.id,
-            PaymentAttempt.status == AttemptStatus.REQUIRES_ACTION,
-        )
-    ).all():
+    for waiting in [a for a in earlier if a.status is AttemptStatus.REQUIRES_ACTION]:
         # The debtor did not confirm in time: retire that intent before trying again.
         service.fail(waiting, "authentication_not_completed")
     card = Card(id=plan.stripe_payment_method_id, brand=plan.card_brand or "", last4=plan.card_last4 or "")

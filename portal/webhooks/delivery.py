@@ -99,10 +99,13 @@ def claim(now: datetime, size: int, ids: list[int] | None = None) -> list[int]:
     )
     if ids is not None:
         due = due.where(WebhookDelivery.id.in_(ids))
+    # A CTE, run once: PostgreSQL may run an `IN (subquery)` again for each row it updates, each
+    # run skipping the rows the last one locked, and so claim more than *size*.
+    picked = due.cte("picked")
     claimed = db.session.scalars(
         update(WebhookDelivery)
         .where(
-            WebhookDelivery.id.in_(due.scalar_subquery()),
+            WebhookDelivery.id == picked.c.id,
             WebhookDelivery.status.in_(UNDELIVERED),
             or_(WebhookDelivery.leased_until.is_(None), WebhookDelivery.leased_until <= now),
         )

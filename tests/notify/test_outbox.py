@@ -285,3 +285,19 @@ def _child_env(app) -> dict:
         "STRIPE_WEBHOOK_SECRET": config["STRIPE_WEBHOOK_SECRET"],
         "PORTAL_BASE_URL": config["PORTAL_BASE_URL"],
     }
+
+
+def test_a_claimed_batch_is_never_larger_than_asked(make_account, task_queue):
+    """PostgreSQL may run an `IN (subquery ... LIMIT n SKIP LOCKED)` once per row it updates and so
+    claim every due message: the claim must take *size* and leave the rest to other senders."""
+    account = make_account()
+    task_queue.immediate = False  # queued only: this test claims them itself
+    queued = [_queue(account, key=f"note:{n}") for n in range(5)]
+    db.session.commit()
+    task_queue.storage.flush_all()
+    task_queue.immediate = True
+
+    assert sender._claim_batch(MORNING, 2) == queued[:2]
+    assert sender._claim_batch(MORNING, 2) == queued[2:4]
+    db.session.expire_all()
+    assert _message(queued[4]).status is MessageStatus.QUEUED

@@ -154,3 +154,21 @@ def test_a_claim_holds_it_until_its_lease_runs_out_then_it_is_tried_again(
     (done,) = _deliveries()
     assert (done.id, done.status, done.attempts) == (claimed, DeliveryStatus.DELIVERED, 2)
     assert db.session.scalar(select(WebhookAttempt.status_code)) == 200
+
+
+def test_a_claimed_batch_is_never_larger_than_asked(make_account, receiver, endpoint_for, task_queue):
+    """PostgreSQL may run an `IN (subquery ... LIMIT n SKIP LOCKED)` once per row it updates and so
+    claim every due delivery: the claim must take *size* and leave the rest to other deliverers."""
+    accounts = [make_account(f"ACC-{n}", email=f"person{n}@example.com") for n in range(4)]
+    endpoint_for("acme", receiver.url)
+    task_queue.immediate = False  # queued only: this test claims them itself
+    for account in accounts:
+        _opt_out(account)
+    task_queue.storage.flush_all()
+    task_queue.immediate = True
+
+    first = delivery.claim(NOON, 2)
+    assert len(first) == 2
+    second = delivery.claim(NOON, 2)
+    assert len(second) == 2 and not set(first) & set(second)
+    assert delivery.claim(NOON, 2) == []
