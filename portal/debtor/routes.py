@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import g, render_template
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import clock, timeline
 from portal.accounts import eligibility, ledger
@@ -12,7 +12,7 @@ from portal.debtor.blueprint import bp
 from portal.disputes import service as disputes
 from portal.extensions import db
 from portal.links.access import verified_required
-from portal.models import AttemptStatus, PaymentAttempt
+from portal.models import Account, AttemptStatus, Dispute, PaymentAttempt, SupportRequest
 
 
 @bp.get("/account")
@@ -20,14 +20,8 @@ from portal.models import AttemptStatus, PaymentAttempt
 def overview():
     account = g.account
     plan = eligibility.standing(account).plan
-    dispute, rejected_dispute = disputes.for_overview(account)
-    waiting = db.session.scalars(
-        select(PaymentAttempt).where(
-            PaymentAttempt.account_id == account.id,
-            PaymentAttempt.status == AttemptStatus.REQUIRES_ACTION,
-            PaymentAttempt.off_session.is_(True),
-        )
-    ).first()
+    latest_dispute, waiting, promise = _open_matters(account, clock.today())
+    dispute, rejected_dispute = disputes.for_overview(account, latest_dispute)
     page = render_template(
         "debtor/overview.html",
         account=account,
@@ -41,7 +35,7 @@ def overview():
         can=eligibility.for_account(account, clock.today()),
         reasons=eligibility.Reason,
         # The debtor's own offer, a promise to pay, and paused reminders (portal/offers/, portal/cant_pay/).
-        support=support_status.for_account(account, clock.today()),
+        support=support_status.for_account(account, clock.today(), promise),
         # Under review while a dispute is open; after a rejection, the reasons until they choose.
         dispute=dispute,
         rejected_dispute=rejected_dispute,
@@ -50,3 +44,25 @@ def overview():
     timeline.record(account, "balance_viewed", actor="debtor")
     db.session.commit()
     return page
+
+
+def _open_matters(account, today):
+    """(the latest dispute, a plan payment waiting for the debtor to confirm it, an open promise),
+    each None if there is none: one statement, beside the one the rules read."""
+    waiting = (
+        select(func.max(PaymentAttempt.id))
+        .where(
+            PaymentAttempt.account_id == account.id,
+            PaymentAttempt.status == AttemptStatus.REQUIRES_ACTION,
+            PaymentAttempt.off_session.is_(True),
+        )
+        .scalar_subquery()
+    )
+    return db.session.execute(
+        select(Dispute, PaymentAttempt, SupportRequest)
+        .select_from(Account)
+        .outerjoin(Dispute, Dispute.id == disputes.latest_of(account.id))
+        .outerjoin(PaymentAttempt, PaymentAttempt.id == waiting)
+        .outerjoin(SupportRequest, SupportRequest.id == support_status.open_promise_of(account.id, today))
+        .where(Account.id == account.id)
+    ).one()

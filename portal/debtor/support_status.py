@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.accounts import eligibility
-from portal.extensions import db
 from portal.models import Account, Offer, OfferStatus, RequestKind, RequestStatus, SupportRequest
 from portal.offers import service as offers
 
@@ -29,22 +28,28 @@ class SupportStatus:
     reply_by: date | None
 
 
-def for_account(account: Account, today: date) -> SupportStatus:
-    offer = eligibility.standing(account).offer  # read once with what the rules read
-    if offer is not None and offer.status is OfferStatus.AGREED:
-        offer = None
-    paused = account.reminders_paused_until
-    promise = db.session.scalars(
-        select(SupportRequest)
+def open_promise_of(account_id, today: date):
+    """The id of the account's latest open promise whose date has not passed, as a subquery for a
+    caller's statement (the overview reads it with the rest of what it shows)."""
+    return (
+        select(func.max(SupportRequest.id))
         .where(
-            SupportRequest.account_id == account.id,
+            SupportRequest.account_id == account_id,
             SupportRequest.kind == RequestKind.PROMISE,
             SupportRequest.status == RequestStatus.OPEN,
             SupportRequest.promise_date >= today,
         )
-        .order_by(SupportRequest.id.desc())
-        .limit(1)
-    ).first()
+        .scalar_subquery()
+    )
+
+
+def for_account(account: Account, today: date, promise: SupportRequest | None) -> SupportStatus:
+    """Where the debtor's own offer, promise (*promise*, read by `open_promise_of`) and paused
+    reminders stand on *today*."""
+    offer = eligibility.standing(account).offer  # read once with what the rules read
+    if offer is not None and offer.status is OfferStatus.AGREED:
+        offer = None
+    paused = account.reminders_paused_until
     return SupportStatus(
         offer=offer,
         offer_waiting=offer is not None and offer.status is OfferStatus.PENDING,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import timeline
 from portal.accounts import ledger
@@ -151,21 +151,20 @@ def resolve(dispute: Dispute, outcome: DisputeStatus, note: str, actor: str = "c
     return cancelled
 
 
-def for_overview(account: Account) -> tuple[Dispute | None, Dispute | None]:
-    """(the dispute under review, the rejection to show), from one read of the latest dispute.
+def for_overview(account: Account, latest: Dispute | None) -> tuple[Dispute | None, Dispute | None]:
+    """(the dispute under review, the rejection to show), from *latest*, the account's latest
+    dispute (see `latest_of`).
 
     A new dispute cannot be opened while one is open, so an open dispute is always the latest.
     """
-    latest = _latest(account)
     if latest is not None and latest.status is DisputeStatus.OPEN:
         return latest, None
     return None, rejection_to_show(account, latest)
 
 
-def _latest(account: Account) -> Dispute | None:
-    return db.session.scalar(
-        select(Dispute).where(Dispute.account_id == account.id).order_by(Dispute.id.desc()).limit(1)
-    )
+def latest_of(account_id):
+    """The id of the account's latest dispute, as a subquery for a caller's statement."""
+    return select(func.max(Dispute.id)).where(Dispute.account_id == account_id).scalar_subquery()
 
 
 def rejection_to_show(account: Account, latest: Dispute | None) -> Dispute | None:

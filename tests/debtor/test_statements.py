@@ -99,3 +99,16 @@ def test_the_rules_read_the_newest_policy_the_latest_offer_and_the_plan_in_force
         assert known.policy_row.version == 2
         assert known.offer.amount == 2000 and known.offer_status == OfferStatus.PENDING.value
         assert known.plan is None
+
+
+def test_the_overview_reads_its_dispute_waiting_payment_and_promise_in_one_statement(
+    make_account, sign_in, client, statements
+):
+    sign_in(make_account())
+    statements.clear()
+
+    assert client.get("/account").status_code == 200
+
+    touching = [s for s in statements if re.search(r"\b(disputes|payment_attempts|support_requests)\b", s)]
+    assert len(touching) == 1, touching
+    assert all(table in touching[0] for table in ("disputes", "payment_attempts", "support_requests"))
