@@ -120,6 +120,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "STRIPE_WEBHOOK_SECRET": _env("STRIPE_WEBHOOK_SECRET"),
         # Seconds to wait for Stripe per try (the client tries three times) before telling the debtor.
         "STRIPE_TIMEOUT_SECONDS": float(_env("STRIPE_TIMEOUT_SECONDS", "20")),
+        # The same for showing a card form (this visit's SetupIntent): two tries, and never longer.
+        "STRIPE_PAGE_TIMEOUT_SECONDS": float(_env("STRIPE_PAGE_TIMEOUT_SECONDS", "5")),
         "SMTP_HOST": _env("SMTP_HOST"),
         "SMTP_PORT": int(_env("SMTP_PORT", "25")),
         "SMTP_USERNAME": _env("SMTP_USERNAME"),

@@ -35,12 +35,12 @@ def setup_for_visit(account: Account) -> Setup:
     customer = service.customer_for(account)
     known = session.get(SESSION_KEY)
     if known:
-        setup = gateway.retrieve_setup_intent(known)
+        setup = gateway.retrieve_setup_intent(known, for_page=True)
         if setup.still_usable and setup.customer == customer:
             return setup
     # A fresh key per SetupIntent: a replayed key would hand back one already used.
     setup = gateway.create_setup_intent(
-        customer, key=f"account-{account.id}-card-setup-{uuid.uuid4().hex}", usage="on_session"
+        customer, key=f"account-{account.id}-card-setup-{uuid.uuid4().hex}", usage="on_session", for_page=True
     )
     session[SESSION_KEY] = setup.id
     return setup

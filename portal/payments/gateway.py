@@ -47,12 +47,19 @@ def _declined(error: stripe.CardError) -> CardDeclined:
 class StripeGateway:
     """Stripe through its public API, at the configured base (empty means Stripe itself)."""
 
-    def __init__(self, secret_key: str, api_base: str = "", webhook_secret: str = "", timeout: float = 30):
+    def __init__(
+        self,
+        secret_key: str,
+        api_base: str = "",
+        webhook_secret: str = "",
+        timeout: float = 30,
+        page_timeout: float = 5,
+    ):
         # Stripe's own default waits 80 s per try; a debtor should not stare at a spinner that long.
-        options = {"max_network_retries": 2, "http_client": stripe.RequestsClient(timeout=timeout)}
-        if api_base:
-            options["base_addresses"] = {"api": api_base}
-        self._client = stripe.StripeClient(secret_key or "sk_test_missing", **options)
+        self._client = _client(secret_key, api_base, timeout, retries=2)
+        # Showing a card form only needs this visit's SetupIntent: such a page waits less and tries
+        # twice, then says Stripe cannot be reached, rather than hold one of a few workers a minute.
+        self._page_client = _client(secret_key, api_base, min(timeout, page_timeout), retries=1)
         self._webhook_secret = webhook_secret
 
     def ensure_customer(self, existing_id: str | None, *, key: str, name: str, email: str | None) -> str:
@@ -199,17 +206,22 @@ class StripeGateway:
             obj = self._client.v1.payment_intents.create(params=params, options={"idempotency_key": key})
         return intent_from(obj)
 
-    def create_setup_intent(self, customer_id: str, *, key: str, usage: str = "off_session") -> Setup:
+    def create_setup_intent(
+        self, customer_id: str, *, key: str, usage: str = "off_session", for_page: bool = False
+    ) -> Setup:
         """A SetupIntent that saves a card to the customer: "off_session" for a plan's later charges
-        (with the debtor's consent), "on_session" for a card used only while the debtor is here."""
+        (with the debtor's consent), "on_session" for a card used only while the debtor is here.
+        *for_page*: for a page being shown, with the page's shorter wait."""
         params = {"customer": customer_id, "usage": usage, "payment_method_types": ["card"]}
+        client = self._page_client if for_page else self._client
         with _translate_errors():
-            obj = self._client.v1.setup_intents.create(params=params, options={"idempotency_key": key})
+            obj = client.v1.setup_intents.create(params=params, options={"idempotency_key": key})
         return setup_from(obj)
 
-    def retrieve_setup_intent(self, setup_id: str) -> Setup:
+    def retrieve_setup_intent(self, setup_id: str, *, for_page: bool = False) -> Setup:
+        client = self._page_client if for_page else self._client
         with _translate_errors():
-            obj = self._client.v1.setup_intents.retrieve(setup_id)
+            obj = client.v1.setup_intents.retrieve(setup_id)
         return setup_from(obj)
 
     def detach_card(self, payment_method_id: str) -> bool:
@@ -249,6 +261,13 @@ class StripeGateway:
         return event
 
 
+def _client(secret_key: str, api_base: str, timeout: float, *, retries: int) -> stripe.StripeClient:
+    options = {"max_network_retries": retries, "http_client": stripe.RequestsClient(timeout=timeout)}
+    if api_base:
+        options["base_addresses"] = {"api": api_base}
+    return stripe.StripeClient(secret_key or "sk_test_missing", **options)
+
+
 class _FilterRefused(Exception):
     """The server would not filter a list by creation time."""
 
@@ -279,6 +298,7 @@ def get_gateway() -> StripeGateway:
             app.config["STRIPE_API_BASE"],
             app.config["STRIPE_WEBHOOK_SECRET"],
             app.config.get("STRIPE_TIMEOUT_SECONDS", 30),
+            app.config.get("STRIPE_PAGE_TIMEOUT_SECONDS", 5),
         )
         app.extensions["portal.gateway"] = gateway
     return gateway

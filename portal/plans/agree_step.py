@@ -28,11 +28,11 @@ def setup_intent_for_visit():
     customer = service.customer_for(g.account)
     known = session.get(SETUP_SESSION_KEY)
     if known:
-        setup = gateway.retrieve_setup_intent(known)
+        setup = gateway.retrieve_setup_intent(known, for_page=True)
         if setup.still_usable:
             return setup
     key = f"account-{g.account.id}-setup-{utcnow().timestamp():.0f}"
-    setup = gateway.create_setup_intent(customer, key=key)
+    setup = gateway.create_setup_intent(customer, key=key, for_page=True)
     session[SETUP_SESSION_KEY] = setup.id
     return setup
 

@@ -228,7 +228,9 @@ class FakeGateway:
         self._confirm(intent)
         return intent.intent()
 
-    def create_setup_intent(self, customer_id: str, *, key: str, usage: str = "off_session") -> Setup:
+    def create_setup_intent(
+        self, customer_id: str, *, key: str, usage: str = "off_session", for_page: bool = False
+    ) -> Setup:
         self._call()
         # localstripe does not look the customer up here (Stripe would); the fake answers alike.
         if usage not in ("off_session", "on_session"):
@@ -238,7 +240,7 @@ class FakeGateway:
         self.setup_intents[setup_id] = setup
         return setup.setup()
 
-    def retrieve_setup_intent(self, setup_id: str) -> Setup:
+    def retrieve_setup_intent(self, setup_id: str, *, for_page: bool = False) -> Setup:
         self._call()
         if setup_id not in self.setup_intents:
             raise GatewayUnavailable(f"No such setup_intent: {setup_id}")
