@@ -342,7 +342,7 @@ def test_a_replayed_form_with_an_old_session_cannot_pay_twice(account, client, l
 def test_the_card_page_says_so_when_stripe_cannot_give_it_a_setup_intent(account, client, monkeypatch):
     from portal.payments.gateway import GatewayUnavailable
 
-    def unreachable(self, customer_id, *, key, usage="off_session"):
+    def unreachable(self, customer_id, *, key, usage="off_session", for_page=False):
         raise GatewayUnavailable("connection refused")
 
     monkeypatch.setattr(StripeGateway, "create_setup_intent", unreachable)
