@@ -28,13 +28,34 @@ _NEXT = text(
     "ON CONFLICT (account_id) DO UPDATE SET length = timeline_heads.length + 1 "
     "RETURNING length, hash"
 )
-#: PostgreSQL: the account's row is locked and the next number taken in one statement (the CTE's
-#: lock is taken before the head is written, so the order of locks is the one described in record).
-_LOCK_AND_NEXT = text(
-    "WITH locked AS (SELECT id FROM accounts WHERE id = :account_id FOR UPDATE) "
-    "INSERT INTO timeline_heads (account_id, length) SELECT id, 1 FROM locked "
-    "ON CONFLICT (account_id) DO UPDATE SET length = timeline_heads.length + 1 "
-    "RETURNING length, hash"
+#: PostgreSQL, one statement an event: the account's row is locked (the CTE's lock is taken before
+#: the head is written, so the order of locks is the one described in record); the head moves on,
+#: its new hash worked out from the latest head (ON CONFLICT reads the latest committed row,
+#: whatever the statement's snapshot) as `link_hash` works it out: the canonical JSON of the
+#: body, SHA-256, hex; then the event is written from what the head returns.
+_APPEND_ONE = text(
+    "WITH locked AS (SELECT id FROM accounts WHERE id = :account_id FOR UPDATE), "
+    "head AS ("
+    "INSERT INTO timeline_heads AS h (account_id, length, prev_hash, hash) "
+    "SELECT id, 1, CAST(:genesis AS TEXT), encode(sha256(convert_to("
+    """'{"account":' || id || ',"actor":' || CAST(:actor_json AS TEXT) """
+    """|| ',"at":"' || CAST(:at AS TEXT) || '","data":' || CAST(:data AS TEXT) """
+    """|| ',"kind":' || CAST(:kind_json AS TEXT) || ',"prev":"' || CAST(:genesis AS TEXT) """
+    """|| '","seq":' || 1 || '}', 'UTF8')), 'hex') """
+    "FROM locked "
+    "ON CONFLICT (account_id) DO UPDATE SET length = h.length + 1, "
+    "prev_hash = coalesce(h.hash, CAST(:genesis AS TEXT)), "
+    "hash = encode(sha256(convert_to("
+    """'{"account":' || h.account_id || ',"actor":' || CAST(:actor_json AS TEXT) """
+    """|| ',"at":"' || CAST(:at AS TEXT) || '","data":' || CAST(:data AS TEXT) """
+    """|| ',"kind":' || CAST(:kind_json AS TEXT) """
+    """|| ',"prev":"' || coalesce(h.hash, CAST(:genesis AS TEXT)) """
+    """|| '","seq":' || (h.length + 1) || '}', 'UTF8')), 'hex') """
+    "RETURNING account_id, length, prev_hash, hash) "
+    "INSERT INTO events (account_id, seq, kind, actor, data, created_at, prev_hash, hash) "
+    "SELECT account_id, length, CAST(:kind AS TEXT), CAST(:actor AS TEXT), "
+    "CAST(CAST(:data AS TEXT) AS JSON), :created_at, prev_hash, hash FROM head "
+    "RETURNING seq"
 )
 _BATCH = 200
 
@@ -74,32 +95,42 @@ def record(account: Account | int, kind: str, actor: str = "system", **data) -> 
     # commit: either way a second transaction appending to this account waits here and continues
     # from this one's last event, so the chain never forks. Within one transaction each call sees
     # the number and head the previous call left.
-    postgresql = db.session.get_bind().dialect.name == "postgresql"
-    if postgresql:
-        seq, prev_hash = db.session.execute(_LOCK_AND_NEXT, {"account_id": account_id}).one()
-    else:
-        seq, prev_hash = db.session.execute(_NEXT, {"account_id": account_id}).one()
-    prev_hash = prev_hash or GENESIS
     data = normalized(data)
     created_at = utcnow()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # The lock, the head and the event in one statement: every page view appends one.
+        seq = db.session.execute(
+            _APPEND_ONE,
+            {
+                "account_id": account_id,
+                "genesis": GENESIS,
+                "actor": actor,
+                "actor_json": canonical_json(actor),
+                "kind": kind,
+                "kind_json": canonical_json(kind),
+                "data": canonical_json(data),
+                "at": canonical_time(created_at),
+                "created_at": created_at,
+            },
+        ).scalar_one()
+        _tell([(account_id, seq, kind, data)])
+        return
+    seq, prev_hash = db.session.execute(_NEXT, {"account_id": account_id}).one()
+    prev_hash = prev_hash or GENESIS
     digest = link_hash(account_id, seq, kind, actor, data, created_at, prev_hash)
-    new_head = update(TimelineHead).where(TimelineHead.account_id == account_id).values(hash=digest)
-    entry = insert(Event).values(
-        account_id=account_id,
-        seq=seq,
-        kind=kind,
-        actor=actor,
-        data=data,
-        created_at=created_at,
-        prev_hash=prev_hash,
-        hash=digest,
+    db.session.execute(update(TimelineHead).where(TimelineHead.account_id == account_id).values(hash=digest))
+    db.session.execute(
+        insert(Event).values(
+            account_id=account_id,
+            seq=seq,
+            kind=kind,
+            actor=actor,
+            data=data,
+            created_at=created_at,
+            prev_hash=prev_hash,
+            hash=digest,
+        )
     )
-    if postgresql:
-        # The head's new hash and the event in one statement: every page view appends one.
-        db.session.execute(entry.add_cte(new_head.cte("new_head")))
-    else:
-        db.session.execute(new_head)
-        db.session.execute(entry)
     _tell([(account_id, seq, kind, data)])
 
 

@@ -47,6 +47,9 @@ class TimelineHead(db.Model):
     length: Mapped[int]
     #: The hash of event number *length*.
     hash: Mapped[str | None] = mapped_column(String(64))
+    #: The hash of event number *length* - 1, as the one-statement append on PostgreSQL left it
+    #: (it hands that statement's event its prev_hash); other appends leave it as it was.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 @event.listens_for(Event, "before_update")
