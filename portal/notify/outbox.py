@@ -69,9 +69,6 @@ def queue(
     *key* names the message: queueing the same key again returns the message already queued,
     so whoever causes it twice (two runs, two tabs) still sends it once.
     """
-    existing = find(key)
-    if existing is not None:
-        return existing
     moment = not_before or clock.now()
     values = {
         "debtor_id": account.debtor_id,
@@ -92,17 +89,16 @@ def queue(
     }
     # ON CONFLICT DO NOTHING, not a savepoint: with two transactions queueing one key at once the
     # second waits for the first and then finds its row (and SQLite's driver would commit a
-    # savepoint opened outside a transaction).
+    # savepoint opened outside a transaction). The new row comes back whole, as the ORM's object.
     insert = _insert_for(db.session.get_bind().dialect.name)
-    message_id = db.session.scalar(
+    message = db.session.scalar(
         insert(Message)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(Message.id)
+        .returning(Message)
     )
-    if message_id is None:  # queued already, by this cause earlier or by another at once
+    if message is None:  # queued already, by this cause earlier or by another at once
         return find(key)
-    message = db.session.get(Message, message_id)
     timeline.record(
         account, "message_queued", message_id=message.id, about=kind, channel=channel, **(facts or {})
     )

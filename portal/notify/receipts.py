@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import joinedload
 
 from portal.domain.money import Money
@@ -170,7 +170,7 @@ def send_receipt(payment: Payment) -> bool:
     this answers them: contact hours and a pause do not apply, an opt-out does (the outbox asks
     the rules when it sends). It never raises: the payment is committed already.
     """
-    payment_id = payment.id
+    payment_id = inspect(payment).identity[0]  # not payment.id: after a commit that reads the row again
     try:
         _queue(_with_account(payment_id))
         db.session.commit()

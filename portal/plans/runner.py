@@ -79,7 +79,7 @@ def charge_due(now: datetime, gateway: StripeGateway | None = None) -> RunReport
                         passed.add(instalment_id)
         finally:
             if waiting:
-                _let_go(waiting)  # stopped by an error: the rest of the batch is free at once
+                _let_go(waiting, now)  # stopped by an error: the rest of the batch is free at once
     return report
 
 
@@ -137,7 +137,8 @@ def _release(instalment_id: int, held: list[int], now: datetime) -> bool:
         attempts.let_go(held[0])
     row = db.session.execute(
         update(Instalment)
-        .where(Instalment.id == instalment_id)
+        # Only this run's lease: had it run out mid-batch, another runner holds the row now.
+        .where(Instalment.id == instalment_id, Instalment.claimed_until == now + LEASE)
         .values(claimed_until=None)
         .returning(Instalment.status, Instalment.next_attempt_on)
         .execution_options(synchronize_session=False)
@@ -146,11 +147,11 @@ def _release(instalment_id: int, held: list[int], now: datetime) -> bool:
     return row is not None and row.status is InstalmentStatus.SCHEDULED and row.next_attempt_on <= now.date()
 
 
-def _let_go(instalment_ids: list[int]) -> None:
+def _let_go(instalment_ids: list[int], now: datetime) -> None:
     db.session.rollback()
     db.session.execute(
         update(Instalment)
-        .where(Instalment.id.in_(instalment_ids))
+        .where(Instalment.id.in_(instalment_ids), Instalment.claimed_until == now + LEASE)
         .values(claimed_until=None)
         .execution_options(synchronize_session=False)
     )

@@ -3,6 +3,8 @@ one statement, charges them oldest first, and frees what it did not reach if it 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import event, inspect
 
@@ -118,3 +120,22 @@ def test_charging_an_instalment_takes_a_bounded_number_of_statements(app, make_a
 
 
 LIMIT = {"postgresql": 56, "sqlite": 63}
+
+
+def test_a_lease_that_ran_out_mid_batch_is_not_let_go_by_its_first_holder(app, make_account, fake_gateway):
+    """A batch slower than its lease: another runner claims the rest, and the first, finishing
+    late, must not free the row the second now holds."""
+    (plan,) = _plans(make_account, fake_gateway, 1)
+    first = noon(plan.instalments[0].due_date)
+    later = first + runner.LEASE + timedelta(minutes=1)
+    (instalment_id,) = runner._claim(first, set())
+    assert runner._claim(later, set()) == [instalment_id]  # the first lease ran out
+
+    runner._release(instalment_id, [], first)
+    runner._let_go([instalment_id], first)
+
+    db.session.expire_all()
+    assert db.session.get(Instalment, instalment_id).claimed_until == later + runner.LEASE
+    assert runner._release(instalment_id, [], later) is True  # its holder lets go; still due
+    db.session.expire_all()
+    assert db.session.get(Instalment, instalment_id).claimed_until is None
