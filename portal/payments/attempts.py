@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -270,7 +270,7 @@ def hold_intent(attempt: PaymentAttempt, intent_id: str) -> bool:
 
 def release(attempt: PaymentAttempt) -> None:
     """Let go of the claim: an attempt left CREATED may now be settled by the next request."""
-    attempt_id = attempt.id
+    attempt_id = inspect(attempt).identity[0]  # no read: the transaction may have failed
     db.session.rollback()
     let_go(attempt_id)
     db.session.commit()
