@@ -19,6 +19,7 @@ import stat
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,7 @@ PORTAL_SETTINGS = (
     "RATELIMIT_",
     "DEMO_",
 )
+
 
 def _newcomers_environment(**extra: str) -> dict[str, str]:
     """A shell with none of the portal's settings in it, as a newcomer's terminal is."""
@@ -198,7 +200,10 @@ def test_the_demo_says_it_resets_its_data_and_the_printed_collector_command_sees
     assert "link_issued" in shown.stdout
 
     # The same settings reach the demo's mail catcher: the email is printed in the demo's terminal.
+    # At midday in Chicago, the demo person's zone: run at night, the link would wait for 08:00 there.
+    midday = datetime.now(UTC).replace(hour=18, minute=0, second=0, microsecond=0).isoformat()
     send = [*timeline[: timeline.index("timeline")], "send-link", timeline[-1], "--channel", "email"]
+    send += ["--now", midday]
     sent = subprocess.run(  # noqa: S603 - the printed command, with send-link
         send, cwd=ROOT, env=_newcomers_environment(), capture_output=True, text=True, timeout=60
     )
