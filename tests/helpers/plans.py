@@ -105,3 +105,20 @@ def plan_rows(
         plan.active_account_id = None
     db.session.commit()
     return plan
+
+
+class KeyHonouringGateway:
+    """Stripe returns the first result again for a repeated idempotency key; localstripe does not.
+
+    This wraps the app's gateway (the fake, which answers as localstripe does) and adds exactly
+    that documented behaviour.
+    """
+
+    def __init__(self, real):
+        self.real = real
+        self.by_key = {}
+
+    def charge_saved_card(self, **kwargs):
+        if kwargs["key"] not in self.by_key:
+            self.by_key[kwargs["key"]] = self.real.charge_saved_card(**kwargs)
+        return self.by_key[kwargs["key"]]

@@ -21,7 +21,7 @@ from portal.models import (
 )
 from portal.payments.gateway import CardDeclined, get_gateway
 from portal.plans import runner
-from tests.helpers.plans import intents_for, make_plan, noon
+from tests.helpers.plans import KeyHonouringGateway, intents_for, make_plan, noon
 
 
 def _kinds(account):
@@ -57,23 +57,6 @@ def test_attempts_use_deterministic_keys_recorded_before_stripe_is_called(
     first = plan.instalments[0]
     assert seen["committed_before_call"]
     assert seen["key"] == f"instalment-{first.id}-account-{account.id}-attempt-1"
-
-
-class KeyHonouringGateway:
-    """Stripe returns the first result again for a repeated idempotency key; localstripe does not.
-
-    This wraps the app's gateway (the fake, which answers as localstripe does) and adds exactly
-    that documented behaviour.
-    """
-
-    def __init__(self, real):
-        self.real = real
-        self.by_key = {}
-
-    def charge_saved_card(self, **kwargs):
-        if kwargs["key"] not in self.by_key:
-            self.by_key[kwargs["key"]] = self.real.charge_saved_card(**kwargs)
-        return self.by_key[kwargs["key"]]
 
 
 def test_a_crash_between_stripe_and_the_commit_never_charges_twice(

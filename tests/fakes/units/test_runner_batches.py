@@ -12,8 +12,7 @@ from portal.extensions import db
 from portal.models import Instalment, InstalmentStatus, Payment
 from portal.payments.gateway import get_gateway
 from portal.plans import runner
-from tests.fakes.units.test_runner import KeyHonouringGateway
-from tests.helpers.plans import intents_for, make_plan, noon
+from tests.helpers.plans import KeyHonouringGateway, intents_for, make_plan, noon
 
 
 def _plans(make_account, fake_gateway, count):
